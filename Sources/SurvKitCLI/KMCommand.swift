@@ -1,0 +1,96 @@
+import ArgumentParser
+import SurvivalKit
+
+/// `survkit km FILE FORMULA`: Kaplan–Meier curves, medians, survival at times, RMST.
+struct KMCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "km",
+    abstract: "Kaplan–Meier survival curves with Greenwood standard errors.",
+    discussion: """
+      Examples:
+        survkit km datasets/lung.csv "Surv(time, status) ~ sex"
+        survkit km datasets/aml.csv "Surv(time, status) ~ x" --times 12,24 --rmst 36 --format json
+      """
+  )
+
+  @Argument(help: "CSV file with a header row.")
+  var file: String
+
+  @Argument(help: "Formula, e.g. \"Surv(time, status) ~ group\" or \"Surv(time, status == 2) ~ 1\".")
+  var formula: String
+
+  @OptionGroup var input: CSVInputOptions
+
+  @Option(help: "Confidence transform: log, log-log, plain, logit or arcsin.")
+  var confType: String = "log"
+
+  @Option(help: "Confidence level, between 0 and 1.")
+  var confLevel: Double = 0.95
+
+  @Option(help: "Comma-separated times at which to report survival, e.g. 12,24.")
+  var times: String?
+
+  @Option(help: "Horizon tau for the restricted mean survival time.")
+  var rmst: Double?
+
+  @Flag(help: "Reverse Kaplan–Meier (censoring as the event): median follow-up.")
+  var reverse = false
+
+  @Option(help: "Output format: table, json or csv.")
+  var format: OutputFormat = .table
+
+  func validate() throws {
+    guard ConfidenceTransform(name: confType) != nil else {
+      throw ValidationError("--conf-type must be log, log-log, plain, logit or arcsin (got '\(confType)')")
+    }
+    guard confLevel > 0 && confLevel < 1 else {
+      throw ValidationError("--conf-level must be between 0 and 1, e.g. 0.95 (got \(confLevel))")
+    }
+    _ = try parsedTimes()
+    if let rmst, !(rmst.isFinite && rmst >= 0) {
+      throw ValidationError("--rmst must be a time >= 0 (got \(rmst))")
+    }
+  }
+
+  func parsedTimes() throws -> [Double] {
+    guard let times else { return [] }
+    return try times.split(separator: ",").map { part in
+      let text = part.trimmingCharacters(in: " ")
+      guard let v = Double(text), v.isFinite else {
+        throw ValidationError("--times must be comma-separated numbers; '\(text)' is not one")
+      }
+      return v
+    }
+  }
+
+  func run() throws {
+    try runReportingErrors {
+      let table = try CSVReader.read(path: file, options: input.csvOptions)
+      let parsed = try Formula(formula)
+      let sample = try SurvivalSample(table: table, formula: parsed)
+      let transform = ConfidenceTransform(name: confType)!
+      let fit =
+        reverse
+        ? try KaplanMeier.reverse(sample, confType: transform, confLevel: confLevel)
+        : try KaplanMeier.fit(sample, confType: transform, confLevel: confLevel)
+      let options = KaplanMeierFit.ReportOptions(times: try parsedTimes(), rmstTau: rmst)
+      switch format {
+      case .json:
+        FileHandleOutput.standardOutput(try fit.json(options: options).serialized())
+      case .csv:
+        FileHandleOutput.standardOutput(fit.csv())
+      case .table:
+        FileHandleOutput.standardOutput(try fit.table(formula: formula, options: options))
+      }
+    }
+  }
+}
+
+extension Substring {
+  func trimmingCharacters(in character: Character) -> String {
+    var s = self
+    while s.first == character { s.removeFirst() }
+    while s.last == character { s.removeLast() }
+    return String(s)
+  }
+}

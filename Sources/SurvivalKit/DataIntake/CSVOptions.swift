@@ -1,0 +1,26 @@
+/// How to read a CSV file. Every field left `nil` is detected, and what was detected is
+/// recorded on the resulting `DataTable`.
+public struct CSVOptions: Sendable {
+  /// Field delimiter; nil detects among `,` `;` and tab from the header line.
+  public var delimiter: Character?
+  /// Text encoding; nil reads UTF-8 (BOM allowed) and falls back to Windows-1251 only when the
+  /// bytes are not valid UTF-8.
+  public var encoding: TextEncoding?
+  /// Cells (after trimming spaces) that mean "missing".
+  public var missingValues: Set<String>
+  /// Whether `,` is a decimal separator; nil means "when the delimiter is `;`".
+  public var decimalComma: Bool?
+
+  /// The default missing-value spellings: empty, `NA`, `NaN`, `.`, `NULL`.
+  public static let defaultMissingValues: Set<String> = ["", "NA", "NaN", ".", "NULL"]
+
+  public init(
+    delimiter: Character? = nil, encoding: TextEncoding? = nil,
+    missingValues: Set<String> = CSVOptions.defaultMissingValues, decimalComma: Bool? = nil
+  ) {
+    self.delimiter = delimiter
+    self.encoding = encoding
+    self.missingValues = missingValues
+    self.decimalComma = decimalComma
+  }
+}

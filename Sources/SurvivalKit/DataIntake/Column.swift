@@ -1,0 +1,59 @@
+/// One typed column of a `DataTable`.
+///
+/// The type is inferred from the whole column: numeric when every non-missing cell is a number,
+/// date when every non-missing cell is a `YYYY-MM-DD` or `DD.MM.YYYY` date, text otherwise.
+/// Missing cells are `NaN` in numeric and date columns and code `-1` in text columns.
+public enum ColumnValues: Sendable, Equatable {
+  /// Numbers; `NaN` marks a missing cell.
+  case numeric([Double])
+  /// Days since 1970-01-01; `NaN` marks a missing cell.
+  case date([Double])
+  /// Categories: `levels` in order of first appearance, `codes[i]` indexes `levels` (-1 missing).
+  case text(levels: [String], codes: [Int32])
+}
+
+/// A named column with its values.
+public struct Column: Sendable, Equatable {
+  public let name: String
+  public let values: ColumnValues
+
+  public init(name: String, values: ColumnValues) {
+    self.name = name
+    self.values = values
+  }
+
+  /// Number of cells.
+  public var count: Int {
+    switch values {
+    case .numeric(let v), .date(let v): return v.count
+    case .text(_, let codes): return codes.count
+    }
+  }
+
+  /// True when row `i` is missing.
+  public func isMissing(_ i: Int) -> Bool {
+    switch values {
+    case .numeric(let v), .date(let v): return v[i].isNaN
+    case .text(_, let codes): return codes[i] < 0
+    }
+  }
+
+  /// A short name of the inferred type, for messages.
+  public var typeName: String {
+    switch values {
+    case .numeric: return "numeric"
+    case .date: return "date"
+    case .text: return "text"
+    }
+  }
+
+  /// Cell `i` as text (for labels and messages); nil when missing.
+  public func text(at i: Int) -> String? {
+    switch values {
+    case .numeric(let v), .date(let v):
+      return v[i].isNaN ? nil : NumberFormatting.shortest(v[i])
+    case .text(let levels, let codes):
+      return codes[i] < 0 ? nil : levels[Int(codes[i])]
+    }
+  }
+}

@@ -1,0 +1,81 @@
+/// Calendar dates in CSV cells: ISO `YYYY-MM-DD` and the European `DD.MM.YYYY`.
+///
+/// A date is stored as the number of days since 1970-01-01 (proleptic Gregorian calendar),
+/// so the difference of two date columns is a time in days.
+public enum DateParsing {
+  /// Days from 1970-01-01 to the given civil date (Hinnant's `days_from_civil`).
+  public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+    let y = month <= 2 ? year - 1 : year
+    let era = (y >= 0 ? y : y - 399) / 400
+    let yoe = y - era * 400
+    let mp = (month + 9) % 12
+    let doy = (153 * mp + 2) / 5 + day - 1
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+    return era * 146097 + doe - 719468
+  }
+
+  /// The civil date of a day count (inverse of `daysFromCivil`).
+  public static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
+    let z = days + 719468
+    let era = (z >= 0 ? z : z - 146096) / 146097
+    let doe = z - era * 146097
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+    let y = yoe + era * 400
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+    let mp = (5 * doy + 2) / 153
+    let d = doy - (153 * mp + 2) / 5 + 1
+    let m = mp < 10 ? mp + 3 : mp - 9
+    return (m <= 2 ? y + 1 : y, m, d)
+  }
+
+  static func daysInMonth(year: Int, month: Int) -> Int {
+    switch month {
+    case 2:
+      let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+      return leap ? 29 : 28
+    case 4, 6, 9, 11: return 30
+    default: return 31
+    }
+  }
+
+  /// Parses `YYYY-MM-DD` or `DD.MM.YYYY` in `bytes[start..<end]`; nil when neither matches or
+  /// the date does not exist (31.02.2022).
+  static func parseDays(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+    @inline(__always) func number(_ from: Int, _ count: Int) -> Int? {
+      var v = 0
+      for k in from..<(from + count) {
+        let d = base[k] &- 48
+        if d > 9 { return nil }
+        v = v * 10 + Int(d)
+      }
+      return v
+    }
+    guard end - start == 10 else { return nil }
+    var year: Int
+    var month: Int
+    var day: Int
+    if base[start + 4] == UInt8(ascii: "-") && base[start + 7] == UInt8(ascii: "-") {
+      guard let y = number(start, 4), let m = number(start + 5, 2), let d = number(start + 8, 2)
+      else { return nil }
+      (year, month, day) = (y, m, d)
+    } else if base[start + 2] == UInt8(ascii: ".") && base[start + 5] == UInt8(ascii: ".") {
+      guard let d = number(start, 2), let m = number(start + 3, 2), let y = number(start + 6, 4)
+      else { return nil }
+      (year, month, day) = (y, m, d)
+    } else {
+      return nil
+    }
+    guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month)
+    else { return nil }
+    return daysFromCivil(year: year, month: month, day: day)
+  }
+
+  /// Parses a date string; nil when it is not one of the two formats.
+  public static func parseDays(_ text: String) -> Int? {
+    var copy = Array(text.utf8)
+    return copy.withUnsafeMutableBufferPointer { buffer in
+      guard let base = buffer.baseAddress else { return nil }
+      return parseDays(UnsafePointer(base), 0, buffer.count)
+    }
+  }
+}

@@ -1,0 +1,147 @@
+/// Kaplan–Meier product-limit estimation with Greenwood variances and Nelson–Aalen
+/// cumulative hazards, one curve per group.
+///
+/// For each distinct time t_j with n_j at risk and d_j events:
+/// - S(t) = Π_{t_j <= t} (1 - d_j / n_j)                           (Kaplan & Meier 1958)
+/// - σ²(t) = Σ_{t_j <= t} d_j / (n_j (n_j - d_j)), SE(S) = S σ    (Greenwood 1926);
+///   σ is infinite, and SE and limits undefined, once S reaches 0
+/// - H(t) = Σ d_j / n_j, Var H(t) = Σ d_j / n_j²                   (Nelson 1972, Aalen 1978)
+/// These are the quantities R's `survfit` (stype = 1, ctype = 1) reports.
+///
+/// - Complexity: O(n log n) per group (one sort), then O(number of distinct times).
+public enum KaplanMeier {
+  /// Fits one curve per group of `sample`.
+  public static func fit(
+    _ sample: SurvivalSample, confType: ConfidenceTransform = .log, confLevel: Double = 0.95
+  ) throws -> KaplanMeierFit {
+    try validate(confLevel: confLevel)
+    if sample.entry != nil {
+      throw SurvivalKitError.invalidArgument(
+        name: "formula",
+        message: "Kaplan–Meier with delayed entry, Surv(start, stop, status), is not supported "
+          + "yet; use Surv(time, status)")
+    }
+    guard sample.count > 0 else {
+      throw SurvivalKitError.insufficientData(
+        message: "no usable rows: every row has a missing value in a variable the formula uses "
+          + "(\(sample.dropped) dropped)")
+    }
+    let tables = EventTable.tables(for: sample)
+    let curves = zip(sample.grouping.labels, tables).map { label, table in
+      KaplanMeierCurve(
+        label: label, table: table, confType: confType, confLevel: confLevel)
+    }
+    return KaplanMeierFit(
+      curves: curves, confType: confType, confLevel: confLevel, dropped: sample.dropped)
+  }
+
+  /// Median follow-up by the reverse Kaplan–Meier method (Schemper & Smith 1996): the
+  /// censorings are treated as events and the events as censorings, one curve per group.
+  public static func reverse(
+    _ sample: SurvivalSample, confType: ConfidenceTransform = .log, confLevel: Double = 0.95
+  ) throws -> KaplanMeierFit {
+    let flipped = try SurvivalSample(
+      time: sample.time, status: sample.status.map { 1 - $0 }, grouping: sample.grouping,
+      timefix: false)
+    let fit = try fit(flipped, confType: confType, confLevel: confLevel)
+    return KaplanMeierFit(
+      curves: fit.curves, confType: confType, confLevel: confLevel, dropped: sample.dropped)
+  }
+
+  static func validate(confLevel: Double) throws {
+    guard confLevel > 0 && confLevel < 1 else {
+      throw SurvivalKitError.invalidArgument(
+        name: "confidence level",
+        message: "\(confLevel) is not between 0 and 1 (exclusive); use e.g. 0.95")
+    }
+  }
+}
+
+/// A fitted set of Kaplan–Meier curves: an immutable value.
+public struct KaplanMeierFit: Sendable {
+  public let curves: [KaplanMeierCurve]
+  public let confType: ConfidenceTransform
+  public let confLevel: Double
+  /// Rows dropped for missing values.
+  public let dropped: Int
+
+  /// Subjects used.
+  public var n: Int { curves.reduce(0) { $0 + $1.n } }
+  /// Events in all curves.
+  public var events: Int { curves.reduce(0) { $0 + $1.events } }
+}
+
+/// One Kaplan–Meier curve with its pointwise confidence limits.
+public struct KaplanMeierCurve: Sendable {
+  public let label: String
+  /// Subjects in the group.
+  public let n: Int
+  public let events: Int
+  /// Distinct times (events and censorings), ascending.
+  public let time: [Double]
+  public let nRisk: [Int]
+  public let nEvent: [Int]
+  public let nCensor: [Int]
+  /// S(t) just after each time.
+  public let survival: [Double]
+  /// σ(t): standard error of the cumulative hazard by Greenwood (R's `std.err`); may be +∞.
+  public let greenwoodSigma: [Double]
+  /// SE of S(t) = S σ; nil where S = 0.
+  public let standardError: [Double?]
+  public let lower: [Double?]
+  public let upper: [Double?]
+  /// Nelson–Aalen cumulative hazard H(t).
+  public let cumulativeHazard: [Double]
+  /// Standard error of H(t): sqrt(Σ d/n²).
+  public let cumulativeHazardStandardError: [Double]
+  public let confType: ConfidenceTransform
+  public let confLevel: Double
+
+  init(label: String, table: EventTable, confType: ConfidenceTransform, confLevel: Double) {
+    let count = table.time.count
+    var s = [Double](repeating: 1, count: count)
+    var sigma = [Double](repeating: 0, count: count)
+    var se = [Double?](repeating: nil, count: count)
+    var lo = [Double?](repeating: nil, count: count)
+    var hi = [Double?](repeating: nil, count: count)
+    var h = [Double](repeating: 0, count: count)
+    var hse = [Double](repeating: 0, count: count)
+    let z = Normal.quantile(1 - (1 - confLevel) / 2)
+    var surv = 1.0
+    var greenwood = 0.0
+    var hazard = 0.0
+    var hazardVariance = 0.0
+    for j in 0..<count {
+      let n = Double(table.nRisk[j])
+      let d = Double(table.nEvent[j])
+      if d > 0 {
+        surv *= (n - d) / n
+        greenwood += n > d ? d / (n * (n - d)) : .infinity
+        hazard += d / n
+        hazardVariance += d / (n * n)
+      }
+      s[j] = surv
+      sigma[j] = greenwood.squareRoot()
+      se[j] = surv > 0 ? surv * sigma[j] : nil
+      (lo[j], hi[j]) = confType.limits(survival: surv, sigma: sigma[j], z: z)
+      h[j] = hazard
+      hse[j] = hazardVariance.squareRoot()
+    }
+    self.label = label
+    self.n = table.n
+    self.events = table.events
+    self.time = table.time
+    self.nRisk = table.nRisk
+    self.nEvent = table.nEvent
+    self.nCensor = table.nCensor
+    self.survival = s
+    self.greenwoodSigma = sigma
+    self.standardError = se
+    self.lower = lo
+    self.upper = hi
+    self.cumulativeHazard = h
+    self.cumulativeHazardStandardError = hse
+    self.confType = confType
+    self.confLevel = confLevel
+  }
+}

@@ -1,0 +1,98 @@
+/// A model formula in R's survival syntax, e.g. `Surv(time, status == 2) ~ sex + strata(centre)`.
+///
+/// The left side is a `SurvResponse`; the right side is a list of terms (main effects,
+/// interactions `a:b`, `a*b` expanded to `a + b + a:b`, `log(x)`), strata variables from
+/// `strata(...)`, and an optional `cluster(id)`. `~ 1` has no terms.
+public struct Formula: Sendable, Equatable {
+  /// The text as the user wrote it.
+  public let text: String
+  public let response: SurvResponse
+  /// Right-hand-side terms in the order written (after `*` expansion), without strata/cluster.
+  public let terms: [Term]
+  /// Variables named inside `strata(...)`, in order.
+  public let strata: [String]
+  /// The variable inside `cluster(...)`, if any.
+  public let cluster: String?
+
+  /// Parses a formula. - Throws: `SurvivalKitError.formulaSyntax` with the caret position.
+  public init(_ text: String) throws {
+    var parser = FormulaParser(text)
+    self = try parser.parseFormula()
+  }
+
+  init(text: String, response: SurvResponse, terms: [Term], strata: [String], cluster: String?) {
+    self.text = text
+    self.response = response
+    self.terms = terms
+    self.strata = strata
+    self.cluster = cluster
+  }
+
+  /// Every variable a grouping (curve per combination) uses: term variables then strata.
+  public var groupingVariables: [String] {
+    var names: [String] = []
+    for term in terms {
+      for factor in term.factors where !names.contains(factor.variable) {
+        names.append(factor.variable)
+      }
+    }
+    for s in strata where !names.contains(s) { names.append(s) }
+    return names
+  }
+}
+
+/// `Surv(time, status)` or `Surv(start, stop, status)`.
+public struct SurvResponse: Sendable, Equatable {
+  /// Entry time column for counting-process data; nil for right-censored data.
+  public let start: String?
+  /// Event or censoring time column.
+  public let stop: String
+  public let status: StatusExpression
+}
+
+/// How the status argument of `Surv()` is written.
+public enum StatusExpression: Sendable, Equatable {
+  /// A column coded 0/1, 1/2 (R: 1 = censored, 2 = event) or TRUE/FALSE.
+  case column(String)
+  /// `column == number`: event when equal.
+  case equalsNumber(String, Double)
+  /// `column == "text"`: event when equal.
+  case equalsText(String, String)
+  /// `column != number` / `column != "text"`: event when different.
+  case notEqualsNumber(String, Double)
+  case notEqualsText(String, String)
+
+  /// The column the status reads.
+  public var column: String {
+    switch self {
+    case .column(let c), .equalsNumber(let c, _), .equalsText(let c, _),
+      .notEqualsNumber(let c, _), .notEqualsText(let c, _):
+      return c
+    }
+  }
+}
+
+/// One right-hand-side term: a main effect (one factor) or an interaction (several).
+public struct Term: Sendable, Equatable, CustomStringConvertible {
+  public let factors: [TermFactor]
+  public var description: String { factors.map(\.description).joined(separator: ":") }
+}
+
+/// A variable in a term, possibly transformed.
+public enum TermFactor: Sendable, Equatable, CustomStringConvertible {
+  case variable(String)
+  case log(String)
+
+  public var variable: String {
+    switch self {
+    case .variable(let v), .log(let v): return v
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .variable(let v): return v
+    case .log(let v): return "log(\(v))"
+    }
+  }
+}

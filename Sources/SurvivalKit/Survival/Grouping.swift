@@ -1,0 +1,94 @@
+/// Rows grouped by every combination of one or more variables, labelled as R labels strata
+/// (`sex=1`, `sex=f, trt=placebo`).
+///
+/// Levels of each variable are ordered as R orders factor levels: numbers and dates
+/// ascending, text in Unicode code-point order. Combinations are ordered with the first
+/// variable varying slowest, and only combinations present in the data are kept.
+public struct Grouping: Sendable, Equatable {
+  /// One label per group, in group order.
+  public let labels: [String]
+  /// Group code of each row (indexes `labels`).
+  public let codes: [Int32]
+
+  /// A single group called `all` (R's `~ 1`).
+  public static func single(rows: Int) -> Grouping {
+    Grouping(labels: ["all"], codes: [Int32](repeating: 0, count: rows))
+  }
+
+  public init(labels: [String], codes: [Int32]) {
+    self.labels = labels
+    self.codes = codes
+  }
+
+  /// Groups `rows` (indices into the columns) by the given columns.
+  static func make(columns: [Column], rows: [Int]) -> Grouping {
+    if columns.isEmpty { return .single(rows: rows.count) }
+    // Per variable: sorted level list and the level rank of each used row.
+    var ranks: [[Int32]] = []
+    var levelTexts: [[String]] = []
+    for column in columns {
+      switch column.values {
+      case .numeric(let v), .date(let v):
+        var distinct = Set<Double>()
+        for r in rows { distinct.insert(v[r]) }
+        let sorted = distinct.sorted()
+        var position: [Double: Int32] = [:]
+        for (k, x) in sorted.enumerated() { position[x] = Int32(k) }
+        var rank = [Int32](repeating: 0, count: rows.count)
+        for (k, r) in rows.enumerated() { rank[k] = position[v[r]]! }
+        ranks.append(rank)
+        if case .date = column.values {
+          levelTexts.append(sorted.map { DateFormatting.iso(days: Int($0)) })
+        } else {
+          levelTexts.append(sorted.map { NumberFormatting.shortest($0) })
+        }
+      case .text(let levels, let codes):
+        let order = levels.indices.sorted { CodePoint.less(levels[$0], levels[$1]) }
+        var rankOfLevel = [Int32](repeating: 0, count: levels.count)
+        for (k, l) in order.enumerated() { rankOfLevel[l] = Int32(k) }
+        var rank = [Int32](repeating: 0, count: rows.count)
+        for (k, r) in rows.enumerated() { rank[k] = rankOfLevel[Int(codes[r])] }
+        ranks.append(rank)
+        levelTexts.append(order.map { levels[$0] })
+      }
+    }
+    // Mixed-radix key, first variable most significant.
+    var key = [Int](repeating: 0, count: rows.count)
+    for (j, rank) in ranks.enumerated() {
+      let radix = levelTexts[j].count
+      for k in 0..<rows.count { key[k] = key[k] * radix + Int(rank[k]) }
+    }
+    let presentKeys = Set(key).sorted()
+    var codeOfKey: [Int: Int32] = [:]
+    var labels: [String] = []
+    for (g, k) in presentKeys.enumerated() {
+      codeOfKey[k] = Int32(g)
+      var rest = k
+      var parts: [String] = []
+      for j in stride(from: columns.count - 1, through: 0, by: -1) {
+        let radix = levelTexts[j].count
+        parts.append("\(columns[j].name)=\(levelTexts[j][rest % radix])")
+        rest /= radix
+      }
+      labels.append(parts.reversed().joined(separator: ", "))
+    }
+    return Grouping(labels: labels, codes: key.map { codeOfKey[$0]! })
+  }
+}
+
+/// Ordering of text by Unicode code points (not locale collation), so level order is the same
+/// on every machine.
+enum CodePoint {
+  static func less(_ a: String, _ b: String) -> Bool {
+    a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars) { $0.value < $1.value }
+  }
+}
+
+/// ISO 8601 text of a day count.
+enum DateFormatting {
+  static func iso(days: Int) -> String {
+    let (y, m, d) = DateParsing.civilFromDays(days)
+    func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+    return "\(y)-\(two(m))-\(two(d))"
+  }
+}

@@ -1,0 +1,87 @@
+/// Decoding of the status argument of `Surv()` into 1 = event, 0 = censored.
+///
+/// Accepted, as R's `Surv` accepts them:
+/// - numbers 0/1 (1 = event);
+/// - numbers 1/2 (R's coding: 1 = censored, 2 = event), recognised when the largest status
+///   is 2 (a column of only 1s is therefore all events, as in R);
+/// - TRUE/FALSE (also `true`/`false`, `T`/`F`);
+/// - an expression `status == value` or `status != value`.
+/// Anything else stops with the first offending line, where R would turn it into NA with a
+/// warning: a status is never changed silently.
+enum StatusCoding {
+  static let missing: UInt8 = 255
+
+  static func decode(_ expression: StatusExpression, column: Column, table: DataTable) throws
+    -> [UInt8]
+  {
+    let rows = table.rowCount
+    var out = [UInt8](repeating: missing, count: rows)
+    func line(_ i: Int) -> Int { table.lineNumbers[i] }
+    switch (expression, column.values) {
+    case (.column, .numeric(let v)):
+      var maxValue = -Double.infinity
+      for x in v where !x.isNaN { maxValue = max(maxValue, x) }
+      let shift = maxValue == 2 ? 1.0 : 0.0
+      for i in 0..<rows where !v[i].isNaN {
+        let s = v[i] - shift
+        guard s == 0 || s == 1 else {
+          throw SurvivalKitError.invalidData(
+            line: line(i), column: column.name,
+            message: "status \(NumberFormatting.shortest(v[i])) is not valid; use 0/1 "
+              + "(1 = event), 1/2 (2 = event), TRUE/FALSE, or an expression such as "
+              + "'\(column.name) == 3'")
+        }
+        out[i] = UInt8(s)
+      }
+    case (.column, .text(let levels, let codes)):
+      var decoded: [UInt8] = []
+      for level in levels {
+        switch level {
+        case "TRUE", "true", "T", "True": decoded.append(1)
+        case "FALSE", "false", "F", "False": decoded.append(0)
+        default: decoded.append(missing)
+        }
+      }
+      for i in 0..<rows where codes[i] >= 0 {
+        let d = decoded[Int(codes[i])]
+        guard d != missing else {
+          throw SurvivalKitError.invalidData(
+            line: line(i), column: column.name,
+            message: "status '\(levels[Int(codes[i])])' is not 0/1, 1/2 or TRUE/FALSE; write "
+              + "the event as an expression, e.g. Surv(time, \(column.name) == \"dead\")")
+        }
+        out[i] = d
+      }
+    case (.column, .date):
+      throw SurvivalKitError.invalidData(
+        line: nil, column: column.name, message: "holds dates, not an event status")
+    case (.equalsNumber(_, let value), .numeric(let v)),
+      (.notEqualsNumber(_, let value), .numeric(let v)):
+      let equal: UInt8
+      if case .equalsNumber = expression { equal = 1 } else { equal = 0 }
+      for i in 0..<rows where !v[i].isNaN { out[i] = v[i] == value ? equal : 1 - equal }
+    case (.equalsText(_, let value), .text(let levels, let codes)),
+      (.notEqualsText(_, let value), .text(let levels, let codes)):
+      let equal: UInt8
+      if case .equalsText = expression { equal = 1 } else { equal = 0 }
+      guard levels.contains(value) else {
+        let list = levels.sorted(by: CodePoint.less).map { "'\($0)'" }.joined(separator: ", ")
+        throw SurvivalKitError.invalidData(
+          line: nil, column: column.name,
+          message: "no row has the value '\(value)'; the column holds \(list)")
+      }
+      for i in 0..<rows where codes[i] >= 0 {
+        out[i] = levels[Int(codes[i])] == value ? equal : 1 - equal
+      }
+    case (.equalsNumber, _), (.notEqualsNumber, _):
+      throw SurvivalKitError.invalidData(
+        line: nil, column: column.name,
+        message: "is a \(column.typeName) column; compare it with a quoted value instead")
+    case (.equalsText, _), (.notEqualsText, _):
+      throw SurvivalKitError.invalidData(
+        line: nil, column: column.name,
+        message: "is a \(column.typeName) column; compare it with a number instead")
+    }
+    return out
+  }
+}

@@ -33,7 +33,7 @@ let package = Package(
     ),
     .testTarget(
       name: "SurvivalKitTests",
-      dependencies: ["SurvivalKit"],
+      dependencies: ["SurvivalKit", "SurvKitCLI"],
       path: "Tests/SurvivalKitTests",
       exclude: ["Fixtures"]
     ),

@@ -65,30 +65,32 @@ public enum CSVReader {
     }
   }
 
+  /// Reads a whole file into memory with one allocation per 16 MiB chunk (no per-byte work).
   static func readFile(_ path: String) throws -> [UInt8] {
     guard let file = fopen(path, "rb") else {
       throw SurvivalKitError.fileUnreadable(
         path: path, reason: String(cString: strerror(errno)))
     }
     defer { fclose(file) }
-    var result: [UInt8] = []
-    let chunk = 1 << 22
+    var chunks: [[UInt8]] = []
+    let chunk = 1 << 24
     while true {
-      let old = result.count
-      result.reserveCapacity(old + chunk)
-      var got = 0
-      result.append(contentsOf: repeatElement(0, count: chunk))
-      result.withUnsafeMutableBufferPointer { buffer in
-        got = fread(buffer.baseAddress! + old, 1, chunk, file)
+      var failed = false
+      let piece = [UInt8](unsafeUninitializedCapacity: chunk) { buffer, count in
+        count = fread(buffer.baseAddress!, 1, chunk, file)
+        failed = count < chunk && ferror(file) != 0
       }
-      result.removeLast(chunk - got)
-      if got < chunk {
-        if ferror(file) != 0 {
-          throw SurvivalKitError.fileUnreadable(path: path, reason: "read error")
-        }
-        break
+      if failed {
+        throw SurvivalKitError.fileUnreadable(path: path, reason: "read error")
       }
+      chunks.append(piece)
+      if piece.count < chunk { break }
     }
+    if chunks.count == 1 { return chunks[0] }
+    let total = chunks.reduce(0) { $0 + $1.count }
+    var result: [UInt8] = []
+    result.reserveCapacity(total)
+    for c in chunks { result.append(contentsOf: c) }
     return result
   }
 
@@ -358,13 +360,25 @@ public enum CSVReader {
     column: Int, missing: [[UInt8]], decimalComma: Bool
   ) -> ColumnValues {
     guard let cells else { return .numeric([]) }
-    // Numeric attempt.
+    // Numeric attempt. Missing spellings are checked first only when one of them reads as a
+    // number (a user's "-999"); the default spellings never do, so the hot loop skips them.
+    let numericMissing = missing.contains { token in
+      token.withUnsafeBufferPointer { b in
+        b.baseAddress.map {
+          NumberParsing.parseDouble($0, 0, b.count, decimalComma: decimalComma) != nil
+        } ?? false
+      }
+    }
     var numbers = [Double](repeating: .nan, count: rows)
     var numeric = true
     numbers.withUnsafeMutableBufferPointer { out in
       for i in 0..<rows {
         let (start, end, escaped) = unpack(cells[i * stride + column], base)
-        if escaped { numeric = false; break }
+        if escaped {
+          numeric = false
+          break
+        }
+        if numericMissing && isMissing(base, start, end, missing) { continue }
         if let v = NumberParsing.parseDouble(base, start, end, decimalComma: decimalComma) {
           out[i] = v
         } else if !isMissing(base, start, end, missing) {

@@ -161,7 +161,16 @@ public struct SurvivalSample: Sendable {
         message: "holds dates, not a \(role); derive the time from two date columns first "
           + "(e.g. months from enrolment to last contact)")
     case .text(let levels, let codes):
-      let first = codes.firstIndex { $0 >= 0 }!
+      // The first row whose value is not a number (other rows may hold numbers).
+      let isNumber = levels.map { level -> Bool in
+        var bytes = Array(level.utf8)
+        return bytes.withUnsafeMutableBufferPointer { b in
+          b.baseAddress.map {
+            NumberParsing.parseDouble(UnsafePointer($0), 0, b.count, decimalComma: table.decimalComma) != nil
+          } ?? false
+        }
+      }
+      let first = codes.firstIndex { $0 >= 0 && !isNumber[Int($0)] }!
       throw SurvivalKitError.badValue(
         line: table.lineNumbers[first], column: column.name,
         value: levels[Int(codes[first])], expected: "a number (the \(role))")

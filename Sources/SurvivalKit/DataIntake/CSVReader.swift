@@ -25,19 +25,42 @@ import Dispatch
 ///
 /// - Complexity: O(file size) time; 8 bytes per cell of transient memory.
 public enum CSVReader {
-  /// Reads and types the file at `path`.
+  /// Reads and types the file at `path`. Regular files are memory-mapped (no copy).
   public static func read(path: String, options: CSVOptions = CSVOptions()) throws -> DataTable {
-    try read(bytes: readFile(path), options: options)
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else {
+      throw SurvivalKitError.fileUnreadable(path: path, reason: String(cString: strerror(errno)))
+    }
+    defer { close(descriptor) }
+    var info = stat()
+    if fstat(descriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && info.st_size > 0 {
+      let size = Int(info.st_size)
+      if let mapping = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0),
+        mapping != MAP_FAILED
+      {
+        defer { munmap(mapping, size) }
+        _ = madvise(mapping, size, MADV_SEQUENTIAL)
+        let buffer = UnsafeBufferPointer(
+          start: mapping.assumingMemoryBound(to: UInt8.self), count: size)
+        return try read(buffer: buffer, options: options)
+      }
+    }
+    return try read(bytes: readFile(path), options: options)
   }
 
   /// Reads and types CSV text given as bytes.
-  public static func read(bytes input: [UInt8], options: CSVOptions = CSVOptions()) throws
+  public static func read(bytes: [UInt8], options: CSVOptions = CSVOptions()) throws -> DataTable {
+    try bytes.withUnsafeBufferPointer { try read(buffer: $0, options: options) }
+  }
+
+  /// Decodes (BOM, encoding) and parses bytes that stay valid for the duration of the call.
+  static func read(buffer input: UnsafeBufferPointer<UInt8>, options: CSVOptions) throws
     -> DataTable
   {
-    var bytes = input
+    var buffer = input
     var encoding = options.encoding ?? .utf8
-    if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
-      bytes.removeFirst(3)
+    if buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
+      buffer = UnsafeBufferPointer(rebasing: buffer[3...])
       if options.encoding == .windows1251 {
         throw SurvivalKitError.invalidArgument(
           name: "encoding",
@@ -46,51 +69,52 @@ public enum CSVReader {
       }
       encoding = .utf8
     } else if options.encoding == .windows1251 {
-      bytes = bytes.withUnsafeBufferPointer { TextDecoding.utf8FromWindows1251($0) }
-    } else {
-      let valid = bytes.withUnsafeBufferPointer { TextDecoding.isValidUTF8($0) }
-      if !valid {
-        if options.encoding == .utf8 {
-          throw SurvivalKitError.invalidArgument(
-            name: "encoding",
-            message: "the file is not valid UTF-8; if it was exported from a Russian-locale "
-              + "spreadsheet pass --encoding cp1251")
-        }
-        bytes = bytes.withUnsafeBufferPointer { TextDecoding.utf8FromWindows1251($0) }
-        encoding = .windows1251
+      let converted = TextDecoding.utf8FromWindows1251(buffer)
+      return try converted.withUnsafeBufferPointer {
+        try parse($0, options: options, encoding: .windows1251)
+      }
+    } else if !TextDecoding.isValidUTF8(buffer) {
+      if options.encoding == .utf8 {
+        throw SurvivalKitError.invalidArgument(
+          name: "encoding",
+          message: "the file is not valid UTF-8; if it was exported from a Russian-locale "
+            + "spreadsheet pass --encoding cp1251")
+      }
+      let converted = TextDecoding.utf8FromWindows1251(buffer)
+      return try converted.withUnsafeBufferPointer {
+        try parse($0, options: options, encoding: .windows1251)
       }
     }
-    return try bytes.withUnsafeBufferPointer { buffer in
-      try parse(buffer, options: options, encoding: encoding)
-    }
+    return try parse(buffer, options: options, encoding: encoding)
   }
 
-  /// Reads a whole file into memory with one allocation per 16 MiB chunk (no per-byte work).
+  /// Reads a whole file into memory: one allocation of the file's size, then chunks only if
+  /// the file grows while being read (or is not a regular file).
   static func readFile(_ path: String) throws -> [UInt8] {
     guard let file = fopen(path, "rb") else {
       throw SurvivalKitError.fileUnreadable(
         path: path, reason: String(cString: strerror(errno)))
     }
     defer { fclose(file) }
-    var chunks: [[UInt8]] = []
-    let chunk = 1 << 24
-    while true {
-      var failed = false
+    var info = stat()
+    let expected = fstat(fileno(file), &info) == 0 ? max(0, Int(info.st_size)) : 0
+    var result = [UInt8](unsafeUninitializedCapacity: expected) { buffer, count in
+      count = expected > 0 ? fread(buffer.baseAddress!, 1, expected, file) : 0
+    }
+    if ferror(file) != 0 {
+      throw SurvivalKitError.fileUnreadable(path: path, reason: "read error")
+    }
+    let chunk = 1 << 20
+    while feof(file) == 0 {
       let piece = [UInt8](unsafeUninitializedCapacity: chunk) { buffer, count in
         count = fread(buffer.baseAddress!, 1, chunk, file)
-        failed = count < chunk && ferror(file) != 0
       }
-      if failed {
+      if ferror(file) != 0 {
         throw SurvivalKitError.fileUnreadable(path: path, reason: "read error")
       }
-      chunks.append(piece)
-      if piece.count < chunk { break }
+      if piece.isEmpty { break }
+      result.append(contentsOf: piece)
     }
-    if chunks.count == 1 { return chunks[0] }
-    let total = chunks.reduce(0) { $0 + $1.count }
-    var result: [UInt8] = []
-    result.reserveCapacity(total)
-    for c in chunks { result.append(contentsOf: c) }
     return result
   }
 
@@ -112,6 +136,21 @@ public enum CSVReader {
     let special: UnsafePointer<Bool>
     var position: Int
     var line: Int
+
+    static let ones: UInt64 = 0x0101_0101_0101_0101
+    static let highs: UInt64 = 0x8080_8080_8080_8080
+    static let newlinePattern = ones &* UInt64(CSVReader.newline)
+    static let returnPattern = ones &* UInt64(CSVReader.carriageReturn)
+    static let quotePattern = ones &* UInt64(CSVReader.quote)
+    var delimiterPattern: UInt64 { Tokenizer.ones &* UInt64(delimiter) }
+
+    /// High bit set in each byte of `word` equal to the repeated byte in `pattern`; the lowest
+    /// flagged byte is exact (higher ones may be false positives, which are never used).
+    @inline(__always)
+    static func flag(_ word: UInt64, _ pattern: UInt64) -> UInt64 {
+      let x = word ^ pattern
+      return (x &- ones) & ~x & highs
+    }
 
     /// Reads one field at `position`; returns its content range and what ended it.
     @inline(__always)
@@ -152,6 +191,19 @@ public enum CSVReader {
           }
         }
       } else {
+        // Eight bytes at a time: the lowest flagged byte of the word is the first delimiter,
+        // line end or quote (Mycroft's has-zero-byte test on the XOR with each target).
+        let raw = UnsafeRawPointer(base)
+        while position + 8 <= count {
+          let word = raw.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+          let hits = Tokenizer.flag(word, delimiterPattern) | Tokenizer.flag(word, Tokenizer.newlinePattern)
+            | Tokenizer.flag(word, Tokenizer.returnPattern) | Tokenizer.flag(word, Tokenizer.quotePattern)
+          if hits != 0 {
+            position += hits.trailingZeroBitCount >> 3
+            break
+          }
+          position += 8
+        }
         while position < count && !special[Int(base[position])] { position += 1 }
         if position < count && base[position] == CSVReader.quote {
           throw SurvivalKitError.csvSyntax(
@@ -249,59 +301,80 @@ public enum CSVReader {
       }
       let columnCount = names.count
 
-      // Body: one flat, row-major array of packed cells.
-      var cells: [UInt64] = []
-      cells.reserveCapacity(max(16, buffer.count / 4))
+      // Body: one flat, row-major array of packed cells. Without any quote in the body, rows
+      // cannot span lines, so the body is split at line ends and tokenized in parallel.
+      let bodyStart = tokenizer.position
+      let bodyLine = tokenizer.line
+      var cuts = [bodyStart]
+      let workers = max(1, min(8, ProcessInfoLite.activeProcessorCount))
+      let hasQuote = memchr(base + bodyStart, Int32(quote), buffer.count - bodyStart) != nil
+      if !hasQuote && workers > 1 && buffer.count - bodyStart > (1 << 22) {
+        let step = (buffer.count - bodyStart) / workers
+        for k in 1..<workers {
+          var p = max(cuts[k - 1], bodyStart + k * step)
+          while p < buffer.count && base[p] != newline { p += 1 }
+          if p < buffer.count { cuts.append(p + 1) }
+        }
+      }
+      cuts.append(buffer.count)
+      let chunkCount = cuts.count - 1
+      var pieces = [Result<BodyChunk, SurvivalKitError>?](repeating: nil, count: chunkCount)
+      pieces.withUnsafeMutableBufferPointer { out in
+        let shared = SharedChunkOutput(base: base, special: specialBuffer.baseAddress!, out: out.baseAddress!)
+        let chunkCuts = cuts
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { k in
+          do {
+            let chunk = try tokenizeBody(
+              base: shared.base, start: chunkCuts[k], end: chunkCuts[k + 1], delimiter: delimiter,
+              special: shared.special, columnCount: columnCount)
+            shared.out[k] = .success(chunk)
+          } catch let error as SurvivalKitError {
+            shared.out[k] = .failure(error)
+          } catch {
+            shared.out[k] = .failure(.csvSyntax(line: 0, message: "\(error)"))
+          }
+        }
+      }
+      var chunks: [BodyChunk] = []
       var lines: [Int] = []
-      while tokenizer.position < buffer.count {
-        let c = base[tokenizer.position]
-        if c == newline || c == carriageReturn {  // blank line: skipped, as R does
-          tokenizer.position += 1
-          if c == carriageReturn && tokenizer.position < buffer.count
-            && base[tokenizer.position] == newline
-          {
-            tokenizer.position += 1
+      var lineOffset = bodyLine - 1
+      for piece in pieces {
+        switch piece! {
+        case .failure(let error):
+          if case .csvSyntax(let line, let message) = error {
+            throw SurvivalKitError.csvSyntax(line: line + lineOffset, message: message)
           }
-          tokenizer.line += 1
-          continue
+          throw error
+        case .success(let chunk):
+          lines.reserveCapacity(lines.count + chunk.lines.count)
+          for l in chunk.lines { lines.append(l + lineOffset) }
+          lineOffset += chunk.newlines
+          chunks.append(chunk)
         }
-        let rowLine = tokenizer.line
-        var fields = 0
-        while true {
-          let (start, end, escaped, terminator) = try tokenizer.nextField()
-          fields += 1
-          if fields > columnCount {
-            throw SurvivalKitError.csvSyntax(
-              line: rowLine,
-              message: "this row has more than the header's \(columnCount) fields; "
-                + "quote fields that contain the delimiter")
-          }
-          cells.append(UInt64(start) << 24 | UInt64(end - start) << 1 | (escaped ? 1 : 0))
-          if terminator != .delimiter { break }
-        }
-        if fields != columnCount {
-          throw SurvivalKitError.csvSyntax(
-            line: rowLine,
-            message: "this row has \(fields) field\(fields == 1 ? "" : "s") but the header has "
-              + "\(columnCount)")
-        }
-        lines.append(rowLine)
       }
 
-      // Typing, one column per task.
+      // Typing, one column per task, reading the chunks' cells in order.
       let missing = options.missingValues.map { Array($0.utf8) }
       var columns = [Column?](repeating: nil, count: columnCount)
-      let rows = lines.count
       let headerNames = names
-      cells.withUnsafeBufferPointer { cellBuffer in
+      var segments: [CellSegment] = []
+      var keepAlive: [[UInt64]] = []
+      for chunk in chunks { keepAlive.append(chunk.cells) }
+      chunks.removeAll()
+      for k in keepAlive.indices {
+        keepAlive[k].withUnsafeBufferPointer { b in
+          segments.append(CellSegment(cells: b.baseAddress, rows: b.count / max(1, columnCount)))
+        }
+      }
+      withExtendedLifetime(keepAlive) {
         columns.withUnsafeMutableBufferPointer { out in
           // Each task reads the shared, immutable input and writes only its own output slot.
-          let shared = SharedPointers(
-            base: base, cells: cellBuffer.baseAddress, out: out.baseAddress!)
+          let shared = SharedPointers(base: base, out: out.baseAddress!)
+          let allSegments = segments
           DispatchQueue.concurrentPerform(iterations: columnCount) { j in
             let values = typeColumn(
-              base: shared.base, cells: shared.cells, rows: rows, stride: columnCount,
-              column: j, missing: missing, decimalComma: decimalComma)
+              base: shared.base, segments: allSegments, stride: columnCount, column: j,
+              missing: missing, decimalComma: decimalComma)
             shared.out[j] = Column(name: headerNames[j], values: values)
           }
         }
@@ -310,6 +383,59 @@ public enum CSVReader {
         columns: columns.map { $0! }, lineNumbers: lines, encoding: encoding,
         delimiter: Character(UnicodeScalar(delimiter)), decimalComma: decimalComma)
     }
+  }
+
+  /// Rows of one chunk of the body: packed cells, 1-based line of each row within the chunk,
+  /// and the number of line ends consumed.
+  struct BodyChunk {
+    var cells: [UInt64]
+    var lines: [Int]
+    var newlines: Int
+  }
+
+  static func tokenizeBody(
+    base: UnsafePointer<UInt8>, start: Int, end: Int, delimiter: UInt8,
+    special: UnsafePointer<Bool>, columnCount: Int
+  ) throws -> BodyChunk {
+    var tokenizer = Tokenizer(
+      base: base, count: end, delimiter: delimiter, special: special, position: start, line: 1)
+    var cells: [UInt64] = []
+    cells.reserveCapacity(max(16, (end - start) / 4))
+    var lines: [Int] = []
+    while tokenizer.position < end {
+      let c = base[tokenizer.position]
+      if c == newline || c == carriageReturn {  // blank line: skipped, as R does
+        tokenizer.position += 1
+        if c == carriageReturn && tokenizer.position < end && base[tokenizer.position] == newline {
+          tokenizer.position += 1
+        }
+        tokenizer.line += 1
+        continue
+      }
+      let rowLine = tokenizer.line
+      var fields = 0
+      while true {
+        let (fieldStart, fieldEnd, escaped, terminator) = try tokenizer.nextField()
+        fields += 1
+        if fields > columnCount {
+          throw SurvivalKitError.csvSyntax(
+            line: rowLine,
+            message: "this row has more than the header's \(columnCount) fields; "
+              + "quote fields that contain the delimiter")
+        }
+        cells.append(
+          UInt64(fieldStart) << 24 | UInt64(fieldEnd - fieldStart) << 1 | (escaped ? 1 : 0))
+        if terminator != .delimiter { break }
+      }
+      if fields != columnCount {
+        throw SurvivalKitError.csvSyntax(
+          line: rowLine,
+          message: "this row has \(fields) field\(fields == 1 ? "" : "s") but the header has "
+            + "\(columnCount)")
+      }
+      lines.append(rowLine)
+    }
+    return BodyChunk(cells: cells, lines: lines, newlines: tokenizer.line - 1)
   }
 
   // MARK: - Typing
@@ -356,10 +482,22 @@ public enum CSVReader {
   }
 
   static func typeColumn(
-    base: UnsafePointer<UInt8>, cells: UnsafePointer<UInt64>?, rows: Int, stride: Int,
-    column: Int, missing: [[UInt8]], decimalComma: Bool
+    base: UnsafePointer<UInt8>, segments: [CellSegment], stride: Int, column: Int,
+    missing: [[UInt8]], decimalComma: Bool
   ) -> ColumnValues {
-    guard let cells else { return .numeric([]) }
+    let rows = segments.reduce(0) { $0 + $1.rows }
+    // Visits every cell of the column in row order; stops when `body` returns false.
+    @inline(__always) func forEachCell(_ body: (Int, Int, Int, Bool) -> Bool) {
+      var row = 0
+      for segment in segments {
+        guard let cells = segment.cells else { continue }
+        for r in 0..<segment.rows {
+          let (start, end, escaped) = unpack(cells[r * stride + column], base)
+          if !body(row, start, end, escaped) { return }
+          row += 1
+        }
+      }
+    }
     // Numeric attempt. Missing spellings are checked first only when one of them reads as a
     // number (a user's "-999"); the default spellings never do, so the hot loop skips them.
     let numericMissing = missing.contains { token in
@@ -369,54 +507,59 @@ public enum CSVReader {
         } ?? false
       }
     }
-    var numbers = [Double](repeating: .nan, count: rows)
     var numeric = true
-    numbers.withUnsafeMutableBufferPointer { out in
-      for i in 0..<rows {
-        let (start, end, escaped) = unpack(cells[i * stride + column], base)
+    var numbers = [Double](unsafeUninitializedCapacity: rows) { out, count in
+      forEachCell { i, start, end, escaped in
         if escaped {
           numeric = false
-          break
+          return false
         }
-        if numericMissing && isMissing(base, start, end, missing) { continue }
+        if numericMissing && isMissing(base, start, end, missing) {
+          out[i] = .nan
+          return true
+        }
         if let v = NumberParsing.parseDouble(base, start, end, decimalComma: decimalComma) {
           out[i] = v
-        } else if !isMissing(base, start, end, missing) {
-          numeric = false
-          break
+          return true
         }
+        if isMissing(base, start, end, missing) {
+          out[i] = .nan
+          return true
+        }
+        numeric = false
+        return false
       }
+      count = numeric ? rows : 0
     }
     if numeric { return .numeric(numbers) }
     // Date attempt.
     var dates = true
     var anyDate = false
+    numbers = [Double](repeating: .nan, count: rows)
     numbers.withUnsafeMutableBufferPointer { out in
-      for i in 0..<rows {
-        let (start, end, escaped) = unpack(cells[i * stride + column], base)
+      forEachCell { i, start, end, escaped in
         if !escaped, let d = DateParsing.parseDays(base, start, end) {
           out[i] = Double(d)
           anyDate = true
-        } else if isMissing(base, start, end, missing) {
-          out[i] = .nan
-        } else {
-          dates = false
-          break
+          return true
         }
+        if isMissing(base, start, end, missing) { return true }
+        dates = false
+        return false
       }
     }
     if dates && anyDate { return .date(numbers) }
     // Text: intern the cells.
     var interner = ByteInterner()
     var codes = [Int32](repeating: -1, count: rows)
-    for i in 0..<rows {
-      let (start, end, escaped) = unpack(cells[i * stride + column], base)
-      if isMissing(base, start, end, missing) { continue }
+    forEachCell { i, start, end, escaped in
+      if isMissing(base, start, end, missing) { return true }
       if escaped {
         codes[i] = interner.intern(string: cellString(base, start, end, escaped: true))
       } else {
         codes[i] = interner.intern(base, start, end)
       }
+      return true
     }
     return .text(levels: interner.levels, codes: codes)
   }
@@ -426,8 +569,27 @@ public enum CSVReader {
 /// distinct output slot, so sharing them across threads is safe.
 struct SharedPointers: @unchecked Sendable {
   let base: UnsafePointer<UInt8>
-  let cells: UnsafePointer<UInt64>?
   let out: UnsafeMutablePointer<Column?>
+}
+
+/// A run of rows' packed cells (row-major) owned by a tokenized chunk.
+struct CellSegment: @unchecked Sendable {
+  let cells: UnsafePointer<UInt64>?
+  let rows: Int
+}
+
+/// Pointers handed to the tokenizing tasks (read-only input, one output slot per task).
+struct SharedChunkOutput: @unchecked Sendable {
+  let base: UnsafePointer<UInt8>
+  let special: UnsafePointer<Bool>
+  let out: UnsafeMutablePointer<Result<CSVReader.BodyChunk, SurvivalKitError>?>
+}
+
+/// The number of processors, without Foundation.
+enum ProcessInfoLite {
+  static var activeProcessorCount: Int {
+    Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+  }
 }
 
 /// Interns byte strings into level codes with an open-addressing hash table, allocating only

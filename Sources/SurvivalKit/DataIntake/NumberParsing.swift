@@ -15,86 +15,77 @@
 /// then exact doubles and one IEEE multiplication or division rounds once. Every other input goes to the C library's
 /// `strtod`, which rounds correctly.
 enum NumberParsing {
-  static let powersOfTen: [Double] = (0...22).map { e in
-    var v = 1.0
-    for _ in 0..<e { v *= 10 }
-    return v
-  }
+  /// 10^0 ... 10^22, all exact doubles (a literal, so it is initialised statically).
+  static let powersOfTen: [Double] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+  ]
 
   /// Parses `bytes[start..<end]`; returns nil when the text is not a number.
+  ///
+  /// Up to 19 digits (leading zeros included) are accumulated into a 64-bit integer without
+  /// overflow; longer inputs, and significands or exponents outside the exact range, go to
+  /// `strtod`.
   @inline(__always)
   static func parseDouble(
     _ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, decimalComma: Bool
   ) -> Double? {
     var i = start
     guard i < end else { return nil }
-    var negative = false
-    if base[i] == UInt8(ascii: "-") {
-      negative = true
-      i += 1
-    } else if base[i] == UInt8(ascii: "+") {
-      i += 1
-    }
+    let first = base[i]
+    let negative = first == UInt8(ascii: "-")
+    if negative || first == UInt8(ascii: "+") { i += 1 }
     var mantissa: UInt64 = 0
-    var significantDigits = 0
-    var digits = 0
-    var exponent = 0
-    // Integer part.
+    let integerStart = i
     while i < end {
       let d = base[i] &- 48
       if d > 9 { break }
-      if mantissa != 0 || d != 0 { significantDigits += 1 }
-      if significantDigits <= 19 {
-        mantissa = mantissa &* 10 &+ UInt64(d)
-      } else {
-        exponent += 1
-      }
-      digits += 1
+      mantissa = mantissa &* 10 &+ UInt64(d)
       i += 1
     }
-    if i < end
-      && (base[i] == UInt8(ascii: ".") || (decimalComma && base[i] == UInt8(ascii: ",")))
-    {
-      i += 1
-      while i < end {
-        let d = base[i] &- 48
-        if d > 9 { break }
-        if mantissa != 0 || d != 0 { significantDigits += 1 }
-        if significantDigits <= 19 {
-          mantissa = mantissa &* 10 &+ UInt64(d)
-          exponent -= 1
-        }
-        digits += 1
+    var digits = i - integerStart
+    var exponent = 0
+    if i < end {
+      let c = base[i]
+      if c == UInt8(ascii: ".") || (decimalComma && c == UInt8(ascii: ",")) {
         i += 1
+        let fractionStart = i
+        while i < end {
+          let d = base[i] &- 48
+          if d > 9 { break }
+          mantissa = mantissa &* 10 &+ UInt64(d)
+          i += 1
+        }
+        digits += i - fractionStart
+        exponent = fractionStart - i
       }
     }
     guard digits > 0 else { return nil }
-    var explicitExponent = 0
-    if i < end && (base[i] == UInt8(ascii: "e") || base[i] == UInt8(ascii: "E")) {
+    if i < end {
+      let c = base[i]
+      guard c == UInt8(ascii: "e") || c == UInt8(ascii: "E") else { return nil }
       i += 1
       var expNegative = false
       if i < end && (base[i] == UInt8(ascii: "-") || base[i] == UInt8(ascii: "+")) {
         expNegative = base[i] == UInt8(ascii: "-")
         i += 1
       }
-      var expDigits = 0
+      var explicitExponent = 0
+      let expStart = i
       while i < end {
         let d = base[i] &- 48
         if d > 9 { break }
         if explicitExponent < 100_000 { explicitExponent = explicitExponent * 10 + Int(d) }
-        expDigits += 1
         i += 1
       }
-      guard expDigits > 0 else { return nil }
-      if expNegative { explicitExponent = -explicitExponent }
+      guard i > expStart, i == end else { return nil }
+      exponent += expNegative ? -explicitExponent : explicitExponent
     }
-    guard i == end else { return nil }
-    exponent += explicitExponent
-    if significantDigits <= 19 && mantissa <= (1 << 53) && exponent >= -22 && exponent <= 22 {
+    if digits <= 19 && mantissa <= (1 << 53) && exponent >= -22 && exponent <= 22 {
       var value = Double(mantissa)
       if exponent < 0 {
         value /= powersOfTen[-exponent]
-      } else {
+      } else if exponent > 0 {
         value *= powersOfTen[exponent]
       }
       return negative ? -value : value

@@ -1,7 +1,8 @@
 /// The survival curve read at requested times, as R's `summary(fit, times = ..., extend = TRUE)`.
 ///
 /// At time t: S, its SE and limits are those of the last curve time <= t (S = 1, SE = 0 and
-/// limits 1 before the first time); the number at risk is that at the first curve time >= t
+/// both limits 1 before the first time, whatever the transform, as R's `survfit0` start
+/// row); the number at risk is that at the first curve time >= t
 /// (0 past the last time).
 public struct SurvivalAtTime: Sendable, Equatable {
   public let time: Double
@@ -36,9 +37,10 @@ extension KaplanMeierCurve {
       }
       let risk = a < time.count ? nRisk[a] : 0
       if last < 0 {
-        let (l, u) = confType.limits(survival: 1, sigma: 0, z: 1)
+        // Before the first time: the start point (R's survfit0 row), limits 1 for every
+        // transform.
         return SurvivalAtTime(
-          time: t, nRisk: risk, survival: 1, standardError: 0, lower: l, upper: u)
+          time: t, nRisk: risk, survival: 1, standardError: 0, lower: 1, upper: 1)
       }
       return SurvivalAtTime(
         time: t, nRisk: risk, survival: survival[last], standardError: standardError[last],

@@ -12,8 +12,13 @@ public struct SurvivalSample: Sendable {
   public let entry: [Double]?
   /// 1 for an event, 0 for censoring.
   public let status: [UInt8]
-  /// Curve membership of each used row.
+  /// Curve membership of each used row: every combination of the term and `strata()`
+  /// variables (what R's `survfit` draws one curve for).
   public let grouping: Grouping
+  /// Comparison groups: combinations of the term variables only (what `survdiff` compares).
+  public let groups: Grouping
+  /// Strata: combinations of the `strata()` variables (one stratum `all` when there are none).
+  public let strata: Grouping
   /// File line of each used row.
   public let lineNumbers: [Int]
   /// Rows dropped because a variable the formula uses was missing.
@@ -24,8 +29,8 @@ public struct SurvivalSample: Sendable {
 
   /// Direct construction (no missing values allowed); used by the library API and tests.
   public init(
-    time: [Double], status: [UInt8], grouping: Grouping? = nil, entry: [Double]? = nil,
-    timefix: Bool = true
+    time: [Double], status: [UInt8], grouping: Grouping? = nil, strata: Grouping? = nil,
+    entry: [Double]? = nil, timefix: Bool = true
   ) throws {
     guard time.count == status.count else {
       throw SurvivalKitError.invalidArgument(
@@ -46,9 +51,10 @@ public struct SurvivalSample: Sendable {
       }
     }
     let g = grouping ?? .single(rows: time.count)
-    guard g.codes.count == time.count else {
+    let st = strata ?? .single(rows: time.count)
+    guard g.codes.count == time.count, st.codes.count == time.count else {
       throw SurvivalKitError.invalidArgument(
-        name: "grouping", message: "has \(g.codes.count) rows for \(time.count) times")
+        name: "grouping", message: "groups and strata need one code per time")
     }
     var t = time
     var e = entry
@@ -57,6 +63,8 @@ public struct SurvivalSample: Sendable {
     self.entry = e
     self.status = status
     self.grouping = g
+    self.groups = g
+    self.strata = st
     self.lineNumbers = (0..<time.count).map { $0 + 1 }
     self.dropped = 0
   }
@@ -78,6 +86,12 @@ public struct SurvivalSample: Sendable {
     let startColumn = try response.start.map { try table.column(named: $0) }
     let statusColumn = try table.column(named: response.status.column)
     let groupColumns = try formula.groupingVariables.map { try table.column(named: $0) }
+    var termNames: [String] = []
+    for term in formula.terms where !termNames.contains(term.factors[0].variable) {
+      termNames.append(term.factors[0].variable)
+    }
+    let termColumns = try termNames.map { try table.column(named: $0) }
+    let strataColumns = try formula.strata.map { try table.column(named: $0) }
 
     let stop = try SurvivalSample.numbers(stopColumn, table: table, role: "time")
     let start = try startColumn.map { try SurvivalSample.numbers($0, table: table, role: "start time") }
@@ -135,7 +149,36 @@ public struct SurvivalSample: Sendable {
     self.status = event
     self.lineNumbers = lines
     self.dropped = table.rowCount - used.count
-    self.grouping = Grouping.make(columns: groupColumns, rows: used)
+    let all = Grouping.make(columns: groupColumns, rows: used)
+    self.grouping = all
+    if strataColumns.isEmpty {
+      self.groups = all
+      self.strata = .single(rows: used.count)
+    } else {
+      self.groups = Grouping.make(columns: termColumns, rows: used)
+      self.strata = Grouping.make(columns: strataColumns, rows: used)
+    }
+  }
+
+  /// The rows whose group code is in `keep`, with groups renumbered in their original order
+  /// (labels kept); used for pairwise comparisons.
+  public func subset(groups keep: Set<Int32>) throws -> SurvivalSample {
+    let rows = (0..<count).filter { keep.contains(self.groups.codes[$0]) }
+    let kept = keep.sorted()
+    var newCode = [Int32: Int32]()
+    for (k, g) in kept.enumerated() { newCode[g] = Int32(k) }
+    let subsetGroups = Grouping(
+      labels: kept.map { self.groups.labels[Int($0)] },
+      codes: rows.map { newCode[self.groups.codes[$0]]! })
+    let usedStrata = Set(rows.map { self.strata.codes[$0] }).sorted()
+    var newStratum = [Int32: Int32]()
+    for (k, s) in usedStrata.enumerated() { newStratum[s] = Int32(k) }
+    let subsetStrata = Grouping(
+      labels: usedStrata.map { self.strata.labels[Int($0)] },
+      codes: rows.map { newStratum[self.strata.codes[$0]]! })
+    return try SurvivalSample(
+      time: rows.map { time[$0] }, status: rows.map { status[$0] }, grouping: subsetGroups,
+      strata: subsetStrata, timefix: false)
   }
 
   static func fixTimes(_ time: inout [Double], _ entry: inout [Double]?) {

@@ -1,0 +1,75 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The weight given to each event time in a weighted log-rank test.
+///
+/// With n_t at risk just before t (pooled over groups, within the stratum), S(t-) the pooled
+/// Kaplan–Meier estimate just before t and S̃(t) = Π_{u<=t} (1 - d_u/(n_u + 1)) Peto's
+/// estimate at t (Klein & Moeschberger 2003, §7.3; SAS LIFETEST `PETO`):
+///
+/// | test | weight w_t | source |
+/// | --- | --- | --- |
+/// | log-rank | 1 | Mantel (1966); Peto & Peto (1972) |
+/// | G-rho (R's `survdiff(rho =)`) | S(t-)^ρ | Harrington & Fleming (1982) |
+/// | Fleming–Harrington(p, q) | S(t-)^p (1 - S(t-))^q | Fleming & Harrington (1991), §7.3 |
+/// | Gehan–Breslow (generalised Wilcoxon) | n_t | Gehan (1965); Breslow (1970) |
+/// | Tarone–Ware | √n_t | Tarone & Ware (1977) |
+/// | Peto–Peto | S̃(t) | Peto & Peto (1972) |
+///
+/// Names differ between packages: R's `rho = 1`, which R's documentation calls the
+/// "Peto & Peto modification of the Gehan-Wilcoxon test", weights by the Kaplan–Meier S(t-);
+/// `petoPeto` here (like lifelines' `peto` and SAS's `PETO`) weights by Peto's S̃(t), which
+/// uses n + 1 in the denominator and includes the current time. The two agree closely but
+/// not exactly.
+public enum LogRankWeight: Sendable, Equatable {
+  case logRank
+  case gRho(Double)
+  case flemingHarrington(p: Double, q: Double)
+  case gehanBreslow
+  case taroneWare
+  case petoPeto
+
+  /// The test's name as printed.
+  public var name: String {
+    switch self {
+    case .logRank: return "log-rank"
+    case .gRho(let rho): return "G-rho (rho = \(NumberFormatting.shortest(rho)))"
+    case .flemingHarrington(let p, let q):
+      return "Fleming-Harrington (p = \(NumberFormatting.shortest(p)), q = \(NumberFormatting.shortest(q)))"
+    case .gehanBreslow: return "Gehan-Breslow (generalised Wilcoxon)"
+    case .taroneWare: return "Tarone-Ware"
+    case .petoPeto: return "Peto-Peto"
+    }
+  }
+
+  /// The weight formula as printed beside the test.
+  public var formula: String {
+    switch self {
+    case .logRank: return "w(t) = 1"
+    case .gRho(let rho): return "w(t) = S(t-)^\(NumberFormatting.shortest(rho)), S = pooled Kaplan-Meier"
+    case .flemingHarrington(let p, let q):
+      return "w(t) = S(t-)^\(NumberFormatting.shortest(p)) * (1 - S(t-))^\(NumberFormatting.shortest(q)), S = pooled Kaplan-Meier"
+    case .gehanBreslow: return "w(t) = n(t), the number at risk"
+    case .taroneWare: return "w(t) = sqrt(n(t))"
+    case .petoPeto: return "w(t) = prod over u <= t of (1 - d(u) / (n(u) + 1))"
+    }
+  }
+
+  /// The weight at an event time, given the pooled at-risk count, the Kaplan–Meier estimate
+  /// just before it and Peto's estimate at it.
+  @inline(__always)
+  func weight(atRisk n: Double, kaplanMeier s: Double, peto sp: Double) -> Double {
+    switch self {
+    case .logRank: return 1
+    case .gRho(let rho): return rho == 0 ? 1 : pow(s, rho)
+    case .flemingHarrington(let p, let q):
+      return (p == 0 ? 1 : pow(s, p)) * (q == 0 ? 1 : pow(1 - s, q))
+    case .gehanBreslow: return n
+    case .taroneWare: return n.squareRoot()
+    case .petoPeto: return sp
+    }
+  }
+}

@@ -236,9 +236,13 @@ struct FormulaParser {
       guard current == .end else { throw fail("expected '+' or the end of the formula", at: offset) }
       break
     }
-    // Drop repeated terms (a + a:b + a*b), as R does.
+    // Drop repeated terms (a + a:b + a*b), then order by degree (main effects first), as R's
+    // terms() does; the order within a degree is the order written.
     var unique: [Term] = []
     for t in terms where !unique.contains(t) { unique.append(t) }
+    unique = unique.enumerated().sorted {
+      ($0.element.factors.count, $0.offset) < ($1.element.factors.count, $1.offset)
+    }.map(\.element)
     return Formula(text: text, response: response, terms: unique, strata: strata, cluster: cluster)
   }
 }

@@ -21,6 +21,8 @@ public struct SurvivalSample: Sendable {
   public let strata: Grouping
   /// File line of each used row.
   public let lineNumbers: [Int]
+  /// Index in the source table of each used row (identity for directly built samples).
+  public let rows: [Int]
   /// Rows dropped because a variable the formula uses was missing.
   public let dropped: Int
 
@@ -66,6 +68,7 @@ public struct SurvivalSample: Sendable {
     self.groups = g
     self.strata = st
     self.lineNumbers = (0..<time.count).map { $0 + 1 }
+    self.rows = Array(0..<time.count)
     self.dropped = 0
   }
 
@@ -74,7 +77,23 @@ public struct SurvivalSample: Sendable {
   /// Grouping variables are the formula's term variables followed by its `strata()` ones;
   /// interactions and transforms are for regression and are rejected here.
   public init(table: DataTable, formula: Formula, timefix: Bool = true) throws {
-    for term in formula.terms {
+    try self.init(table: table, formula: formula, timefix: timefix, regression: false, extraColumns: [])
+  }
+
+  /// The sample for a regression model: rows missing any term, strata, cluster or extra
+  /// column (weights) are dropped; `grouping` and `groups` are a single group, `strata` the
+  /// `strata()` combinations, and `rows` maps back to the table for the design matrix.
+  public init(regressionTable table: DataTable, formula: Formula, extraColumns: [String], timefix: Bool = true)
+    throws
+  {
+    try self.init(
+      table: table, formula: formula, timefix: timefix, regression: true, extraColumns: extraColumns)
+  }
+
+  init(table: DataTable, formula: Formula, timefix: Bool, regression: Bool, extraColumns: [String])
+    throws
+  {
+    for term in formula.terms where !regression {
       guard term.factors.count == 1, case .variable = term.factors[0] else {
         throw SurvivalKitError.formulaSyntax(
           formula: formula.text, position: 0,
@@ -85,6 +104,11 @@ public struct SurvivalSample: Sendable {
     let stopColumn = try table.column(named: response.stop)
     let startColumn = try response.start.map { try table.column(named: $0) }
     let statusColumn = try table.column(named: response.status.column)
+    var required = formula.groupingVariables
+    for name in extraColumns + (formula.cluster.map { [$0] } ?? []) where !required.contains(name) {
+      required.append(name)
+    }
+    let requiredColumns = try required.map { try table.column(named: $0) }
     let groupColumns = try formula.groupingVariables.map { try table.column(named: $0) }
     var termNames: [String] = []
     for term in formula.terms where !termNames.contains(term.factors[0].variable) {
@@ -103,7 +127,7 @@ public struct SurvivalSample: Sendable {
       if stop[i].isNaN || status[i] == StatusCoding.missing { continue }
       if let start, start[i].isNaN { continue }
       var missing = false
-      for c in groupColumns where c.isMissing(i) {
+      for c in requiredColumns where c.isMissing(i) {
         missing = true
         break
       }
@@ -148,7 +172,15 @@ public struct SurvivalSample: Sendable {
     self.entry = entry
     self.status = event
     self.lineNumbers = lines
+    self.rows = used
     self.dropped = table.rowCount - used.count
+    if regression {
+      self.grouping = .single(rows: used.count)
+      self.groups = self.grouping
+      self.strata =
+        strataColumns.isEmpty ? .single(rows: used.count) : Grouping.make(columns: strataColumns, rows: used)
+      return
+    }
     let all = Grouping.make(columns: groupColumns, rows: used)
     self.grouping = all
     if strataColumns.isEmpty {

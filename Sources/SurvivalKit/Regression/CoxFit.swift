@@ -1,0 +1,66 @@
+/// A fitted Cox proportional hazards model: an immutable value.
+public struct CoxFit: Sendable {
+  /// One row of the coefficient table. Aliased columns have nil estimates.
+  public struct Coefficient: Sendable, Equatable {
+    /// Column name, R style (`age`, `celltypelarge`, `age:sex`, `log(karno)`).
+    public let term: String
+    public let coef: Double?
+    public let hazardRatio: Double?
+    /// Model-based standard error.
+    public let standardError: Double?
+    /// Sandwich standard error (robust or cluster), when requested.
+    public let robustStandardError: Double?
+    /// coef / SE (the robust SE when one was requested).
+    public let z: Double?
+    public let p: Double?
+    /// Confidence limits of the hazard ratio.
+    public let lower: Double?
+    public let upper: Double?
+  }
+
+  /// A chi-square test of all coefficients.
+  public struct Test: Sendable, Equatable {
+    public let statistic: Double
+    public let df: Int
+    public let p: Double
+  }
+
+  public let coefficients: [Coefficient]
+  /// Variance of the coefficients (robust when requested), p × p over all columns; rows and
+  /// columns of aliased terms are nil.
+  public let variance: [[Double?]]
+  /// The model-based variance when the robust one is reported in `variance`.
+  public let naiveVariance: [[Double?]]?
+  public let loglikNull: Double
+  public let loglik: Double
+  public let iterations: Int
+  public let converged: Bool
+  /// Warnings a reader must see: aliased terms, infinite coefficients, non-convergence.
+  public let warnings: [String]
+  public let n: Int
+  public let events: Int
+  public let dropped: Int
+  public let ties: CoxTies
+  public let confLevel: Double
+  public let robust: Bool
+  public let likelihoodRatio: Test
+  public let wald: Test
+  public let score: Test
+  /// Reference level of each factor.
+  public let references: [String: String]
+  /// Harrell's concordance and its standard error.
+  public let concordance: Concordance?
+  /// What later tests (cox.zph) need: the arranged data and the scaled estimate.
+  let state: CoxState?
+}
+
+/// The internal state of a fit kept for follow-up computations.
+struct CoxState: Sendable {
+  let problem: CoxProblem
+  let betaScaled: [Double]
+  let ties: CoxTies
+  /// Names of the estimated columns.
+  let columnNames: [String]
+  /// Term name -> indices among the estimated columns, in term order.
+  let termColumns: [(String, [Int])]
+}

@@ -1,0 +1,182 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Score residuals and the robust (sandwich) variance of a Cox fit.
+///
+/// With the hazard increments of the fit's tie method at each event time t_j (m_j tied events
+/// of total weight δw_j; Efron splits the risk set into k = 0..m-1 parts with
+/// S0_k = S0 - (k/m) E0, x̄_k = (S1 - (k/m) E1) / S0_k and h_k = (δw/m) / S0_k; Breslow has one
+/// part), the score residual of subject i is
+///
+///   r_i = δ_i (x_i - mean_k x̄_k(t_i)) - e^{η_i} Σ_{t_j at risk} Σ_k c_ijk h_k (x_i - x̄_k),
+///
+/// with c_ijk = 1 for a subject at risk, and 1 - k/m for one of the events at t_j (Efron). They
+/// satisfy Σ w_i r_i = U(β). The dfbeta residuals are D_i = w_i r_iᵀ V, summed within
+/// clusters, and the robust variance is Σ_c D_c D_cᵀ (Lin & Wei 1989; Therneau & Grambsch
+/// 2000, §7.2), as R's `coxph(..., robust = TRUE)` or `cluster()`.
+extension CoxProblem {
+  /// Per event time of one stratum: the cumulative sums needed for the residuals.
+  struct EventTimeTerms {
+    var time: Double
+    /// Σ_k h_k and Σ_k h_k x̄_k (subjects at risk, not an event at this time).
+    var hazard: Double
+    var weightedMean: [Double]
+    /// Σ_k (1 - k/m) h_k and Σ_k (1 - k/m) h_k x̄_k (the events at this time).
+    var eventHazard: Double
+    var eventWeightedMean: [Double]
+    /// mean_k x̄_k.
+    var eventMean: [Double]
+  }
+
+  /// The risk-set terms at each event time, per stratum, in ascending time.
+  func eventTimeTerms(beta: [Double], ties: CoxTies) -> [[EventTimeTerms]] {
+    let efron = ties != .breslow
+    var result: [[EventTimeTerms]] = []
+    var risk = [Double](repeating: 0, count: n)
+    for i in 0..<n {
+      var e = 0.0
+      for j in 0..<p { e += beta[j] * x[j * n + i] }
+      risk[i] = weight[i] * exp(e)
+    }
+    var s1 = [Double](repeating: 0, count: p)
+    var e1 = [Double](repeating: 0, count: p)
+    for s in 0..<(strataBounds.count - 1) {
+      let lo = strataBounds[s]
+      let hi = strataBounds[s + 1]
+      var terms: [EventTimeTerms] = []
+      var s0 = 0.0
+      for j in 0..<p { s1[j] = 0 }
+      var i = lo
+      var q = lo
+      while i < hi {
+        let t = stop[i]
+        var e0 = 0.0
+        var deaths = 0
+        var deathWeight = 0.0
+        for j in 0..<p { e1[j] = 0 }
+        while i < hi && stop[i] == t {
+          s0 += risk[i]
+          for j in 0..<p { s1[j] += risk[i] * x[j * n + i] }
+          if status[i] == 1 {
+            deaths += 1
+            deathWeight += weight[i]
+            e0 += risk[i]
+            for j in 0..<p { e1[j] += risk[i] * x[j * n + i] }
+          }
+          i += 1
+        }
+        if let start {
+          while q < hi && start[startOrder[q]] >= t {
+            let k = startOrder[q]
+            s0 -= risk[k]
+            for j in 0..<p { s1[j] -= risk[k] * x[j * n + k] }
+            q += 1
+          }
+        }
+        if deaths == 0 { continue }
+        let parts = efron ? deaths : 1
+        var term = EventTimeTerms(
+          time: t, hazard: 0, weightedMean: [Double](repeating: 0, count: p), eventHazard: 0,
+          eventWeightedMean: [Double](repeating: 0, count: p),
+          eventMean: [Double](repeating: 0, count: p))
+        for k in 0..<parts {
+          let f = efron ? Double(k) / Double(deaths) : 0
+          let d0 = s0 - f * e0
+          let h = deathWeight / Double(parts) / d0
+          let share = efron ? 1 - f : 1
+          term.hazard += h
+          term.eventHazard += share * h
+          for j in 0..<p {
+            let mean = (s1[j] - f * e1[j]) / d0
+            term.weightedMean[j] += h * mean
+            term.eventWeightedMean[j] += share * h * mean
+            term.eventMean[j] += mean / Double(parts)
+          }
+        }
+        terms.append(term)
+      }
+      result.append(terms.reversed())
+    }
+    return result
+  }
+
+  /// Score residuals r_i (scaled coordinates) in sorted order, n × p row-major.
+  func scoreResiduals(beta: [Double], ties: CoxTies) -> [Double] {
+    let terms = eventTimeTerms(beta: beta, ties: ties)
+    var residuals = [Double](repeating: 0, count: n * p)
+    for s in 0..<(strataBounds.count - 1) {
+      let list = terms[s]
+      let m = list.count
+      // Cumulative sums over ascending event times: index k holds the sum of times 0..<k.
+      var cumulativeHazard = [Double](repeating: 0, count: m + 1)
+      var cumulativeMean = [Double](repeating: 0, count: (m + 1) * p)
+      for k in 0..<m {
+        cumulativeHazard[k + 1] = cumulativeHazard[k] + list[k].hazard
+        for j in 0..<p {
+          cumulativeMean[(k + 1) * p + j] = cumulativeMean[k * p + j] + list[k].weightedMean[j]
+        }
+      }
+      let times = list.map(\.time)
+      // Number of event times <= t.
+      func countUpTo(_ t: Double) -> Int {
+        var a = 0
+        var b = m
+        while a < b {
+          let mid = (a + b) / 2
+          if times[mid] <= t { a = mid + 1 } else { b = mid }
+        }
+        return a
+      }
+      for i in strataBounds[s]..<strataBounds[s + 1] {
+        var e = 0.0
+        for j in 0..<p { e += beta[j] * x[j * n + i] }
+        let score = exp(e)
+        let upper = countUpTo(stop[i])
+        let lower = start.map { countUpTo($0[i]) } ?? 0
+        var hazard = cumulativeHazard[upper] - cumulativeHazard[lower]
+        var mean = (0..<p).map { cumulativeMean[upper * p + $0] - cumulativeMean[lower * p + $0] }
+        if status[i] == 1 {
+          // Its own event time uses the event terms instead of the at-risk ones.
+          let own = list[upper - 1]
+          hazard += own.eventHazard - own.hazard
+          for j in 0..<p {
+            mean[j] += own.eventWeightedMean[j] - own.weightedMean[j]
+            residuals[i * p + j] += x[j * n + i] - own.eventMean[j]
+          }
+        }
+        for j in 0..<p {
+          residuals[i * p + j] -= score * (x[j * n + i] * hazard - mean[j])
+        }
+      }
+    }
+    return residuals
+  }
+
+  /// The sandwich variance in original coordinates, dfbeta summed within clusters (codes per
+  /// sample row).
+  func robustVariance(beta: [Double], ties: CoxTies, scaledVariance: Matrix, cluster: [Int32])
+    -> Matrix
+  {
+    let residuals = scoreResiduals(beta: beta, ties: ties)
+    let clusters = Int(cluster.max() ?? 0) + 1
+    var sums = [Double](repeating: 0, count: clusters * p)
+    for k in 0..<n {
+      let c = Int(cluster[order[k]])
+      for j in 0..<p {
+        var dfbeta = 0.0
+        for l in 0..<p { dfbeta += residuals[k * p + l] * scaledVariance[l, j] }
+        sums[c * p + j] += weight[k] * dfbeta * scales[j]
+      }
+    }
+    var v = Matrix(zeros: p)
+    for c in 0..<clusters {
+      for a in 0..<p {
+        for b in 0..<p { v[a, b] += sums[c * p + a] * sums[c * p + b] }
+      }
+    }
+    return v
+  }
+}

@@ -157,7 +157,15 @@ bench_tool() {
   "$PYTHON" "$TIMECMD" --runs 1 --timeout "$TIMEOUT" --stdout "$TMP/stdout" -- "$@" \
     > "$TMP/first" 2> "$TMP/stderr" || rc=$?
   if [ "$rc" -ne 0 ]; then
-    if [ "$rc" -eq 124 ]; then why="killed after ${TIMEOUT}s (TIMEOUT)"; else why="exit status $rc"; fi
+    if [ "$rc" -eq 124 ]; then
+      why="killed after ${TIMEOUT}s (TIMEOUT)"
+    else
+      why="exit status $rc"
+      # First line of the tool's own error message, if any (e.g. an unknown subcommand).
+      local msg
+      msg="$(grep -v '^timecmd.py:' "$TMP/stderr" | grep -v '^[[:space:]]*$' | head -n 1 || true)"
+      [ -z "$msg" ] || why="$why: $msg"
+    fi
     if [ "$name" = "survkit" ]; then
       bench_note "survkit $BENCH_CAP not available: $why"
       SURVKIT_FAILED=1

@@ -23,11 +23,11 @@ public struct Concordance: Sendable, Equatable {
   public let tiedRisk: Double
   public let tiedTime: Double
 
-  /// - Parameters: sample-order arrays; `order` is unused but kept for callers with a sorted
-  ///   view.
+  /// - Parameters: sample-order arrays; with `cluster`, the dfbeta terms are summed within
+  ///   clusters before squaring (as R does for a model with `cluster()`).
   static func compute(
     time: [Double], status: [UInt8], entry: [Double]?, score: [Double], strata: [Int32],
-    weights: [Double], order: [Int]
+    weights: [Double], cluster: [Int32]? = nil
   ) -> Concordance? {
     let n = time.count
     var byStratum: [Int32: [Int]] = [:]
@@ -46,12 +46,18 @@ public struct Concordance: Sendable, Equatable {
     let pairs = c + d + tx
     guard pairs > 0 else { return nil }
     let somers = (c - d) / pairs
-    var variance = 0.0
+    var dfbeta = [Double](repeating: 0, count: n)
     for i in 0..<n {
       let (ci, di, ti) = influence[i]
-      let dfbeta = weights[i] * ((ci - di) / pairs - somers / pairs * (ci + di + ti))
-      variance += dfbeta * dfbeta
+      dfbeta[i] = weights[i] * ((ci - di) / pairs - somers / pairs * (ci + di + ti))
     }
+    if let cluster {
+      var sums = [Double](repeating: 0, count: Int(cluster.max() ?? 0) + 1)
+      for i in 0..<n { sums[Int(cluster[i])] += dfbeta[i] }
+      dfbeta = sums
+    }
+    var variance = 0.0
+    for v in dfbeta { variance += v * v }
     variance /= 4
     return Concordance(
       estimate: (somers + 1) / 2, standardError: variance.squareRoot(), concordant: c,

@@ -78,20 +78,25 @@ public enum CoxModel {
       }
     }
     var cluster: [Int32]? = nil
+    var concordanceCluster: [Int32]? = nil
     if let name = formula.cluster {
       let column = try table.column(named: name)
       cluster = Grouping.make(columns: [column], rows: sample.rows).codes
+      concordanceCluster = cluster
     } else if options.robust {
       cluster = (0..<sample.count).map { Int32($0) }
     }
     return try fit(
-      sample: sample, design: design, weights: weights, cluster: cluster, options: options)
+      sample: sample, design: design, weights: weights, cluster: cluster,
+      concordanceCluster: concordanceCluster, options: options)
   }
 
-  /// Fits a prepared sample and design.
+  /// Fits a prepared sample and design. `cluster` gives the sandwich variance's groups (one
+  /// per row for `robust`); `concordanceCluster` the groups of a `cluster()` term, which R also
+  /// uses for the concordance's standard error.
   public static func fit(
     sample: SurvivalSample, design: DesignMatrix, weights: [Double], cluster: [Int32]?,
-    options: CoxOptions
+    concordanceCluster: [Int32]? = nil, options: CoxOptions
   ) throws -> CoxFit {
     var warnings: [String] = []
     let allColumns = design.columns.count
@@ -254,7 +259,7 @@ public enum CoxModel {
     let concordance = Concordance.compute(
       time: sample.time, status: sample.status, entry: sample.entry,
       score: linearPredictor(problem: problem, beta: beta), strata: sample.strata.codes,
-      weights: weights, order: problem.order)
+      weights: weights, cluster: concordanceCluster)
     return CoxFit(
       coefficients: coefficients, variance: expand(reportedVariance),
       naiveVariance: robustVariance == nil ? nil : expand(variance), loglikNull: nullLoglik,

@@ -33,7 +33,7 @@ extension CoxProblem {
 
   /// The risk-set terms at each event time, per stratum, in ascending time.
   func eventTimeTerms(beta: [Double], ties: CoxTies) -> [[EventTimeTerms]] {
-    let efron = ties != .breslow
+    let efron = ties == .efron  // exact ties use the Breslow form here, as R's residuals
     var result: [[EventTimeTerms]] = []
     var risk = [Double](repeating: 0, count: n)
     for i in 0..<n {

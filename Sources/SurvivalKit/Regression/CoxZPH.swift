@@ -188,7 +188,7 @@ extension CoxProblem {
   }
 
   func eventTerms(beta: [Double], ties: CoxTies) -> [EventTerm] {
-    let efron = ties != .breslow
+    let efron = ties == .efron  // exact ties use the Breslow form here, as R's cox.zph
     var result: [EventTerm] = []
     var risk = [Double](repeating: 0, count: n)
     for i in 0..<n {

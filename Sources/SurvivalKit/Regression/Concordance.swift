@@ -23,37 +23,130 @@ public struct Concordance: Sendable, Equatable {
   public let tiedRisk: Double
   public let tiedTime: Double
 
-  /// - Parameters: sample-order arrays; with `cluster`, the dfbeta terms are summed within
-  ///   clusters before squaring (as R does for a model with `cluster()`).
-  static func compute(
-    time: [Double], status: [UInt8], entry: [Double]?, score: [Double], strata: [Int32],
-    weights: [Double], cluster: [Int32]? = nil
-  ) -> Concordance? {
-    let n = time.count
-    var byStratum: [Int32: [Int]] = [:]
-    for i in 0..<n { byStratum[strata[i], default: []].append(i) }
+  /// Concordance of the linear predictor `eta` (in the problem's sorted order) with the
+  /// outcome. With `cluster` (codes per sample row), the dfbeta terms are summed within
+  /// clusters before squaring, as R does for a model with `cluster()`.
+  static func compute(problem: CoxProblem, eta: [Double], cluster: [Int32]? = nil) -> Concordance? {
+    let n = problem.n
     var c = 0.0
     var d = 0.0
     var tx = 0.0
     var ty = 0.0
-    var influence = [(Double, Double, Double)](repeating: (0, 0, 0), count: n)
-    for key in byStratum.keys.sorted() {
-      let rows = byStratum[key]!
-      count(
-        rows: rows, time: time, status: status, entry: entry, score: score, weights: weights,
-        c: &c, d: &d, tx: &tx, ty: &ty, influence: &influence)
+    var influenceC = [Double](repeating: 0, count: n)
+    var influenceD = [Double](repeating: 0, count: n)
+    var influenceT = [Double](repeating: 0, count: n)
+    let stop = problem.stop
+    let status = problem.status
+    let weight = problem.weight
+    var rank = [Int](repeating: 0, count: n)
+    var inRiskSet = [Bool](repeating: false, count: n)
+    for s in 0..<(problem.strataBounds.count - 1) {
+      let lo = problem.strataBounds[s]
+      let hi = problem.strataBounds[s + 1]
+      if hi <= lo { continue }
+      // Ranks of the scores within the stratum (equal scores share a rank).
+      let byScore = SortOrder.order(Array(eta[lo..<hi]))
+      var size = 0
+      for (k, position) in byScore.enumerated() {
+        if k > 0 && eta[lo + position] != eta[lo + byScore[k - 1]] { size += 1 }
+        rank[lo + position] = size
+      }
+      size += 1
+      // Pass 1, descending time (the sorted order): each event against those still at risk.
+      var beyond = Fenwick(size: size)
+      var i = lo
+      var q = lo
+      while i < hi {
+        let t = stop[i]
+        var j = i
+        while j < hi && stop[j] == t { j += 1 }
+        for r in i..<j where status[r] == 0 {
+          beyond.add(rank[r], weight[r])
+          inRiskSet[r] = true
+        }
+        if let start = problem.start {
+          while q < hi && start[problem.startOrder[q]] >= t {
+            let r = problem.startOrder[q]
+            if inRiskSet[r] {
+              beyond.add(rank[r], -weight[r])
+              inRiskSet[r] = false
+            }
+            q += 1
+          }
+        }
+        var eventWeight = 0.0
+        var eventWeightSquares = 0.0
+        for r in i..<j where status[r] == 1 {
+          let below = beyond.sum(upTo: rank[r] - 1)
+          let equal = beyond.sum(upTo: rank[r]) - below
+          let above = beyond.total - below - equal
+          c += weight[r] * below
+          d += weight[r] * above
+          tx += weight[r] * equal
+          influenceC[r] += below
+          influenceD[r] += above
+          influenceT[r] += equal
+          eventWeight += weight[r]
+          eventWeightSquares += weight[r] * weight[r]
+        }
+        ty += (eventWeight * eventWeight - eventWeightSquares) / 2
+        for r in i..<j where status[r] == 1 {
+          beyond.add(rank[r], weight[r])
+          inRiskSet[r] = true
+        }
+        i = j
+      }
+      // Pass 2, ascending time: each subject's share as the later member of a pair: events
+      // before it (in its risk interval) with a higher score are concordant pairs.
+      var events = Fenwick(size: size)
+      var early: Fenwick? = nil
+      var startPointer = hi - 1  // startOrder descending, so walk it backwards
+      var eventPointer = hi - 1  // sorted order descending in time, so walk backwards
+      if problem.start != nil { early = Fenwick(size: size) }
+      func share(_ r: Int) {
+        let below = events.sum(upTo: rank[r] - 1)
+        let equal = events.sum(upTo: rank[r]) - below
+        influenceC[r] += events.total - below - equal
+        influenceD[r] += below
+        influenceT[r] += equal
+      }
+      if let start = problem.start {
+        // Events at or before a subject's entry never pair with it: subtract them.
+        while startPointer >= lo {
+          let r = problem.startOrder[startPointer]
+          while eventPointer >= lo && stop[eventPointer] <= start[r] {
+            if status[eventPointer] == 1 { early!.add(rank[eventPointer], weight[eventPointer]) }
+            eventPointer -= 1
+          }
+          let below = early!.sum(upTo: rank[r] - 1)
+          let equal = early!.sum(upTo: rank[r]) - below
+          influenceC[r] -= early!.total - below - equal
+          influenceD[r] -= below
+          influenceT[r] -= equal
+          startPointer -= 1
+        }
+      }
+      var k = hi - 1
+      while k >= lo {
+        let t = stop[k]
+        var j = k
+        while j >= lo && stop[j] == t { j -= 1 }
+        for r in stride(from: k, to: j, by: -1) where status[r] == 1 { share(r) }
+        for r in stride(from: k, to: j, by: -1) where status[r] == 1 { events.add(rank[r], weight[r]) }
+        for r in stride(from: k, to: j, by: -1) where status[r] == 0 { share(r) }
+        k = j
+      }
     }
     let pairs = c + d + tx
     guard pairs > 0 else { return nil }
     let somers = (c - d) / pairs
     var dfbeta = [Double](repeating: 0, count: n)
     for i in 0..<n {
-      let (ci, di, ti) = influence[i]
-      dfbeta[i] = weights[i] * ((ci - di) / pairs - somers / pairs * (ci + di + ti))
+      dfbeta[i] = weight[i] * ((influenceC[i] - influenceD[i]) / pairs - somers / pairs * (influenceC[i] + influenceD[i] + influenceT[i]))
     }
     if let cluster {
       var sums = [Double](repeating: 0, count: Int(cluster.max() ?? 0) + 1)
-      for i in 0..<n { sums[Int(cluster[i])] += dfbeta[i] }
+      for i in 0..<n { sums[Int(cluster[problem.order[i]])] += dfbeta[i] }
       dfbeta = sums
     }
     var variance = 0.0
@@ -62,116 +155,6 @@ public struct Concordance: Sendable, Equatable {
     return Concordance(
       estimate: (somers + 1) / 2, standardError: variance.squareRoot(), concordant: c,
       discordant: d, tiedRisk: tx, tiedTime: ty)
-  }
-
-  /// Weighted pair counts of one stratum, and each subject's share of them.
-  static func count(
-    rows: [Int], time: [Double], status: [UInt8], entry: [Double]?, score: [Double],
-    weights: [Double], c: inout Double, d: inout Double, tx: inout Double, ty: inout Double,
-    influence: inout [(Double, Double, Double)]
-  ) {
-    let distinctScores = Array(Set(rows.map { score[$0] })).sorted()
-    var rankOf: [Double: Int] = [:]
-    for (k, s) in distinctScores.enumerated() { rankOf[s] = k }
-    let rank = Dictionary(uniqueKeysWithValues: rows.map { ($0, rankOf[score[$0]]!) })
-    let size = distinctScores.count
-    // Pass 1, descending time: each event against the subjects still at risk after it.
-    var beyond = Fenwick(size: size)
-    let byStopDescending = rows.sorted { time[$0] > time[$1] }
-    let byStartDescending = entry.map { e in rows.sorted { e[$0] > e[$1] } } ?? []
-    var added = Set<Int>()
-    var removed = Set<Int>()
-    var q = 0
-    var i = 0
-    while i < byStopDescending.count {
-      let t = time[byStopDescending[i]]
-      var j = i
-      while j < byStopDescending.count && time[byStopDescending[j]] == t { j += 1 }
-      let group = byStopDescending[i..<j]
-      // Censored at t are comparable with the events at t.
-      for r in group where status[r] == 0 {
-        beyond.add(rank[r]!, weights[r])
-        added.insert(r)
-      }
-      if let entry {
-        while q < byStartDescending.count && entry[byStartDescending[q]] >= t {
-          let r = byStartDescending[q]
-          if added.contains(r) {
-            beyond.add(rank[r]!, -weights[r])
-          }
-          removed.insert(r)
-          q += 1
-        }
-      }
-      var eventWeight = 0.0
-      var eventWeightSquares = 0.0
-      for r in group where status[r] == 1 {
-        let below = beyond.sum(upTo: rank[r]! - 1)
-        let equal = beyond.sum(upTo: rank[r]!) - below
-        let above = beyond.total - below - equal
-        c += weights[r] * below
-        d += weights[r] * above
-        tx += weights[r] * equal
-        influence[r].0 += below
-        influence[r].1 += above
-        influence[r].2 += equal
-        eventWeight += weights[r]
-        eventWeightSquares += weights[r] * weights[r]
-      }
-      ty += (eventWeight * eventWeight - eventWeightSquares) / 2
-      for r in group where status[r] == 1 && !removed.contains(r) {
-        beyond.add(rank[r]!, weights[r])
-        added.insert(r)
-      }
-      i = j
-    }
-    // Pass 2, ascending time: each subject's share as the later member of a pair.
-    var events = Fenwick(size: size)
-    let byStopAscending = byStopDescending.reversed().map { $0 }
-    var startShare: [Int: (Double, Double, Double)] = [:]
-    if let entry {
-      // Events at or before each subject's entry do not pair with it.
-      let eventsAscending = rows.filter { status[$0] == 1 }.sorted { time[$0] < time[$1] }
-      let byStartAscending = rows.sorted { entry[$0] < entry[$1] }
-      var early = Fenwick(size: size)
-      var e = 0
-      for r in byStartAscending {
-        while e < eventsAscending.count && time[eventsAscending[e]] <= entry[r] {
-          early.add(rank[eventsAscending[e]]!, weights[eventsAscending[e]])
-          e += 1
-        }
-        let below = early.sum(upTo: rank[r]! - 1)
-        let equal = early.sum(upTo: rank[r]!) - below
-        startShare[r] = (early.total - below - equal, below, equal)
-      }
-    }
-    i = 0
-    while i < byStopAscending.count {
-      let t = time[byStopAscending[i]]
-      var j = i
-      while j < byStopAscending.count && time[byStopAscending[j]] == t { j += 1 }
-      let group = byStopAscending[i..<j]
-      func share(_ r: Int) {
-        let below = events.sum(upTo: rank[r]! - 1)
-        let equal = events.sum(upTo: rank[r]!) - below
-        // Events with a higher score than r: concordant pairs; lower: discordant.
-        var concordant = events.total - below - equal
-        var discordant = below
-        var tied = equal
-        if let s = startShare[r] {
-          concordant -= s.0
-          discordant -= s.1
-          tied -= s.2
-        }
-        influence[r].0 += concordant
-        influence[r].1 += discordant
-        influence[r].2 += tied
-      }
-      for r in group where status[r] == 1 { share(r) }
-      for r in group where status[r] == 1 { events.add(rank[r]!, weights[r]) }
-      for r in group where status[r] == 0 { share(r) }
-      i = j
-    }
   }
 }
 

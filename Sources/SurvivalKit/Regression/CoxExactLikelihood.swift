@@ -22,7 +22,7 @@ extension CoxProblem {
     var eta = [Double](repeating: 0, count: n)
     for i in 0..<n {
       var e = 0.0
-      for j in 0..<p { e += beta[j] * x[j * n + i] }
+      for j in 0..<p { e += beta[j] * x[i * p + j] }
       eta[i] = e
     }
     for s in 0..<(strataBounds.count - 1) {
@@ -56,16 +56,16 @@ extension CoxProblem {
             let bPrev = b[k - 1]
             if bPrev == 0 { continue }
             for a in 0..<p {
-              let xa = x[a * n + r]
+              let xa = x[r * p + a]
               for c in 0..<p {
-                let xc = x[c * n + r]
+                let xc = x[r * p + c]
                 h[k * p * p + a * p + c] +=
                   e
                   * (xa * xc * bPrev + xa * g[(k - 1) * p + c] + xc * g[(k - 1) * p + a]
                     + h[(k - 1) * p * p + a * p + c])
               }
             }
-            for a in 0..<p { g[k * p + a] += e * (x[a * n + r] * bPrev + g[(k - 1) * p + a]) }
+            for a in 0..<p { g[k * p + a] += e * (x[r * p + a] * bPrev + g[(k - 1) * p + a]) }
             b[k] += e * bPrev
           }
         }
@@ -73,7 +73,7 @@ extension CoxProblem {
         var etaSum = 0.0
         for r in events {
           etaSum += eta[r]
-          for a in 0..<p { u[a] += x[a * n + r] }
+          for a in 0..<p { u[a] += x[r * p + a] }
         }
         loglik += etaSum - (log(denominator) + Double(d) * shift)
         for a in 0..<p {

@@ -257,9 +257,8 @@ public enum CoxModel {
       CoxFit.Test(statistic: statistic, df: p, p: ChiSquare.upperTail(statistic, df: Double(p)))
     }
     let concordance = Concordance.compute(
-      time: sample.time, status: sample.status, entry: sample.entry,
-      score: linearPredictor(problem: problem, beta: beta), strata: sample.strata.codes,
-      weights: weights, cluster: concordanceCluster)
+      problem: problem, eta: sortedLinearPredictor(problem: problem, beta: beta),
+      cluster: concordanceCluster)
     return CoxFit(
       coefficients: coefficients, variance: expand(reportedVariance),
       naiveVariance: robustVariance == nil ? nil : expand(variance), loglikNull: nullLoglik,
@@ -287,15 +286,13 @@ public enum CoxModel {
       termColumns: termColumns)
   }
 
-  /// The linear predictor of each sample row (any constant shift is irrelevant to ranking).
-  static func linearPredictor(problem: CoxProblem, beta: [Double]) -> [Double] {
-    var eta = [Double](repeating: 0, count: problem.n)
-    for (k, row) in problem.order.enumerated() {
+  /// The linear predictor of each row in the problem's sorted order.
+  static func sortedLinearPredictor(problem: CoxProblem, beta: [Double]) -> [Double] {
+    (0..<problem.n).map { k in
       var e = 0.0
-      for j in 0..<problem.p { e += beta[j] * problem.x[j * problem.n + k] }
-      eta[row] = e
+      for j in 0..<problem.p { e += beta[j] * problem.x[k * problem.p + j] }
+      return e
     }
-    return eta
   }
 
   static func add(_ a: [Double], _ b: [Double]) -> [Double] {

@@ -17,7 +17,7 @@
 struct CoxProblem {
   let n: Int
   let p: Int
-  /// Column-major, sorted, centred and scaled covariates: x[j * n + i].
+  /// Row-major, sorted, centred and scaled covariates: x[i * p + j] (row i contiguous).
   let x: [Double]
   let stop: [Double]
   let start: [Double]?
@@ -38,11 +38,7 @@ struct CoxProblem {
   ) {
     let n = time.count
     let p = columns.count
-    let order = (0..<n).sorted { (a: Int, b: Int) -> Bool in
-      if strata[a] != strata[b] { return strata[a] < strata[b] }
-      if time[a] != time[b] { return time[a] > time[b] }
-      return a < b
-    }
+    let order = SortOrder.stableByStratum(SortOrder.order(time, descending: true), strata: strata)
     var bounds: [Int] = [0]
     for k in 1..<max(1, n) where strata[order[k]] != strata[order[k - 1]] { bounds.append(k) }
     bounds.append(n)
@@ -62,7 +58,7 @@ struct CoxProblem {
       let s = scale && mad > 0 ? totalWeight / mad : 1
       means[j] = m
       scales[j] = s
-      for (k, i) in order.enumerated() { x[j * n + k] = (c[i] - m) * s }
+      for (k, i) in order.enumerated() { x[k * p + j] = (c[i] - m) * s }
     }
     self.n = n
     self.p = p
@@ -76,15 +72,10 @@ struct CoxProblem {
     self.means = means
     self.scales = scales
     if let s = self.start {
-      var startOrder: [Int] = []
-      startOrder.reserveCapacity(n)
-      for k in 0..<(bounds.count - 1) {
-        let range = bounds[k]..<bounds[k + 1]
-        startOrder += range.sorted { (a: Int, b: Int) -> Bool in
-          if s[a] != s[b] { return s[a] > s[b] }
-          return a < b
-        }
-      }
+      // By stratum (the sorted positions are already grouped), then start descending.
+      let sortedStrata = order.map { strata[$0] }
+      let startOrder = SortOrder.stableByStratum(
+        SortOrder.order(s, descending: true), strata: sortedStrata)
       self.startOrder = startOrder
     } else {
       self.startOrder = []
@@ -100,122 +91,148 @@ struct CoxProblem {
   }
 
   /// Evaluates the Efron or Breslow log partial likelihood.
+  ///
+  /// The hot loop works on raw pointers into buffers allocated once per call (no per-row
+  /// allocation, no bounds or uniqueness checks) and accumulates only the lower triangle of
+  /// the second-moment sums.
   /// - Complexity: O(n p²) in one backward pass per stratum.
   func evaluate(beta: [Double], ties: CoxTies, derivatives: Bool = true) -> Evaluation {
     let efron = ties == .efron
+    let n = self.n
+    let p = self.p
+    let pp = p * p
+    // One scratch allocation: risk, eta, s1, s2, e1, e2, xsum, mean, u, imat.
+    let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 2 * n + 5 * p + 3 * pp)
+    defer { scratch.deallocate() }
+    scratch.initialize(repeating: 0, count: 2 * n + 5 * p + 3 * pp)
+    let risk = scratch
+    let eta = risk + n
+    let s1 = eta + n
+    let e1 = s1 + p
+    let xsum = e1 + p
+    let mean = xsum + p
+    let u = mean + p
+    let s2 = u + p
+    let e2 = s2 + pp
+    let imat = e2 + pp
     var loglik = 0.0
-    var u = [Double](repeating: 0, count: p)
-    var imat = [Double](repeating: 0, count: p * p)
-    var eta = [Double](repeating: 0, count: n)
-    var risk = [Double](repeating: 0, count: n)
-    x.withUnsafeBufferPointer { xb in
-      for i in 0..<n {
-        var e = 0.0
-        for j in 0..<p { e += beta[j] * xb[j * n + i] }
-        eta[i] = e
-        risk[i] = weight[i] * exp(e)
-      }
-    }
-    var s1 = [Double](repeating: 0, count: p)
-    var s2 = [Double](repeating: 0, count: p * p)
-    var e1 = [Double](repeating: 0, count: p)
-    var e2 = [Double](repeating: 0, count: p * p)
-    var xsum = [Double](repeating: 0, count: p)
-    var mean = [Double](repeating: 0, count: p)
-    x.withUnsafeBufferPointer { xb in
-      for s in 0..<(strataBounds.count - 1) {
-        let lo = strataBounds[s]
-        let hi = strataBounds[s + 1]
-        var s0 = 0.0
-        for j in 0..<p { s1[j] = 0 }
-        for k in 0..<(p * p) { s2[k] = 0 }
-        var i = lo
-        var q = lo  // position in startOrder
-        while i < hi {
-          let t = stop[i]
-          var e0 = 0.0
-          var deaths = 0
-          var deathWeight = 0.0
-          var etaSum = 0.0
-          for j in 0..<p {
-            e1[j] = 0
-            xsum[j] = 0
-          }
-          if derivatives { for k in 0..<(p * p) { e2[k] = 0 } }
-          // Rows with this stop time join the risk set.
-          while i < hi && stop[i] == t {
-            let r = risk[i]
-            s0 += r
-            for j in 0..<p {
-              let xj = xb[j * n + i]
-              s1[j] += r * xj
-              if derivatives {
-                for l in 0...j { s2[j * p + l] += r * xj * xb[l * n + i] }
-              }
+    x.withUnsafeBufferPointer { xBuffer in
+      stop.withUnsafeBufferPointer { stopBuffer in
+        status.withUnsafeBufferPointer { statusBuffer in
+          weight.withUnsafeBufferPointer { weightBuffer in
+            let xb = xBuffer.baseAddress!
+            let stop = stopBuffer.baseAddress!
+            let status = statusBuffer.baseAddress!
+            let weight = weightBuffer.baseAddress!
+            for i in 0..<n {
+              let row = xb + i * p
+              var e = 0.0
+              for j in 0..<p { e += beta[j] * row[j] }
+              eta[i] = e
             }
-            if status[i] == 1 {
-              deaths += 1
-              deathWeight += weight[i]
-              etaSum += weight[i] * eta[i]
-              e0 += r
+            for i in 0..<n { risk[i] = weight[i] * exp(eta[i]) }
+            // Row i's covariates are xb[i * p + j].
+            @inline(__always) func addOuter(_ target: UnsafeMutablePointer<Double>, _ i: Int, _ r: Double) {
+              let xi = xb + i * p
               for j in 0..<p {
-                let xj = xb[j * n + i]
-                e1[j] += r * xj
-                xsum[j] += weight[i] * xj
-                if derivatives {
-                  for l in 0...j { e2[j * p + l] += r * xj * xb[l * n + i] }
+                let rj = r * xi[j]
+                let row = target + j * p
+                var l = 0
+                while l <= j {
+                  row[l] += rj * xi[l]
+                  l += 1
                 }
               }
             }
-            i += 1
-          }
-          // Counting process: rows whose interval starts at or after t leave.
-          if let start {
-            while q < hi && start[startOrder[q]] >= t {
-              let k = startOrder[q]
-              let r = risk[k]
-              s0 -= r
-              for j in 0..<p {
-                let xj = xb[j * n + k]
-                s1[j] -= r * xj
-                if derivatives {
-                  for l in 0...j { s2[j * p + l] -= r * xj * xb[l * n + k] }
-                }
-              }
-              q += 1
-            }
-          }
-          if deaths == 0 { continue }
-          loglik += etaSum
-          for j in 0..<p { u[j] += xsum[j] }
-          if !efron || deaths == 1 {
-            loglik -= deathWeight * log(s0)
-            for j in 0..<p {
-              mean[j] = s1[j] / s0
-              u[j] -= deathWeight * mean[j]
-            }
-            if derivatives {
-              for j in 0..<p {
-                for l in 0...j {
-                  imat[j * p + l] += deathWeight * (s2[j * p + l] / s0 - mean[j] * mean[l])
-                }
-              }
-            }
-          } else {
-            let meanWeight = deathWeight / Double(deaths)
-            for k in 0..<deaths {
-              let f = Double(k) / Double(deaths)
-              let d0 = s0 - f * e0
-              loglik -= meanWeight * log(d0)
-              for j in 0..<p {
-                mean[j] = (s1[j] - f * e1[j]) / d0
-                u[j] -= meanWeight * mean[j]
-              }
-              if derivatives {
+            for stratum in 0..<(strataBounds.count - 1) {
+              let lo = strataBounds[stratum]
+              let hi = strataBounds[stratum + 1]
+              var s0 = 0.0
+              for j in 0..<p { s1[j] = 0 }
+              for k in 0..<pp { s2[k] = 0 }
+              var i = lo
+              var q = lo
+              while i < hi {
+                let t = stop[i]
+                var e0 = 0.0
+                var deaths = 0
+                var deathWeight = 0.0
+                var etaSum = 0.0
                 for j in 0..<p {
-                  for l in 0...j {
-                    imat[j * p + l] +=
-                      meanWeight * ((s2[j * p + l] - f * e2[j * p + l]) / d0 - mean[j] * mean[l])
+                  e1[j] = 0
+                  xsum[j] = 0
+                }
+                if derivatives { for k in 0..<pp { e2[k] = 0 } }
+                while i < hi && stop[i] == t {
+                  let r = risk[i]
+                  s0 += r
+                  for j in 0..<p { s1[j] += r * xb[i * p + j] }
+                  if derivatives { addOuter(s2, i, r) }
+                  if status[i] == 1 {
+                    deaths += 1
+                    deathWeight += weight[i]
+                    etaSum += weight[i] * eta[i]
+                    e0 += r
+                    for j in 0..<p {
+                      e1[j] += r * xb[i * p + j]
+                      xsum[j] += weight[i] * xb[i * p + j]
+                    }
+                    if derivatives { addOuter(e2, i, r) }
+                  }
+                  i += 1
+                }
+                if let start {
+                  start.withUnsafeBufferPointer { startBuffer in
+                    startOrder.withUnsafeBufferPointer { orderBuffer in
+                      while q < hi && startBuffer[orderBuffer[q]] >= t {
+                        let k = orderBuffer[q]
+                        let r = risk[k]
+                        s0 -= r
+                        for j in 0..<p { s1[j] -= r * xb[k * p + j] }
+                        if derivatives { addOuter(s2, k, -r) }
+                        q += 1
+                      }
+                    }
+                  }
+                }
+                if deaths == 0 { continue }
+                loglik += etaSum
+                for j in 0..<p { u[j] += xsum[j] }
+                // Efron's parts k = 0..<m have S0_k = S0 - f_k E0 (f_k = k/m), and likewise
+                // S1_k, S2_k. Their sums reduce to scalar sums over k:
+                //   Σ S2_k/S0_k = a S2 - b E2, a = Σ 1/S0_k, b = Σ f_k/S0_k,
+                //   Σ x̄_k x̄_kᵀ = c S1S1ᵀ - g (S1E1ᵀ + E1S1ᵀ) + h E1E1ᵀ with c = Σ 1/S0_k²,
+                //   g = Σ f_k/S0_k², h = Σ f_k²/S0_k²,
+                // so a tie of m events costs O(m + p²) instead of O(m p²). Breslow is m = 1.
+                let parts = efron ? deaths : 1
+                let partWeight = deathWeight / Double(parts)
+                var a = 0.0
+                var b = 0.0
+                var c = 0.0
+                var g = 0.0
+                var h = 0.0
+                for k in 0..<parts {
+                  let f = efron ? Double(k) / Double(deaths) : 0
+                  let d0 = s0 - f * e0
+                  loglik -= partWeight * log(d0)
+                  let inverse = 1 / d0
+                  a += inverse
+                  b += f * inverse
+                  c += inverse * inverse
+                  g += f * inverse * inverse
+                  h += f * f * inverse * inverse
+                }
+                for j in 0..<p { u[j] -= partWeight * (a * s1[j] - b * e1[j]) }
+                if derivatives {
+                  for j in 0..<p {
+                    let row = j * p
+                    let s1j = s1[j]
+                    let e1j = e1[j]
+                    for l in 0...j {
+                      let second = a * s2[row + l] - b * e2[row + l]
+                      let means = c * s1j * s1[l] - g * (s1j * e1[l] + e1j * s1[l]) + h * e1j * e1[l]
+                      imat[row + l] += partWeight * (second - means)
+                    }
                   }
                 }
               }
@@ -224,12 +241,14 @@ struct CoxProblem {
         }
       }
     }
-    // Fill the upper triangle.
+    var information = [Double](repeating: 0, count: pp)
     for j in 0..<p {
-      for l in 0..<j { imat[l * p + j] = imat[j * p + l] }
+      for l in 0...j {
+        information[j * p + l] = imat[j * p + l]
+        information[l * p + j] = imat[j * p + l]
+      }
     }
-    // imat[j * p + l] with l <= j was the lower triangle in row-major terms; the matrix is
-    // symmetric, so column-major and row-major agree.
-    return Evaluation(loglik: loglik, score: u, information: imat)
+    return Evaluation(
+      loglik: loglik, score: Array(UnsafeBufferPointer(start: u, count: p)), information: information)
   }
 }

@@ -38,7 +38,7 @@ extension CoxProblem {
     var risk = [Double](repeating: 0, count: n)
     for i in 0..<n {
       var e = 0.0
-      for j in 0..<p { e += beta[j] * x[j * n + i] }
+      for j in 0..<p { e += beta[j] * x[i * p + j] }
       risk[i] = weight[i] * exp(e)
     }
     var s1 = [Double](repeating: 0, count: p)
@@ -59,12 +59,12 @@ extension CoxProblem {
         for j in 0..<p { e1[j] = 0 }
         while i < hi && stop[i] == t {
           s0 += risk[i]
-          for j in 0..<p { s1[j] += risk[i] * x[j * n + i] }
+          for j in 0..<p { s1[j] += risk[i] * x[i * p + j] }
           if status[i] == 1 {
             deaths += 1
             deathWeight += weight[i]
             e0 += risk[i]
-            for j in 0..<p { e1[j] += risk[i] * x[j * n + i] }
+            for j in 0..<p { e1[j] += risk[i] * x[i * p + j] }
           }
           i += 1
         }
@@ -72,7 +72,7 @@ extension CoxProblem {
           while q < hi && start[startOrder[q]] >= t {
             let k = startOrder[q]
             s0 -= risk[k]
-            for j in 0..<p { s1[j] -= risk[k] * x[j * n + k] }
+            for j in 0..<p { s1[j] -= risk[k] * x[k * p + j] }
             q += 1
           }
         }
@@ -132,7 +132,7 @@ extension CoxProblem {
       }
       for i in strataBounds[s]..<strataBounds[s + 1] {
         var e = 0.0
-        for j in 0..<p { e += beta[j] * x[j * n + i] }
+        for j in 0..<p { e += beta[j] * x[i * p + j] }
         let score = exp(e)
         let upper = countUpTo(stop[i])
         let lower = start.map { countUpTo($0[i]) } ?? 0
@@ -144,11 +144,11 @@ extension CoxProblem {
           hazard += own.eventHazard - own.hazard
           for j in 0..<p {
             mean[j] += own.eventWeightedMean[j] - own.weightedMean[j]
-            residuals[i * p + j] += x[j * n + i] - own.eventMean[j]
+            residuals[i * p + j] += x[i * p + j] - own.eventMean[j]
           }
         }
         for j in 0..<p {
-          residuals[i * p + j] -= score * (x[j * n + i] * hazard - mean[j])
+          residuals[i * p + j] -= score * (x[i * p + j] * hazard - mean[j])
         }
       }
     }

@@ -193,7 +193,7 @@ extension CoxProblem {
     var risk = [Double](repeating: 0, count: n)
     for i in 0..<n {
       var e = 0.0
-      for j in 0..<p { e += beta[j] * x[j * n + i] }
+      for j in 0..<p { e += beta[j] * x[i * p + j] }
       risk[i] = weight[i] * exp(e)
     }
     for s in 0..<(strataBounds.count - 1) {
@@ -216,17 +216,17 @@ extension CoxProblem {
           let r = risk[i]
           s0 += r
           for a in 0..<p {
-            s1[a] += r * x[a * n + i]
-            for b in 0..<p { s2[a * p + b] += r * x[a * n + i] * x[b * n + i] }
+            s1[a] += r * x[i * p + a]
+            for b in 0..<p { s2[a * p + b] += r * x[i * p + a] * x[i * p + b] }
           }
           if status[i] == 1 {
             eventRows.append(i)
             deathWeight += weight[i]
             e0 += r
             for a in 0..<p {
-              e1[a] += r * x[a * n + i]
-              xsum[a] += weight[i] * x[a * n + i]
-              for b in 0..<p { e2[a * p + b] += r * x[a * n + i] * x[b * n + i] }
+              e1[a] += r * x[i * p + a]
+              xsum[a] += weight[i] * x[i * p + a]
+              for b in 0..<p { e2[a * p + b] += r * x[i * p + a] * x[i * p + b] }
             }
           }
           i += 1
@@ -236,8 +236,8 @@ extension CoxProblem {
             let k = startOrder[q]
             s0 -= risk[k]
             for a in 0..<p {
-              s1[a] -= risk[k] * x[a * n + k]
-              for b in 0..<p { s2[a * p + b] -= risk[k] * x[a * n + k] * x[b * n + k] }
+              s1[a] -= risk[k] * x[k * p + a]
+              for b in 0..<p { s2[a * p + b] -= risk[k] * x[k * p + a] * x[k * p + b] }
             }
             q += 1
           }
@@ -262,7 +262,7 @@ extension CoxProblem {
         }
         var score = [Double](repeating: 0, count: p)
         for a in 0..<p { score[a] = xsum[a] - deathWeight * meanOfMeans[a] }
-        let residuals = eventRows.map { r in (0..<p).map { x[$0 * n + r] - meanOfMeans[$0] } }
+        let residuals = eventRows.map { r in (0..<p).map { x[r * p + $0] - meanOfMeans[$0] } }
         result.append(
           EventTerm(time: t, row: eventRows[0], covariance: covariance, score: score, schoenfeld: residuals))
       }

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Harrell's concordance of a risk score with survival, and its standard error, as R's
 /// `concordance` (survival 3.x, `timewt = "n"`) reports for a Cox model.
 ///
@@ -35,6 +37,9 @@ public struct Concordance: Sendable, Equatable {
     var influenceC = [Double](repeating: 0, count: n)
     var influenceD = [Double](repeating: 0, count: n)
     var influenceT = [Double](repeating: 0, count: n)
+    var laterC = [Double](repeating: 0, count: n)
+    var laterD = [Double](repeating: 0, count: n)
+    var laterT = [Double](repeating: 0, count: n)
     let stop = problem.stop
     let status = problem.status
     let weight = problem.weight
@@ -52,6 +57,10 @@ public struct Concordance: Sendable, Equatable {
         rank[lo + position] = size
       }
       size += 1
+      // The two passes are independent: run them on two threads. Pass 1 writes c, d, tx,
+      // ty and the event-side influence; pass 2 only the later-side influence.
+      let passes: [() -> Void] = [
+        {
       // Pass 1, descending time (the sorted order): each event against those still at risk.
       var beyond = Fenwick(size: size)
       var i = lo
@@ -96,6 +105,8 @@ public struct Concordance: Sendable, Equatable {
         }
         i = j
       }
+        },
+        {
       // Pass 2, ascending time: each subject's share as the later member of a pair: events
       // before it (in its risk interval) with a higher score are concordant pairs.
       var events = Fenwick(size: size)
@@ -106,9 +117,9 @@ public struct Concordance: Sendable, Equatable {
       func share(_ r: Int) {
         let below = events.sum(upTo: rank[r] - 1)
         let equal = events.sum(upTo: rank[r]) - below
-        influenceC[r] += events.total - below - equal
-        influenceD[r] += below
-        influenceT[r] += equal
+        laterC[r] += events.total - below - equal
+        laterD[r] += below
+        laterT[r] += equal
       }
       if let start = problem.start {
         // Events at or before a subject's entry never pair with it: subtract them.
@@ -120,9 +131,9 @@ public struct Concordance: Sendable, Equatable {
           }
           let below = early!.sum(upTo: rank[r] - 1)
           let equal = early!.sum(upTo: rank[r]) - below
-          influenceC[r] -= early!.total - below - equal
-          influenceD[r] -= below
-          influenceT[r] -= equal
+          laterC[r] -= early!.total - below - equal
+          laterD[r] -= below
+          laterT[r] -= equal
           startPointer -= 1
         }
       }
@@ -136,13 +147,20 @@ public struct Concordance: Sendable, Equatable {
         for r in stride(from: k, to: j, by: -1) where status[r] == 0 { share(r) }
         k = j
       }
+            },
+      ]
+      let shared = UncheckedSendable(passes)
+      DispatchQueue.concurrentPerform(iterations: 2) { shared.value[$0]() }
     }
     let pairs = c + d + tx
     guard pairs > 0 else { return nil }
     let somers = (c - d) / pairs
     var dfbeta = [Double](repeating: 0, count: n)
     for i in 0..<n {
-      dfbeta[i] = weight[i] * ((influenceC[i] - influenceD[i]) / pairs - somers / pairs * (influenceC[i] + influenceD[i] + influenceT[i]))
+      let ci = influenceC[i] + laterC[i]
+      let di = influenceD[i] + laterD[i]
+      let ti = influenceT[i] + laterT[i]
+      dfbeta[i] = weight[i] * ((ci - di) / pairs - somers / pairs * (ci + di + ti))
     }
     if let cluster {
       var sums = [Double](repeating: 0, count: Int(cluster.max() ?? 0) + 1)
@@ -156,6 +174,12 @@ public struct Concordance: Sendable, Equatable {
       estimate: (somers + 1) / 2, standardError: variance.squareRoot(), concordant: c,
       discordant: d, tiedRisk: tx, tiedTime: ty)
   }
+}
+
+/// Hands closures that touch disjoint state to `concurrentPerform`.
+struct UncheckedSendable<T>: @unchecked Sendable {
+  let value: T
+  init(_ value: T) { self.value = value }
 }
 
 /// A Fenwick (binary indexed) tree of weights over ranks 0..<size.

@@ -117,7 +117,12 @@ public enum CoxModel {
           name: "ties", message: "exact ties do not take case weights; use efron or breslow")
       }
     }
-    let start = full.evaluate(beta: [Double](repeating: 0, count: allColumns), ties: .breslow)
+    // The evaluation at β = 0 screens for aliased columns (its information is the risk-set
+    // weighted covariance); when nothing is aliased it is also the first Newton evaluation.
+    let start =
+      ties == .exact
+      ? full.evaluateExact(beta: [Double](repeating: 0, count: allColumns))
+      : full.evaluate(beta: [Double](repeating: 0, count: allColumns), ties: ties)
     let kept = Aliasing.keptColumns(start.information, p: allColumns)
     for j in 0..<allColumns where !kept.contains(j) {
       warnings.append(
@@ -140,7 +145,7 @@ public enum CoxModel {
     }
     // Newton-Raphson, R's scheme.
     var beta = [Double](repeating: 0, count: p)
-    let initial = evaluate(beta)
+    let initial = kept.count == allColumns ? start : evaluate(beta)
     let nullLoglik = initial.loglik
     var loglik = initial.loglik
     let scoreStatistic = try quadraticForm(information: initial.information, vector: initial.score, p: p)

@@ -47,7 +47,6 @@ struct CoxProblem {
     for w in weights { totalWeight += w }
     var means = [Double](repeating: 0, count: p)
     var scales = [Double](repeating: 1, count: p)
-    var x = [Double](repeating: 0, count: n * p)
     for j in 0..<p {
       let c = columns[j]
       var m = 0.0
@@ -55,10 +54,19 @@ struct CoxProblem {
       m /= totalWeight
       var mad = 0.0
       for i in 0..<n { mad += weights[i] * abs(c[i] - m) }
-      let s = scale && mad > 0 ? totalWeight / mad : 1
       means[j] = m
-      scales[j] = s
-      for (k, i) in order.enumerated() { x[k * p + j] = (c[i] - m) * s }
+      scales[j] = scale && mad > 0 ? totalWeight / mad : 1
+    }
+    // Gather rows in sorted order, row-major.
+    var x = [Double](repeating: 0, count: n * p)
+    x.withUnsafeMutableBufferPointer { out in
+      for j in 0..<p {
+        columns[j].withUnsafeBufferPointer { c in
+          let m = means[j]
+          let sj = scales[j]
+          for (k, i) in order.enumerated() { out[k * p + j] = (c[i] - m) * sj }
+        }
+      }
     }
     self.n = n
     self.p = p
@@ -90,31 +98,38 @@ struct CoxProblem {
     var information: [Double]
   }
 
-  /// Evaluates the Efron or Breslow log partial likelihood.
+  /// Evaluates the Efron or Breslow log partial likelihood, its score and information.
   ///
-  /// The hot loop works on raw pointers into buffers allocated once per call (no per-row
-  /// allocation, no bounds or uniqueness checks) and accumulates only the lower triangle of
-  /// the second-moment sums.
-  /// - Complexity: O(n p²) in one backward pass per stratum.
+  /// One backward pass per stratum accumulates S0 = Σ r_i and S1 = Σ r_i x_i over the risk
+  /// set (r_i = w_i e^{η_i}) and the same sums E0, E1 over the events at each time. Efron's
+  /// parts k = 0..<m have S0_k = S0 - f_k E0 (f_k = k/m), so every sum over parts reduces to
+  /// the scalars a = Σ 1/S0_k, b = Σ f_k/S0_k, c = Σ 1/S0_k², g = Σ f_k/S0_k²,
+  /// h = Σ f_k²/S0_k² (Breslow: m = 1, f = 0), and with w = δw/m the information is
+  ///
+  ///   I = Σ_t w (a S2 - b E2) - Σ_t w (c S1S1ᵀ - g (S1E1ᵀ + E1S1ᵀ) + h E1E1ᵀ).
+  ///
+  /// The second-moment part Σ_t w (a S2 - b E2) is Σ_i κ_i x_i x_iᵀ with
+  /// κ_i = r_i (Σ_{t: i at risk} w_t a_t - δ_i w_{t_i} b_{t_i}), so it is one weighted cross
+  /// product XᵀKX after the pass (a contiguous, vectorisable loop), not an outer product per
+  /// row per event time. No per-row allocation; raw pointers in the hot loops.
+  /// - Complexity: O(n p + T p² + n p²/2) for n rows and T distinct event times.
   func evaluate(beta: [Double], ties: CoxTies, derivatives: Bool = true) -> Evaluation {
     let efron = ties == .efron
     let n = self.n
     let p = self.p
     let pp = p * p
-    // One scratch allocation: risk, eta, s1, s2, e1, e2, xsum, mean, u, imat.
-    let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 2 * n + 5 * p + 3 * pp)
+    let count = 3 * n + 4 * p + pp
+    let scratch = UnsafeMutablePointer<Double>.allocate(capacity: count)
     defer { scratch.deallocate() }
-    scratch.initialize(repeating: 0, count: 2 * n + 5 * p + 3 * pp)
+    scratch.initialize(repeating: 0, count: count)
     let risk = scratch
     let eta = risk + n
-    let s1 = eta + n
+    let kappa = eta + n  // per-row weight of x x' in the information
+    let s1 = kappa + n
     let e1 = s1 + p
     let xsum = e1 + p
-    let mean = xsum + p
-    let u = mean + p
-    let s2 = u + p
-    let e2 = s2 + pp
-    let imat = e2 + pp
+    let u = xsum + p
+    let imat = u + p
     var loglik = 0.0
     x.withUnsafeBufferPointer { xBuffer in
       stop.withUnsafeBufferPointer { stopBuffer in
@@ -129,31 +144,21 @@ struct CoxProblem {
               var e = 0.0
               for j in 0..<p { e += beta[j] * row[j] }
               eta[i] = e
-            }
-            for i in 0..<n { risk[i] = weight[i] * exp(eta[i]) }
-            // Row i's covariates are xb[i * p + j].
-            @inline(__always) func addOuter(_ target: UnsafeMutablePointer<Double>, _ i: Int, _ r: Double) {
-              let xi = xb + i * p
-              for j in 0..<p {
-                let rj = r * xi[j]
-                let row = target + j * p
-                var l = 0
-                while l <= j {
-                  row[l] += rj * xi[l]
-                  l += 1
-                }
-              }
+              risk[i] = weight[i] * exp(e)
             }
             for stratum in 0..<(strataBounds.count - 1) {
               let lo = strataBounds[stratum]
               let hi = strataBounds[stratum + 1]
               var s0 = 0.0
               for j in 0..<p { s1[j] = 0 }
-              for k in 0..<pp { s2[k] = 0 }
+              // Running Σ w_t a_t over the event times passed so far (later times first);
+              // a row's share is the value when it enters minus the value when it leaves.
+              var hazardSum = 0.0
               var i = lo
               var q = lo
               while i < hi {
                 let t = stop[i]
+                let groupStart = i
                 var e0 = 0.0
                 var deaths = 0
                 var deathWeight = 0.0
@@ -162,22 +167,22 @@ struct CoxProblem {
                   e1[j] = 0
                   xsum[j] = 0
                 }
-                if derivatives { for k in 0..<pp { e2[k] = 0 } }
                 while i < hi && stop[i] == t {
                   let r = risk[i]
+                  let row = xb + i * p
                   s0 += r
-                  for j in 0..<p { s1[j] += r * xb[i * p + j] }
-                  if derivatives { addOuter(s2, i, r) }
+                  for j in 0..<p { s1[j] += r * row[j] }
+                  // Entering the risk set: start its share at the current running sum.
+                  kappa[i] = -hazardSum
                   if status[i] == 1 {
                     deaths += 1
                     deathWeight += weight[i]
                     etaSum += weight[i] * eta[i]
                     e0 += r
                     for j in 0..<p {
-                      e1[j] += r * xb[i * p + j]
-                      xsum[j] += weight[i] * xb[i * p + j]
+                      e1[j] += r * row[j]
+                      xsum[j] += weight[i] * row[j]
                     }
-                    if derivatives { addOuter(e2, i, r) }
                   }
                   i += 1
                 }
@@ -187,9 +192,11 @@ struct CoxProblem {
                       while q < hi && startBuffer[orderBuffer[q]] >= t {
                         let k = orderBuffer[q]
                         let r = risk[k]
+                        let row = xb + k * p
                         s0 -= r
-                        for j in 0..<p { s1[j] -= r * xb[k * p + j] }
-                        if derivatives { addOuter(s2, k, -r) }
+                        for j in 0..<p { s1[j] -= r * row[j] }
+                        // Leaving: its share is the running sum now minus at entry.
+                        kappa[k] += hazardSum
                         q += 1
                       }
                     }
@@ -198,12 +205,6 @@ struct CoxProblem {
                 if deaths == 0 { continue }
                 loglik += etaSum
                 for j in 0..<p { u[j] += xsum[j] }
-                // Efron's parts k = 0..<m have S0_k = S0 - f_k E0 (f_k = k/m), and likewise
-                // S1_k, S2_k. Their sums reduce to scalar sums over k:
-                //   Σ S2_k/S0_k = a S2 - b E2, a = Σ 1/S0_k, b = Σ f_k/S0_k,
-                //   Σ x̄_k x̄_kᵀ = c S1S1ᵀ - g (S1E1ᵀ + E1S1ᵀ) + h E1E1ᵀ with c = Σ 1/S0_k²,
-                //   g = Σ f_k/S0_k², h = Σ f_k²/S0_k²,
-                // so a tie of m events costs O(m + p²) instead of O(m p²). Breslow is m = 1.
                 let parts = efron ? deaths : 1
                 let partWeight = deathWeight / Double(parts)
                 var a = 0.0
@@ -224,17 +225,51 @@ struct CoxProblem {
                 }
                 for j in 0..<p { u[j] -= partWeight * (a * s1[j] - b * e1[j]) }
                 if derivatives {
+                  hazardSum += partWeight * a
+                  for k in groupStart..<i where status[k] == 1 { kappa[k] -= partWeight * b }
                   for j in 0..<p {
                     let row = j * p
                     let s1j = s1[j]
                     let e1j = e1[j]
                     for l in 0...j {
-                      let second = a * s2[row + l] - b * e2[row + l]
-                      let means = c * s1j * s1[l] - g * (s1j * e1[l] + e1j * s1[l]) + h * e1j * e1[l]
-                      imat[row + l] += partWeight * (second - means)
+                      imat[row + l] -= partWeight * (c * s1j * s1[l] - g * (s1j * e1[l] + e1j * s1[l]) + h * e1j * e1[l])
                     }
                   }
                 }
+              }
+              if derivatives {
+                // Rows still in the risk set at the start of time: their share runs to the end.
+                if start != nil {
+                  start!.withUnsafeBufferPointer { startBuffer in
+                    startOrder.withUnsafeBufferPointer { orderBuffer in
+                      while q < hi {
+                        kappa[orderBuffer[q]] += hazardSum
+                        q += 1
+                      }
+                    }
+                  }
+                } else {
+                  for k in lo..<hi { kappa[k] += hazardSum }
+                }
+              }
+            }
+            if derivatives {
+              // Σ κ_i r_i x_i x_iᵀ: full rows, contiguous inner loop.
+              let second = UnsafeMutablePointer<Double>.allocate(capacity: pp)
+              defer { second.deallocate() }
+              second.initialize(repeating: 0, count: pp)
+              for i in 0..<n {
+                let factor = kappa[i] * risk[i]
+                if factor == 0 { continue }
+                let xi = xb + i * p
+                for j in 0..<p {
+                  let fj = factor * xi[j]
+                  let target = second + j * p
+                  for l in 0..<p { target[l] += fj * xi[l] }
+                }
+              }
+              for j in 0..<p {
+                for l in 0...j { imat[j * p + l] += second[j * p + l] }
               }
             }
           }

@@ -216,10 +216,10 @@ public struct SurvivalSample: Sendable {
   static func fixTimes(_ time: inout [Double], _ entry: inout [Double]?) {
     var all = time
     if let entry { all += entry }
-    all.sort()
+    let order = SortOrder.order(all)
     var unique: [Double] = []
     unique.reserveCapacity(all.count)
-    for v in all where unique.last != v { unique.append(v) }
+    for k in order where unique.last != all[k] { unique.append(all[k]) }
     guard let cuts = TimeFix.cuts(unique: unique) else { return }
     TimeFix.apply(cuts: cuts, to: &time)
     if entry != nil { TimeFix.apply(cuts: cuts, to: &entry!) }

@@ -1,3 +1,4 @@
+import Dispatch
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -14,6 +15,14 @@
 /// `coxfit6` does for the iteration); results are transformed back by `CoxModel`.
 ///
 /// Input assumptions: finite times, start < stop, status 0/1, positive weights.
+/// Read-only inputs and a private output for the two cross-product threads.
+struct CrossProductInput: @unchecked Sendable {
+  let x: UnsafePointer<Double>
+  let kappa: UnsafeMutablePointer<Double>
+  let risk: UnsafeMutablePointer<Double>
+  let out: UnsafeMutablePointer<Double>
+}
+
 struct CoxProblem {
   let n: Int
   let p: Int
@@ -254,20 +263,28 @@ struct CoxProblem {
               }
             }
             if derivatives {
-              // Σ κ_i r_i x_i x_iᵀ: full rows, contiguous inner loop.
-              let second = UnsafeMutablePointer<Double>.allocate(capacity: pp)
+              // Σ κ_i r_i x_i x_iᵀ: full rows, contiguous inner loop, the rows split between
+              // two threads, each with its own accumulator.
+              let second = UnsafeMutablePointer<Double>.allocate(capacity: 2 * pp)
               defer { second.deallocate() }
-              second.initialize(repeating: 0, count: pp)
-              for i in 0..<n {
-                let factor = kappa[i] * risk[i]
-                if factor == 0 { continue }
-                let xi = xb + i * p
-                for j in 0..<p {
-                  let fj = factor * xi[j]
-                  let target = second + j * p
-                  for l in 0..<p { target[l] += fj * xi[l] }
+              second.initialize(repeating: 0, count: 2 * pp)
+              let shared = CrossProductInput(x: xb, kappa: kappa, risk: risk, out: second)
+              let half = n / 2
+              DispatchQueue.concurrentPerform(iterations: 2) { part in
+                let target = shared.out + part * pp
+                let range = part == 0 ? 0..<half : half..<n
+                for i in range {
+                  let factor = shared.kappa[i] * shared.risk[i]
+                  if factor == 0 { continue }
+                  let xi = shared.x + i * p
+                  for j in 0..<p {
+                    let fj = factor * xi[j]
+                    let row = target + j * p
+                    for l in 0..<p { row[l] += fj * xi[l] }
+                  }
                 }
               }
+              for k in 0..<pp { second[k] += second[pp + k] }
               for j in 0..<p {
                 for l in 0...j { imat[j * p + l] += second[j * p + l] }
               }

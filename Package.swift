@@ -31,9 +31,15 @@ let package = Package(
       ],
       path: "Sources/SurvKitCLI"
     ),
+    // An analysis written against the public API, as a user's own script would be.
+    .executableTarget(
+      name: "HeadlineFigures",
+      dependencies: ["SurvivalKit"],
+      path: "Examples/HeadlineFigures"
+    ),
     .testTarget(
       name: "SurvivalKitTests",
-      dependencies: ["SurvivalKit", "SurvKitCLI"],
+      dependencies: ["SurvivalKit", "SurvKitCLI", "HeadlineFigures"],
       path: "Tests/SurvivalKitTests",
       exclude: ["Fixtures"]
     ),

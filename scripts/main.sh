@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The README's main command: installs what is missing, builds survkit (release) and runs the
-# main job on a bundled data set.
+# The README's main command: installs what is missing, builds survkit (release) and reruns the
+# interim analysis of the bundled (synthetic) trial export, data cut 1. The report is written
+# beside the plan, in notebooks-data/interim-cut1/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 swift build -c release --product survkit >&2
-.build/release/survkit km datasets/lung.csv "Surv(time, status) ~ sex" \
-  --times 180,365,730 --rmst 730
+.build/release/survkit report notebooks-data/interim-cut1/plan.toml

@@ -53,10 +53,13 @@ do {
   let byGroup = try SurvivalSample(time: time, status: status, grouping: grouping)
   for curve in try KaplanMeier.fit(byGroup).curves {
     let s = try curve.survival(at: [12])[0]
-    print("1-year PFS, \(curve.label): \(percent(s.survival)) ± \(percent(s.standardError ?? .nan)) %")
+    print(
+      "1-year PFS, \(curve.label): \(percent(s.survival)) ± \(percent(s.standardError ?? .nan)) %")
   }
   let logrank = try LogRank.test(byGroup)
-  print("log-rank between nosologies: chisq = \(fixed(logrank.chisq, 3)) on \(logrank.df) df, p = \(fixed(logrank.p ?? .nan, 3))")
+  print(
+    "log-rank between nosologies: chisq = \(fixed(logrank.chisq, 3)) on \(logrank.df) df, p = \(fixed(logrank.p ?? .nan, 3))"
+  )
 
   // Cox model of PFS on GD2: build a small table and use the formula interface.
   let endpoints = DataTable(
@@ -66,9 +69,12 @@ do {
       try table.column(named: "GD2, %"),
     ],
     lineNumbers: table.lineNumbers)
-  let cox = try CoxModel.fit(table: endpoints, formula: Formula("Surv(pfs_time, pfs_event) ~ `GD2, %`"))
+  let cox = try CoxModel.fit(
+    table: endpoints, formula: Formula("Surv(pfs_time, pfs_event) ~ `GD2, %`"))
   let gd2 = cox.coefficients[0]
-  print("Cox, PFS on GD2 (per 1 %): HR \(fixed(gd2.hazardRatio!, 3)) (\(fixed(gd2.lower!, 3))–\(fixed(gd2.upper!, 3))), p = \(fixed(gd2.p!, 3))")
+  print(
+    "Cox, PFS on GD2 (per 1 %): HR \(fixed(gd2.hazardRatio!, 3)) (\(fixed(gd2.lower!, 3))–\(fixed(gd2.upper!, 3))), p = \(fixed(gd2.p!, 3))"
+  )
 } catch {
   print("HeadlineFigures: \(error)")
   exit(1)

@@ -31,7 +31,8 @@ struct CoxCommand: ParsableCommand {
   @Flag(help: "Robust (sandwich) standard errors, each row its own cluster.")
   var robust = false
 
-  @Option(parsing: .upToNextOption, help: "Reference levels, e.g. --reference nosology=osteosarcoma.")
+  @Option(
+    parsing: .upToNextOption, help: "Reference levels, e.g. --reference nosology=osteosarcoma.")
   var reference: [String] = []
 
   @Option(help: "Confidence level, between 0 and 1.")
@@ -93,7 +94,9 @@ struct CoxCommand: ParsableCommand {
       options.references = try parsedReferences()
       let fit = try CoxModel.fit(table: table, formula: parsed, options: options)
       let test =
-        zph ? try CoxZPH.test(fit: fit, transform: CoxZPH.Transform(rawValue: zphTransform.lowercased())!) : nil
+        zph
+        ? try CoxZPH.test(
+          fit: fit, transform: CoxZPH.Transform(rawValue: zphTransform.lowercased())!) : nil
       switch format {
       case .json: FileHandleOutput.standardOutput(fit.json(zph: test).serialized())
       case .csv: FileHandleOutput.standardOutput(fit.csv())

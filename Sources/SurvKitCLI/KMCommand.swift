@@ -16,7 +16,8 @@ struct KMCommand: ParsableCommand {
   @Argument(help: "CSV file with a header row.")
   var file: String
 
-  @Argument(help: "Formula, e.g. \"Surv(time, status) ~ group\" or \"Surv(time, status == 2) ~ 1\".")
+  @Argument(
+    help: "Formula, e.g. \"Surv(time, status) ~ group\" or \"Surv(time, status == 2) ~ 1\".")
   var formula: String
 
   @OptionGroup var input: CSVInputOptions
@@ -41,7 +42,8 @@ struct KMCommand: ParsableCommand {
 
   func validate() throws {
     guard ConfidenceTransform(name: confType) != nil else {
-      throw ValidationError("--conf-type must be log, log-log, plain, logit or arcsin (got '\(confType)')")
+      throw ValidationError(
+        "--conf-type must be log, log-log, plain, logit or arcsin (got '\(confType)')")
     }
     guard confLevel > 0 && confLevel < 1 else {
       throw ValidationError("--conf-level must be between 0 and 1, e.g. 0.95 (got \(confLevel))")

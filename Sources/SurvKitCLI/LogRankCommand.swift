@@ -110,7 +110,8 @@ struct LogRankCommand: ParsableCommand {
       case .table:
         FileHandleOutput.standardOutput(
           result.table(
-            formula: formula, dropped: sample.dropped, trend: trendResult, pairwise: pairwiseResult))
+            formula: formula, dropped: sample.dropped, trend: trendResult, pairwise: pairwiseResult)
+        )
       }
     }
   }

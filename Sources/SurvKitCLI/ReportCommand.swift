@@ -5,7 +5,8 @@ import SurvivalKit
 struct ReportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "report",
-    abstract: "Run an analysis plan: results.json, report.md, report.html and figures, beside the plan.",
+    abstract:
+      "Run an analysis plan: results.json, report.md, report.html and figures, beside the plan.",
     discussion: """
       Example:
         survkit report notebooks-data/interim-cut1/plan.toml
@@ -21,7 +22,9 @@ struct ReportCommand: ParsableCommand {
     try runReportingErrors {
       let (output, files) = try ReportWriter.run(planPath: plan)
       var text = ""
-      if case .object(let members) = output.results, let title = members.first(where: { $0.0 == "title" }), case .string(let t) = title.1 {
+      if case .object(let members) = output.results,
+        let title = members.first(where: { $0.0 == "title" }), case .string(let t) = title.1
+      {
         text += t + "\n"
       }
       for block in output.document.blocks {

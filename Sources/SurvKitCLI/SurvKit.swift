@@ -53,7 +53,8 @@ struct CSVInputOptions: ParsableArguments {
     options.delimiter = delimiter.flatMap(parsedDelimiter)
     options.encoding = encoding.flatMap(TextEncoding.init(name:))
     if let missing {
-      options.missingValues = Set(missing.split(separator: ",", omittingEmptySubsequences: false).map(String.init))
+      options.missingValues = Set(
+        missing.split(separator: ",", omittingEmptySubsequences: false).map(String.init))
     }
     return options
   }

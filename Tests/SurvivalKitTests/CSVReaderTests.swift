@@ -104,7 +104,8 @@ final class CSVReaderTests: XCTestCase {
 
   func testNumberParsingIsCorrectlyRounded() throws {
     let cases = [
-      "0.1", "1e-300", "2.2250738585072014e-308", "123456789012345678901234", "3.14159265358979323846",
+      "0.1", "1e-300", "2.2250738585072014e-308", "123456789012345678901234",
+      "3.14159265358979323846",
       "-0", "9007199254740993", "1.7976931348623157e308", "4.9e-324", "0.30000000000000004",
     ]
     let t = try TestSupport.table("x\n" + cases.joined(separator: "\n") + "\n")
@@ -129,9 +130,11 @@ final class CSVReaderTests: XCTestCase {
   }
 
   func testErrorsNameTheLine() {
-    assertThrows(try TestSupport.table("a,b\n1,2\n3\n"), containing: ["line 3", "1 field", "header has 2"])
+    assertThrows(
+      try TestSupport.table("a,b\n1,2\n3\n"), containing: ["line 3", "1 field", "header has 2"])
     assertThrows(try TestSupport.table("a,b\n1,2,3\n"), containing: ["line 2", "more than"])
-    assertThrows(try TestSupport.table("a,b\n1,\"x\n2,3\n"), containing: ["line 2", "never closed"])
+    assertThrows(
+      try TestSupport.table("a,b\n1,\"x\n2,3\n"), containing: ["line 2", "never closed"])
     assertThrows(try TestSupport.table("a,b\n1,x\"y\n"), containing: ["line 2", "quote"])
     assertThrows(try TestSupport.table("a,a\n1,2\n"), containing: ["line 1", "twice"])
     assertThrows(try TestSupport.table(""), containing: ["empty"])
@@ -140,7 +143,8 @@ final class CSVReaderTests: XCTestCase {
 
   func testUnknownColumnListsWhatExists() throws {
     let t = try TestSupport.table("time,status\n1,1\n")
-    assertThrows(try t.column(named: "tme"), containing: ["unknown column 'tme'", "'time'", "'status'"])
+    assertThrows(
+      try t.column(named: "tme"), containing: ["unknown column 'tme'", "'time'", "'status'"])
   }
 
   func testMissingFileIsAClearError() {

@@ -13,16 +13,20 @@ final class CoxCommandTests: XCTestCase {
     XCTAssertEqual(r.status, 0, r.stderr)
     let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
     for key in [
-      "n", "events", "dropped", "ties", "iterations", "converged", "warnings", "loglik", "coefficients",
+      "n", "events", "dropped", "ties", "iterations", "converged", "warnings", "loglik",
+      "coefficients",
       "variance", "tests", "concordance", "zph", "references",
     ] {
       XCTAssertNotNil(json[key], key)
     }
     XCTAssertEqual((json["references"] as! [String: String])["celltype"], "squamous")
     let coefficients = json["coefficients"] as! [[String: Any]]
-    XCTAssertEqual(coefficients.map { $0["term"] as! String }, ["trt", "celltypeadeno", "celltypelarge", "celltypesmallcell"])
     XCTAssertEqual(
-      Set(coefficients[0].keys), ["term", "coef", "hr", "se", "robust_se", "z", "p", "lower", "upper"])
+      coefficients.map { $0["term"] as! String },
+      ["trt", "celltypeadeno", "celltypelarge", "celltypesmallcell"])
+    XCTAssertEqual(
+      Set(coefficients[0].keys),
+      ["term", "coef", "hr", "se", "robust_se", "z", "p", "lower", "upper"])
     XCTAssertNotNil(coefficients[0]["robust_se"] as? Double)
     let tests = json["tests"] as! [String: [String: Any]]
     XCTAssertEqual(Set(tests.keys), ["likelihood_ratio", "wald", "score"])
@@ -33,16 +37,21 @@ final class CoxCommandTests: XCTestCase {
   }
 
   func testTableReadsLikeSummaryCoxph() throws {
-    let r = try TestSupport.runSurvkit(["cox", "datasets/lung.csv", "Surv(time, status) ~ age + sex"])
+    let r = try TestSupport.runSurvkit([
+      "cox", "datasets/lung.csv", "Surv(time, status) ~ age + sex",
+    ])
     XCTAssertEqual(r.status, 0, r.stderr)
     XCTAssertTrue(r.stdout.contains("coef exp(coef) se(coef)      z Pr(>|z|)"), r.stdout)
-    XCTAssertTrue(r.stdout.contains("Likelihood ratio test = 14.12 on 2 df, p = 0.0008574"), r.stdout)
+    XCTAssertTrue(
+      r.stdout.contains("Likelihood ratio test = 14.12 on 2 df, p = 0.0008574"), r.stdout)
     XCTAssertTrue(r.stdout.contains("Concordance = 0.6029"), r.stdout)
   }
 
   func testWarningsAreShown() throws {
     let file = TestSupport.fixtures.appendingPathComponent("cox/data/collinear.csv").path
-    let r = try TestSupport.runSurvkit(["cox", file, "Surv(time, status) ~ age + age2 + sex", "--format", "json"])
+    let r = try TestSupport.runSurvkit([
+      "cox", file, "Surv(time, status) ~ age + age2 + sex", "--format", "json",
+    ])
     XCTAssertEqual(r.status, 0, r.stderr)
     XCTAssertTrue(r.stdout.contains("'age2' is aliased"))
     XCTAssertTrue(r.stdout.contains("\"coef\": null"))

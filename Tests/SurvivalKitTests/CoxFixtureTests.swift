@@ -33,7 +33,8 @@ final class CoxFixtureTests: XCTestCase {
     options.weights = json["weights"] as? String
     options.robust = (json["robust"] as? Bool) ?? false
     options.references = (json["reference"] as? [String: String]) ?? [:]
-    return try CoxModel.fit(table: table, formula: Formula(json["formula"] as! String), options: options)
+    return try CoxModel.fit(
+      table: table, formula: Formula(json["formula"] as! String), options: options)
   }
 
   func testEveryFixture() throws {
@@ -44,13 +45,15 @@ final class CoxFixtureTests: XCTestCase {
       XCTAssertEqual(fit.n, (json["n"] as! NSNumber).intValue, "\(name) n")
       XCTAssertEqual(fit.events, (json["events"] as! NSNumber).intValue, "\(name) events")
       XCTAssertEqual(fit.dropped, (json["dropped"] as! NSNumber).intValue, "\(name) dropped")
-      XCTAssertEqual(fit.iterations, (json["iterations"] as! NSNumber).intValue, "\(name) iterations")
+      XCTAssertEqual(
+        fit.iterations, (json["iterations"] as! NSNumber).intValue, "\(name) iterations")
       XCTAssertTrue(fit.converged, name)
       let loglik = json["loglik"] as! [String: Any]
       assertClose(fit.loglikNull, d(loglik["null"]), tol: tol, "\(name) loglik null")
       assertClose(fit.loglik, d(loglik["final"]), tol: tol, "\(name) loglik")
       let coefficients = json["coefficients"] as! [[String: Any]]
-      XCTAssertEqual(fit.coefficients.map(\.term), coefficients.map { $0["term"] as! String }, "\(name) terms")
+      XCTAssertEqual(
+        fit.coefficients.map(\.term), coefficients.map { $0["term"] as! String }, "\(name) terms")
       for (c, e) in zip(fit.coefficients, coefficients) {
         let w = "\(name) \(c.term)"
         assertClose(c.coef, d(e["coef"]), tol: tol, "\(w) coef")
@@ -69,20 +72,26 @@ final class CoxFixtureTests: XCTestCase {
         }
       }
       let tests = json["tests"] as! [String: Any]
-      for (key, ours) in [("likelihood_ratio", fit.likelihoodRatio), ("wald", fit.wald), ("score", fit.score)] {
+      for (key, ours) in [
+        ("likelihood_ratio", fit.likelihoodRatio), ("wald", fit.wald), ("score", fit.score),
+      ] {
         let expected = tests[key] as! [String: Any]
         assertClose(ours.statistic, d(expected["statistic"]), tol: tol, "\(name) \(key)")
         XCTAssertEqual(ours.df, (expected["df"] as! NSNumber).intValue, "\(name) \(key) df")
         assertClose(ours.p, d(expected["p"]), tol: tol, "\(name) \(key) p")
       }
       let concordance = json["concordance"] as! [String: Any]
-      assertClose(fit.concordance?.estimate, d(concordance["estimate"]), tol: tol, "\(name) concordance")
-      assertClose(fit.concordance?.standardError, d(concordance["std_err"]), tol: tol, "\(name) concordance se")
+      assertClose(
+        fit.concordance?.estimate, d(concordance["estimate"]), tol: tol, "\(name) concordance")
+      assertClose(
+        fit.concordance?.standardError, d(concordance["std_err"]), tol: tol,
+        "\(name) concordance se")
       for (key, transform) in [("zph", CoxZPH.Transform.km), ("zph_identity", .identity)] {
         guard let expected = json[key] as? [String: Any] else { continue }
         let zph = try CoxZPH.test(fit: fit, transform: transform)
         let terms = expected["terms"] as! [[String: Any]]
-        XCTAssertEqual(zph.terms.map(\.term), terms.map { $0["term"] as! String }, "\(name) \(key) terms")
+        XCTAssertEqual(
+          zph.terms.map(\.term), terms.map { $0["term"] as! String }, "\(name) \(key) terms")
         for (t, e) in zip(zph.terms, terms) {
           assertClose(t.chisq, d(e["chisq"]), tol: tol, "\(name) \(key) \(t.term) chisq")
           XCTAssertEqual(t.df, (e["df"] as! NSNumber).intValue, "\(name) \(key) \(t.term) df")
@@ -96,7 +105,9 @@ final class CoxFixtureTests: XCTestCase {
         let zph = try CoxZPH.test(fit: fit)
         let times = (residuals["time"] as! [NSNumber]).map(\.doubleValue)
         XCTAssertEqual(zph.residualTimes.count, times.count)
-        for (a, e) in zip(zph.residualTimes, times) { assertClose(a, e, tol: tol, "\(name) zph time") }
+        for (a, e) in zip(zph.residualTimes, times) {
+          assertClose(a, e, tol: tol, "\(name) zph time")
+        }
         let y = residuals["y"] as! [String: [NSNumber]]
         for (column, values) in zip(zph.residualColumns, zph.scaledResiduals) {
           for (k, (a, e)) in zip(values, y[column]!.map(\.doubleValue)).enumerated() {

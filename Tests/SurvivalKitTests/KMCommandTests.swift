@@ -25,7 +25,10 @@ final class KMCommandTests: XCTestCase {
     let table = a["table"] as! [String: Any]
     XCTAssertEqual(
       Set(table.keys),
-      ["time", "n_risk", "n_event", "n_censor", "survival", "std_err", "lower", "upper", "cumhaz", "cumhaz_std_err"])
+      [
+        "time", "n_risk", "n_event", "n_censor", "survival", "std_err", "lower", "upper", "cumhaz",
+        "cumhaz_std_err",
+      ])
     // arm=a: times 2 (censored), 3 (event, n=2), 5 (censored): S = 1, 0.5, 0.5.
     XCTAssertEqual(table["survival"] as! [Double], [1, 0.5, 0.5])
     let median = a["median"] as! [String: Any]
@@ -39,8 +42,12 @@ final class KMCommandTests: XCTestCase {
 
   func testOutputIsByteIdenticalAcrossRuns() throws {
     let file = try csv("time,status\n3,1\n1,0\n2,1\n")
-    let first = try TestSupport.runSurvkit(["km", file, "Surv(time, status) ~ 1", "--format", "json"])
-    let second = try TestSupport.runSurvkit(["km", file, "Surv(time, status) ~ 1", "--format", "json"])
+    let first = try TestSupport.runSurvkit([
+      "km", file, "Surv(time, status) ~ 1", "--format", "json",
+    ])
+    let second = try TestSupport.runSurvkit([
+      "km", file, "Surv(time, status) ~ 1", "--format", "json",
+    ])
     XCTAssertEqual(first.stdout, second.stdout)
     XCTAssertFalse(first.stdout.isEmpty)
   }
@@ -66,7 +73,9 @@ final class KMCommandTests: XCTestCase {
     XCTAssertTrue(r.stdout.contains("1.5"))
   }
 
-  func assertFails(_ arguments: [String], _ fragments: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+  func assertFails(
+    _ arguments: [String], _ fragments: [String], file: StaticString = #filePath, line: UInt = #line
+  ) throws {
     let r = try TestSupport.runSurvkit(arguments)
     XCTAssertNotEqual(r.status, 0, "expected failure", file: file, line: line)
     XCTAssertTrue(r.stdout.isEmpty, "no partial output: \(r.stdout)", file: file, line: line)
@@ -77,7 +86,8 @@ final class KMCommandTests: XCTestCase {
 
   func testBadInputGivesClearErrors() throws {
     let good = try csv("time,status,grp\n1,1,a\n2,0,b\n")
-    try assertFails(["km", "/no/such.csv", "Surv(time, status) ~ 1"], ["cannot read '/no/such.csv'"])
+    try assertFails(
+      ["km", "/no/such.csv", "Surv(time, status) ~ 1"], ["cannot read '/no/such.csv'"])
     try assertFails(["km", good, "Surv(time, stat) ~ 1"], ["unknown column 'stat'", "'status'"])
     try assertFails(["km", good, "Surv(time, status) ~ grp +"], ["cannot parse formula", "^"])
     try assertFails(["km", good, "Surv(time, status) ~ 1", "--conf-type", "wide"], ["--conf-type"])
@@ -86,9 +96,11 @@ final class KMCommandTests: XCTestCase {
     let negative = try csv("time,status\n1,1\n-2,0\n")
     try assertFails(["km", negative, "Surv(time, status) ~ 1"], ["line 3", "'time'", "negative"])
     let badStatus = try csv("time,status\n1,1\n2,3\n")
-    try assertFails(["km", badStatus, "Surv(time, status) ~ 1"], ["line 3", "'status'", "not valid"])
+    try assertFails(
+      ["km", badStatus, "Surv(time, status) ~ 1"], ["line 3", "'status'", "not valid"])
     let text = try csv("time,status\n1,1\nabc,0\n")
-    try assertFails(["km", text, "Surv(time, status) ~ 1"], ["line 3", "'time'", "'abc'", "not a number"])
+    try assertFails(
+      ["km", text, "Surv(time, status) ~ 1"], ["line 3", "'time'", "'abc'", "not a number"])
     let ragged = try csv("time,status\n1,1\n2\n")
     try assertFails(["km", ragged, "Surv(time, status) ~ 1"], ["line 3", "header has 2"])
     let allMissing = try csv("time,status\nNA,1\n,0\n")
@@ -99,11 +111,17 @@ final class KMCommandTests: XCTestCase {
 
   func testStatusCodings() throws {
     let coded12 = try csv("time,status\n1,2\n2,1\n3,2\n")
-    let a = try TestSupport.runSurvkit(["km", coded12, "Surv(time, status) ~ 1", "--format", "json"])
+    let a = try TestSupport.runSurvkit([
+      "km", coded12, "Surv(time, status) ~ 1", "--format", "json",
+    ])
     let logical = try csv("time,status\n1,TRUE\n2,FALSE\n3,TRUE\n")
-    let b = try TestSupport.runSurvkit(["km", logical, "Surv(time, status) ~ 1", "--format", "json"])
+    let b = try TestSupport.runSurvkit([
+      "km", logical, "Surv(time, status) ~ 1", "--format", "json",
+    ])
     let words = try csv("time,status\n1,dead\n2,alive\n3,dead\n")
-    let c = try TestSupport.runSurvkit(["km", words, "Surv(time, status == \"dead\") ~ 1", "--format", "json"])
+    let c = try TestSupport.runSurvkit([
+      "km", words, "Surv(time, status == \"dead\") ~ 1", "--format", "json",
+    ])
     XCTAssertEqual(a.status, 0, a.stderr)
     XCTAssertEqual(a.stdout, b.stdout)
     XCTAssertEqual(a.stdout, c.stdout)

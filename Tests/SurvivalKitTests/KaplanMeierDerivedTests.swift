@@ -7,7 +7,8 @@ import XCTest
 final class KaplanMeierDerivedTests: XCTestCase {
   let tol = 1e-12
 
-  func fit(_ time: [Double], _ status: [UInt8], groups: [Int32]? = nil, labels: [String]? = nil,
+  func fit(
+    _ time: [Double], _ status: [UInt8], groups: [Int32]? = nil, labels: [String]? = nil,
     conf: ConfidenceTransform = .log
   ) throws -> KaplanMeierFit {
     let grouping = groups.map { Grouping(labels: labels!, codes: $0) }
@@ -24,9 +25,18 @@ final class KaplanMeierDerivedTests: XCTestCase {
     XCTAssertEqual(c.nEvent, [1, 2, 1, 1, 0])
     XCTAssertEqual(c.nCensor, [0, 1, 0, 1, 1])
     let s = [7.0 / 8, 7.0 / 8 * 5 / 7, 7.0 / 8 * 5 / 7 * 3 / 4, 7.0 / 8 * 5 / 7 * 3 / 4 * 2 / 3]
-    let g = [1.0 / 56, 1.0 / 56 + 2.0 / 35, 1.0 / 56 + 2.0 / 35 + 1.0 / 12, 1.0 / 56 + 2.0 / 35 + 1.0 / 12 + 1.0 / 6]
-    let h = [1.0 / 8, 1.0 / 8 + 2.0 / 7, 1.0 / 8 + 2.0 / 7 + 1.0 / 4, 1.0 / 8 + 2.0 / 7 + 1.0 / 4 + 1.0 / 3]
-    let hv = [1.0 / 64, 1.0 / 64 + 2.0 / 49, 1.0 / 64 + 2.0 / 49 + 1.0 / 16, 1.0 / 64 + 2.0 / 49 + 1.0 / 16 + 1.0 / 9]
+    let g = [
+      1.0 / 56, 1.0 / 56 + 2.0 / 35, 1.0 / 56 + 2.0 / 35 + 1.0 / 12,
+      1.0 / 56 + 2.0 / 35 + 1.0 / 12 + 1.0 / 6,
+    ]
+    let h = [
+      1.0 / 8, 1.0 / 8 + 2.0 / 7, 1.0 / 8 + 2.0 / 7 + 1.0 / 4,
+      1.0 / 8 + 2.0 / 7 + 1.0 / 4 + 1.0 / 3,
+    ]
+    let hv = [
+      1.0 / 64, 1.0 / 64 + 2.0 / 49, 1.0 / 64 + 2.0 / 49 + 1.0 / 16,
+      1.0 / 64 + 2.0 / 49 + 1.0 / 16 + 1.0 / 9,
+    ]
     let z = Normal.quantile(0.975)
     for j in 0..<4 {
       assertClose(c.survival[j], s[j], tol: tol, "S[\(j)]")
@@ -43,7 +53,8 @@ final class KaplanMeierDerivedTests: XCTestCase {
     let r = try c.restrictedMean(tau: 5)
     assertClose(r.estimate, 3.28125, tol: tol, "RMST")
     // Var: A_j = area from t_j to 5: A1 = 2.28125, A2 = 1.40625, A3 = 0.78125, A4 = 0.3125.
-    let v = 2.28125 * 2.28125 / 56 + 1.40625 * 1.40625 * 2 / 35 + 0.78125 * 0.78125 / 12
+    let v =
+      2.28125 * 2.28125 / 56 + 1.40625 * 1.40625 * 2 / 35 + 0.78125 * 0.78125 / 12
       + 0.3125 * 0.3125 / 6
     assertClose(r.standardError, v.squareRoot(), tol: tol, "SE RMST")
   }

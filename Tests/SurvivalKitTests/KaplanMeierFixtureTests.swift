@@ -13,8 +13,10 @@ final class KaplanMeierFixtureTests: XCTestCase {
 
   func fixtureFiles() throws -> [URL] {
     let folder = TestSupport.fixtures.appendingPathComponent("km")
-    let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
-      .filter { $0.pathExtension == "json" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
+    let files = try FileManager.default.contentsOfDirectory(
+      at: folder, includingPropertiesForKeys: nil
+    )
+    .filter { $0.pathExtension == "json" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
     XCTAssertGreaterThanOrEqual(files.count, 20, "expected the R fixtures in \(folder.path)")
     return files
   }
@@ -61,7 +63,8 @@ final class KaplanMeierFixtureTests: XCTestCase {
     XCTAssertEqual(fit.n, (json["n"] as! NSNumber).intValue, "\(name): n")
     XCTAssertEqual(fit.dropped, (json["dropped"] as! NSNumber).intValue, "\(name): dropped")
     let strata = json["strata"] as! [[String: Any]]
-    XCTAssertEqual(fit.curves.map(\.label), strata.map { $0["label"] as! String }, "\(name): labels")
+    XCTAssertEqual(
+      fit.curves.map(\.label), strata.map { $0["label"] as! String }, "\(name): labels")
     let times = doubles(json["times"]).compactMap { $0 }
     let probs = doubles(json["quantile_probs"]).compactMap { $0 }
     let tau = double(json["rmst_tau"])

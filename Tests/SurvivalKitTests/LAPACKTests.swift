@@ -28,7 +28,9 @@ final class LAPACKTests: XCTestCase {
 
   /// A 3×3 Hilbert-like SPD matrix: inverse times matrix is the identity.
   func testInverseRoundTrip() throws {
-    let h = Matrix(rows: [[1, 1.0 / 2, 1.0 / 3], [1.0 / 2, 1.0 / 3, 1.0 / 4], [1.0 / 3, 1.0 / 4, 1.0 / 5]])
+    let h = Matrix(rows: [
+      [1, 1.0 / 2, 1.0 / 3], [1.0 / 2, 1.0 / 3, 1.0 / 4], [1.0 / 3, 1.0 / 4, 1.0 / 5],
+    ])
     let inv = try LAPACK.inverse(h)
     // The exact inverse of the 3×3 Hilbert matrix.
     let exact: [[Double]] = [[9, -36, 30], [-36, 192, -180], [30, -180, 180]]

@@ -12,7 +12,9 @@ final class LogRankCommandTests: XCTestCase {
     ])
     XCTAssertEqual(r.status, 0, r.stderr)
     let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
-    for key in ["test", "weight", "chisq", "df", "p", "groups", "variance", "trend", "pairwise", "dropped"] {
+    for key in [
+      "test", "weight", "chisq", "df", "p", "groups", "variance", "trend", "pairwise", "dropped",
+    ] {
       XCTAssertNotNil(json[key], key)
     }
     XCTAssertEqual(json["test"] as? String, "log-rank")
@@ -39,9 +41,11 @@ final class LogRankCommandTests: XCTestCase {
       (["--test", "fh", "--rho", "0", "--gamma", "1"], "Fleming-Harrington (p = 0, q = 1)"),
     ] {
       let r = try TestSupport.runSurvkit(
-        ["logrank", "datasets/lung.csv", "Surv(time, status) ~ sex", "--format", "json"] + arguments)
+        ["logrank", "datasets/lung.csv", "Surv(time, status) ~ sex", "--format", "json"] + arguments
+      )
       XCTAssertEqual(r.status, 0, r.stderr)
-      XCTAssertTrue(r.stdout.contains("\"test\": \"\(name)"), "\(arguments): \(r.stdout.prefix(200))")
+      XCTAssertTrue(
+        r.stdout.contains("\"test\": \"\(name)"), "\(arguments): \(r.stdout.prefix(200))")
     }
   }
 
@@ -49,7 +53,9 @@ final class LogRankCommandTests: XCTestCase {
     let r = try TestSupport.runSurvkit(["logrank", "datasets/lung.csv", "Surv(time, status) ~ 1"])
     XCTAssertNotEqual(r.status, 0)
     XCTAssertTrue(r.stderr.contains("one group"), r.stderr)
-    let g = try TestSupport.runSurvkit(["logrank", "datasets/lung.csv", "Surv(time, status) ~ sex", "--gamma", "1"])
+    let g = try TestSupport.runSurvkit([
+      "logrank", "datasets/lung.csv", "Surv(time, status) ~ sex", "--gamma", "1",
+    ])
     XCTAssertNotEqual(g.status, 0)
     XCTAssertTrue(g.stderr.contains("--gamma applies to --test fh only"), g.stderr)
     let s = try TestSupport.runSurvkit([

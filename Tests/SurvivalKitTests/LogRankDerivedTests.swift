@@ -45,10 +45,12 @@ final class LogRankDerivedTests: XCTestCase {
     // G-rho with rho = 1 = FH(1, 0), w = KM S(t-): 1, 5/6, 2/3, 1/2; U = 1/3, V = 7/12.
     assertClose(try LogRank.test(s, weight: .gRho(1)).chisq, 4.0 / 21, tol: tol, "rho 1")
     assertClose(
-      try LogRank.test(s, weight: .flemingHarrington(p: 1, q: 0)).chisq, 4.0 / 21, tol: tol, "FH(1,0)")
+      try LogRank.test(s, weight: .flemingHarrington(p: 1, q: 0)).chisq, 4.0 / 21, tol: tol,
+      "FH(1,0)")
     // FH(0, 1), w = 1 - S(t-): 0, 1/6, 1/3, 1/2; U = -1/15, V = 9/100, χ² = 4/81.
     assertClose(
-      try LogRank.test(s, weight: .flemingHarrington(p: 0, q: 1)).chisq, 4.0 / 81, tol: tol, "FH(0,1)")
+      try LogRank.test(s, weight: .flemingHarrington(p: 0, q: 1)).chisq, 4.0 / 81, tol: tol,
+      "FH(0,1)")
     XCTAssertEqual(try LogRank.test(s).df, 1)
   }
 

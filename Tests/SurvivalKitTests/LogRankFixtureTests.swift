@@ -14,9 +14,11 @@ final class LogRankFixtureTests: XCTestCase {
 
   func testEveryFixture() throws {
     let folder = TestSupport.fixtures.appendingPathComponent("logrank")
-    let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
-      .filter { $0.pathExtension == "json" && !$0.lastPathComponent.hasPrefix("lifelines") }
-      .sorted { $0.lastPathComponent < $1.lastPathComponent }
+    let files = try FileManager.default.contentsOfDirectory(
+      at: folder, includingPropertiesForKeys: nil
+    )
+    .filter { $0.pathExtension == "json" && !$0.lastPathComponent.hasPrefix("lifelines") }
+    .sorted { $0.lastPathComponent < $1.lastPathComponent }
     XCTAssertGreaterThanOrEqual(files.count, 15)
     for url in files {
       let json = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
@@ -34,7 +36,8 @@ final class LogRankFixtureTests: XCTestCase {
     XCTAssertEqual(sample.count, (json["n"] as! NSNumber).intValue, "\(name) n")
     XCTAssertEqual(sample.dropped, (json["dropped"] as! NSNumber).intValue, "\(name) dropped")
     let groups = json["groups"] as! [[String: Any]]
-    XCTAssertEqual(test.groups.map(\.label), groups.map { $0["label"] as! String }, "\(name) labels")
+    XCTAssertEqual(
+      test.groups.map(\.label), groups.map { $0["label"] as! String }, "\(name) labels")
     for (g, e) in zip(test.groups, groups) {
       XCTAssertEqual(g.n, (e["n"] as! NSNumber).intValue, "\(name) \(g.label) n")
       assertClose(g.observed, d(e["observed"]), tol: tol, "\(name) \(g.label) observed")

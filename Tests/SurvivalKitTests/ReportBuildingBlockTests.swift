@@ -6,8 +6,11 @@ import XCTest
 final class ReportBuildingBlockTests: XCTestCase {
   /// FIPS 180-4 test vectors (and `sha256sum` of 1000 × "a").
   func testSHA256() {
-    XCTAssertEqual(SHA256.hex(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-    XCTAssertEqual(SHA256.hex([]), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    XCTAssertEqual(
+      SHA256.hex(Array("abc".utf8)),
+      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    XCTAssertEqual(
+      SHA256.hex([]), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     XCTAssertEqual(
       SHA256.hex(Array(repeating: UInt8(ascii: "a"), count: 1000)),
       "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
@@ -36,7 +39,8 @@ final class ReportBuildingBlockTests: XCTestCase {
     let time: [Double] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
     let status: [UInt8] = [1, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0]
     let marker: [Double] = [9, 8, 7, 3, 6, 5, 2, 4, 1, 2, 3, 1]
-    let m = try MaximallySelectedLogRank(time: time, status: status, marker: marker, minProportion: 0.1)
+    let m = try MaximallySelectedLogRank(
+      time: time, status: status, marker: marker, minProportion: 0.1)
     var best = 0.0
     for cut in Set(marker).sorted() {
       let below = Double(marker.filter { $0 <= cut }.count) / 12
@@ -61,18 +65,20 @@ final class ReportBuildingBlockTests: XCTestCase {
       try AnalysisPlan(text: "[data]\nfile = \"x.csv\"\ncutoff = \"01.06.2025\"\ncutof = 1\n"),
       containing: ["line 4", "unknown key 'data.cutof'"])
     assertThrows(
-      try AnalysisPlan(text: "[data]\nfile = \"x.csv\"\ncutoff = \"31.02.2025\"\n"), containing: ["not a date"])
+      try AnalysisPlan(text: "[data]\nfile = \"x.csv\"\ncutoff = \"31.02.2025\"\n"),
+      containing: ["not a date"])
   }
 
   func testPlanFileValues() throws {
-    let f = try PlanFile(text: """
-      # comment
-      title = "A \\"quoted\\" title"  # trailing comment
-      [t.sub]
-      n = 1_000
-      list = ["a", 'b', ]
-      "quoted key" = true
-      """)
+    let f = try PlanFile(
+      text: """
+        # comment
+        title = "A \\"quoted\\" title"  # trailing comment
+        [t.sub]
+        n = 1_000
+        list = ["a", 'b', ]
+        "quoted key" = true
+        """)
     XCTAssertEqual(try f.string("title"), "A \"quoted\" title")
     XCTAssertEqual(try f.number("t.sub.n"), 1000)
     XCTAssertEqual(try f.strings("t.sub.list"), ["a", "b"])

@@ -75,9 +75,13 @@ func assertClose(
     if a == e { return }
     let scale = max(abs(a), abs(e))
     if abs(a - e) <= tol * scale || abs(a - e) <= 1e-14 { return }
-    XCTFail("\(message()): got \(a), expected \(e) (rel. diff \(abs(a - e) / scale))", file: file, line: line)
+    XCTFail(
+      "\(message()): got \(a), expected \(e) (rel. diff \(abs(a - e) / scale))", file: file,
+      line: line)
   default:
-    XCTFail("\(message()): got \(String(describing: actual)), expected \(String(describing: expected))", file: file, line: line)
+    XCTFail(
+      "\(message()): got \(String(describing: actual)), expected \(String(describing: expected))",
+      file: file, line: line)
   }
 }
 

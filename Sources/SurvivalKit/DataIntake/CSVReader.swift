@@ -196,8 +196,10 @@ public enum CSVReader {
         let raw = UnsafeRawPointer(base)
         while position + 8 <= count {
           let word = raw.loadUnaligned(fromByteOffset: position, as: UInt64.self)
-          let hits = Tokenizer.flag(word, delimiterPattern) | Tokenizer.flag(word, Tokenizer.newlinePattern)
-            | Tokenizer.flag(word, Tokenizer.returnPattern) | Tokenizer.flag(word, Tokenizer.quotePattern)
+          let hits =
+            Tokenizer.flag(word, delimiterPattern) | Tokenizer.flag(word, Tokenizer.newlinePattern)
+            | Tokenizer.flag(word, Tokenizer.returnPattern)
+            | Tokenizer.flag(word, Tokenizer.quotePattern)
           if hits != 0 {
             position += hits.trailingZeroBitCount >> 3
             break
@@ -258,7 +260,8 @@ public enum CSVReader {
     _ buffer: UnsafeBufferPointer<UInt8>, options: CSVOptions, encoding: TextEncoding
   ) throws -> DataTable {
     guard let base = buffer.baseAddress, buffer.count > 0 else {
-      throw SurvivalKitError.csvSyntax(line: 1, message: "the file is empty; a header row is needed")
+      throw SurvivalKitError.csvSyntax(
+        line: 1, message: "the file is empty; a header row is needed")
     }
     let delimiter: UInt8
     if let d = options.delimiter {
@@ -320,7 +323,8 @@ public enum CSVReader {
       let chunkCount = cuts.count - 1
       var pieces = [Result<BodyChunk, SurvivalKitError>?](repeating: nil, count: chunkCount)
       pieces.withUnsafeMutableBufferPointer { out in
-        let shared = SharedChunkOutput(base: base, special: specialBuffer.baseAddress!, out: out.baseAddress!)
+        let shared = SharedChunkOutput(
+          base: base, special: specialBuffer.baseAddress!, out: out.baseAddress!)
         let chunkCuts = cuts
         DispatchQueue.concurrentPerform(iterations: chunkCount) { k in
           do {
@@ -651,7 +655,9 @@ struct ByteInterner {
     let mask = table.count - 1
     for (code, bytes) in levelBytes.enumerated() {
       let h = bytes.withUnsafeBufferPointer { b -> UInt64 in
-        guard let p = b.baseAddress else { return ByteInterner.hash(UnsafePointer(bitPattern: 1)!, 0, 0) }
+        guard let p = b.baseAddress else {
+          return ByteInterner.hash(UnsafePointer(bitPattern: 1)!, 0, 0)
+        }
         return ByteInterner.hash(p, 0, b.count)
       }
       var slot = Int(truncatingIfNeeded: h) & mask

@@ -83,7 +83,10 @@ public struct Proportion: Sendable, Equatable {
     self.count = count
     self.total = total
     self.estimate = Double(count) / Double(total)
-    self.lower = count == 0 ? 0 : Beta.quantile(alpha / 2, a: Double(count), b: Double(total - count + 1))
-    self.upper = count == total ? 1 : Beta.quantile(1 - alpha / 2, a: Double(count + 1), b: Double(total - count))
+    self.lower =
+      count == 0 ? 0 : Beta.quantile(alpha / 2, a: Double(count), b: Double(total - count + 1))
+    self.upper =
+      count == total
+      ? 1 : Beta.quantile(1 - alpha / 2, a: Double(count + 1), b: Double(total - count))
   }
 }

@@ -44,8 +44,9 @@ struct FormulaParser {
       let startOffset = i
       if c.isLetter || c == "." && !(i + 1 < chars.count && chars[i + 1].isNumber) {
         var name = ""
-        while i < chars.count && (chars[i].isLetter || chars[i].isNumber || chars[i] == "."
-          || chars[i] == "_")
+        while i < chars.count
+          && (chars[i].isLetter || chars[i].isNumber || chars[i] == "."
+            || chars[i] == "_")
         {
           name.append(chars[i])
           i += 1
@@ -55,7 +56,8 @@ struct FormulaParser {
         var literal = ""
         while i < chars.count
           && (chars[i].isNumber || chars[i] == "." || chars[i] == "e" || chars[i] == "E"
-            || ((chars[i] == "-" || chars[i] == "+") && (literal.last == "e" || literal.last == "E")))
+            || ((chars[i] == "-" || chars[i] == "+")
+              && (literal.last == "e" || literal.last == "E")))
         {
           literal.append(chars[i])
           i += 1
@@ -233,7 +235,9 @@ struct FormulaParser {
         index += 1
         continue
       }
-      guard current == .end else { throw fail("expected '+' or the end of the formula", at: offset) }
+      guard current == .end else {
+        throw fail("expected '+' or the end of the formula", at: offset)
+      }
       break
     }
     // Drop repeated terms (a + a:b + a*b), then order by degree (main effects first), as R's

@@ -20,7 +20,8 @@ public struct LogRankPairwise: Sendable {
   ) throws {
     let k = sample.groups.labels.count
     guard k >= 2 else {
-      throw SurvivalKitError.insufficientData(message: "pairwise comparisons need at least two groups")
+      throw SurvivalKitError.insufficientData(
+        message: "pairwise comparisons need at least two groups")
     }
     var raw: [(Int, Int, LogRankTest)] = []
     for a in 0..<k {

@@ -17,10 +17,12 @@ public struct LogRankTrend: Sendable, Equatable {
   public init(test: LogRankTest, scores: [Double]) throws {
     guard scores.count == test.groups.count else {
       throw SurvivalKitError.invalidArgument(
-        name: "scores", message: "need one score per group (\(test.groups.count)), got \(scores.count)")
+        name: "scores",
+        message: "need one score per group (\(test.groups.count)), got \(scores.count)")
     }
     guard scores.allSatisfy(\.isFinite) else {
-      throw SurvivalKitError.invalidArgument(name: "scores", message: "scores must be finite numbers")
+      throw SurvivalKitError.invalidArgument(
+        name: "scores", message: "scores must be finite numbers")
     }
     var u = 0.0
     for (c, g) in zip(scores, test.groups) { u += c * (g.observed - g.expected) }
@@ -41,12 +43,15 @@ public struct LogRankTrend: Sendable, Equatable {
 
   /// Scores for the groups of a sample: the numeric value of a column (which must be constant
   /// within each group), or nil for the level order 1, 2, ..., k.
-  public static func scores(for sample: SurvivalSample, table: DataTable, formula: Formula, column: String?) throws -> [Double] {
+  public static func scores(
+    for sample: SurvivalSample, table: DataTable, formula: Formula, column: String?
+  ) throws -> [Double] {
     guard let column else { return (1...sample.groups.labels.count).map(Double.init) }
     let c = try table.column(named: column)
     guard case .numeric(let values) = c.values else {
       throw SurvivalKitError.invalidData(
-        line: nil, column: column, message: "trend scores must be numbers; this is a \(c.typeName) column")
+        line: nil, column: column,
+        message: "trend scores must be numbers; this is a \(c.typeName) column")
     }
     // Map used rows back to table rows through their line numbers.
     var rowOfLine = [Int: Int]()
@@ -63,8 +68,10 @@ public struct LogRankTrend: Sendable, Equatable {
       if let s = scores[g], s != v {
         throw SurvivalKitError.invalidData(
           line: sample.lineNumbers[i], column: column,
-          message: "score \(NumberFormatting.shortest(v)) differs from \(NumberFormatting.shortest(s)) "
-            + "earlier in group '\(sample.groups.labels[g])'; a score must be constant within a group")
+          message:
+            "score \(NumberFormatting.shortest(v)) differs from \(NumberFormatting.shortest(s)) "
+            + "earlier in group '\(sample.groups.labels[g])'; a score must be constant within a group"
+        )
       }
       scores[g] = v
     }

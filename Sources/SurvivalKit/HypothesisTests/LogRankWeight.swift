@@ -38,7 +38,8 @@ public enum LogRankWeight: Sendable, Equatable {
     case .logRank: return "log-rank"
     case .gRho(let rho): return "G-rho (rho = \(NumberFormatting.shortest(rho)))"
     case .flemingHarrington(let p, let q):
-      return "Fleming-Harrington (p = \(NumberFormatting.shortest(p)), q = \(NumberFormatting.shortest(q)))"
+      return
+        "Fleming-Harrington (p = \(NumberFormatting.shortest(p)), q = \(NumberFormatting.shortest(q)))"
     case .gehanBreslow: return "Gehan-Breslow (generalised Wilcoxon)"
     case .taroneWare: return "Tarone-Ware"
     case .petoPeto: return "Peto-Peto"
@@ -49,9 +50,11 @@ public enum LogRankWeight: Sendable, Equatable {
   public var formula: String {
     switch self {
     case .logRank: return "w(t) = 1"
-    case .gRho(let rho): return "w(t) = S(t-)^\(NumberFormatting.shortest(rho)), S = pooled Kaplan-Meier"
+    case .gRho(let rho):
+      return "w(t) = S(t-)^\(NumberFormatting.shortest(rho)), S = pooled Kaplan-Meier"
     case .flemingHarrington(let p, let q):
-      return "w(t) = S(t-)^\(NumberFormatting.shortest(p)) * (1 - S(t-))^\(NumberFormatting.shortest(q)), S = pooled Kaplan-Meier"
+      return
+        "w(t) = S(t-)^\(NumberFormatting.shortest(p)) * (1 - S(t-))^\(NumberFormatting.shortest(q)), S = pooled Kaplan-Meier"
     case .gehanBreslow: return "w(t) = n(t), the number at risk"
     case .taroneWare: return "w(t) = sqrt(n(t))"
     case .petoPeto: return "w(t) = prod over u <= t of (1 - d(u) / (n(u) + 1))"

@@ -31,7 +31,8 @@ public struct MaximallySelectedLogRank: Sendable, Equatable {
   public let candidates: Int
   public let minProportion: Double
 
-  public init(time: [Double], status: [UInt8], marker: [Double], minProportion: Double = 0.1) throws {
+  public init(time: [Double], status: [UInt8], marker: [Double], minProportion: Double = 0.1) throws
+  {
     let n = marker.count
     let sorted = marker.sorted()
     var candidates: [Double] = []

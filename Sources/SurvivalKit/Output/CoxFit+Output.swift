@@ -6,7 +6,9 @@
 extension CoxFit {
   public func json(zph: CoxZPH? = nil) -> JSONValue {
     func test(_ t: Test) -> JSONValue {
-      .object([("statistic", .number(t.statistic)), ("df", .number(Double(t.df))), ("p", .number(t.p))])
+      .object([
+        ("statistic", .number(t.statistic)), ("df", .number(Double(t.df))), ("p", .number(t.p)),
+      ])
     }
     func matrix(_ m: [[Double?]]) -> JSONValue { .array(m.map { .numbers($0) }) }
     var members: [(String, JSONValue)] = [
@@ -91,9 +93,12 @@ extension CoxFit {
     let f = { (x: Double?) in NumberFormatting.significant(x) }
     var out = "Cox proportional hazards model: \(formula)\n"
     out += "n = \(n), events = \(events), rows dropped for missing values: \(dropped)\n"
-    out += "ties: \(ties.rawValue); \(converged ? "converged" : "NOT converged") in \(iterations) iteration\(iterations == 1 ? "" : "s")"
+    out +=
+      "ties: \(ties.rawValue); \(converged ? "converged" : "NOT converged") in \(iterations) iteration\(iterations == 1 ? "" : "s")"
     if !references.isEmpty {
-      out += "; reference levels: " + references.keys.sorted().map { "\($0)=\(references[$0]!)" }.joined(separator: ", ")
+      out +=
+        "; reference levels: "
+        + references.keys.sorted().map { "\($0)=\(references[$0]!)" }.joined(separator: ", ")
     }
     out += "\n\n"
     var header = ["", "coef", "exp(coef)", "se(coef)"]

@@ -47,10 +47,11 @@ extension KaplanMeierFit {
     }
     for curve in curves {
       out += "\n" + (curves.count == 1 && curve.label == "all" ? "" : "\(curve.label)\n")
-      var t = TextTable(header: [
-        "time", "n.risk", "n.event", "survival", "std.err", "lower \(level)% CI",
-        "upper \(level)% CI",
-      ], labelColumn: false)
+      var t = TextTable(
+        header: [
+          "time", "n.risk", "n.event", "survival", "std.err", "lower \(level)% CI",
+          "upper \(level)% CI",
+        ], labelColumn: false)
       for j in curve.time.indices where curve.nEvent[j] > 0 {
         t.rows.append([
           NumberFormatting.significant(curve.time[j], digits: 6), "\(curve.nRisk[j])",
@@ -71,7 +72,8 @@ extension KaplanMeierFit {
 
   /// One row per curve time, with a header; undefined values are `NA`.
   public func csv() -> String {
-    var out = "strata,time,n_risk,n_event,n_censor,survival,std_err,lower,upper,cumhaz,cumhaz_std_err\n"
+    var out =
+      "strata,time,n_risk,n_event,n_censor,survival,std_err,lower,upper,cumhaz,cumhaz_std_err\n"
     func f(_ x: Double?) -> String {
       guard let x, x.isFinite else { return "NA" }
       return NumberFormatting.shortest(x)

@@ -92,12 +92,15 @@ extension LogRankTest {
       ])
     }
     out += t.rendered()
-    out += "\nChisq = \(NumberFormatting.significant(chisq)) on \(df) degree\(df == 1 ? "" : "s") of freedom, "
+    out +=
+      "\nChisq = \(NumberFormatting.significant(chisq)) on \(df) degree\(df == 1 ? "" : "s") of freedom, "
     out += "p = \(NumberFormatting.significant(p))\n"
     if let trend {
-      out += "\nTest for trend (scores \(trend.scores.map { NumberFormatting.shortest($0) }.joined(separator: ", "))): "
+      out +=
+        "\nTest for trend (scores \(trend.scores.map { NumberFormatting.shortest($0) }.joined(separator: ", "))): "
       out += "Chisq = \(NumberFormatting.significant(trend.statistic)) on 1 degree of freedom, "
-      out += "z = \(NumberFormatting.significant(trend.z)), p = \(NumberFormatting.significant(trend.p))\n"
+      out +=
+        "z = \(NumberFormatting.significant(trend.z)), p = \(NumberFormatting.significant(trend.p))\n"
     }
     if let pairwise {
       out += "\nPairwise comparisons (p adjusted by \(pairwise.adjustment.rawValue)):\n"

@@ -61,93 +61,97 @@ public struct Concordance: Sendable, Equatable {
       // ty and the event-side influence; pass 2 only the later-side influence.
       let passes: [() -> Void] = [
         {
-      // Pass 1, descending time (the sorted order): each event against those still at risk.
-      var beyond = Fenwick(size: size)
-      var i = lo
-      var q = lo
-      while i < hi {
-        let t = stop[i]
-        var j = i
-        while j < hi && stop[j] == t { j += 1 }
-        for r in i..<j where status[r] == 0 {
-          beyond.add(rank[r], weight[r])
-          inRiskSet[r] = true
-        }
-        if let start = problem.start {
-          while q < hi && start[problem.startOrder[q]] >= t {
-            let r = problem.startOrder[q]
-            if inRiskSet[r] {
-              beyond.add(rank[r], -weight[r])
-              inRiskSet[r] = false
+          // Pass 1, descending time (the sorted order): each event against those still at risk.
+          var beyond = Fenwick(size: size)
+          var i = lo
+          var q = lo
+          while i < hi {
+            let t = stop[i]
+            var j = i
+            while j < hi && stop[j] == t { j += 1 }
+            for r in i..<j where status[r] == 0 {
+              beyond.add(rank[r], weight[r])
+              inRiskSet[r] = true
             }
-            q += 1
+            if let start = problem.start {
+              while q < hi && start[problem.startOrder[q]] >= t {
+                let r = problem.startOrder[q]
+                if inRiskSet[r] {
+                  beyond.add(rank[r], -weight[r])
+                  inRiskSet[r] = false
+                }
+                q += 1
+              }
+            }
+            var eventWeight = 0.0
+            var eventWeightSquares = 0.0
+            for r in i..<j where status[r] == 1 {
+              let below = beyond.sum(upTo: rank[r] - 1)
+              let equal = beyond.sum(upTo: rank[r]) - below
+              let above = beyond.total - below - equal
+              c += weight[r] * below
+              d += weight[r] * above
+              tx += weight[r] * equal
+              influenceC[r] += below
+              influenceD[r] += above
+              influenceT[r] += equal
+              eventWeight += weight[r]
+              eventWeightSquares += weight[r] * weight[r]
+            }
+            ty += (eventWeight * eventWeight - eventWeightSquares) / 2
+            for r in i..<j where status[r] == 1 {
+              beyond.add(rank[r], weight[r])
+              inRiskSet[r] = true
+            }
+            i = j
           }
-        }
-        var eventWeight = 0.0
-        var eventWeightSquares = 0.0
-        for r in i..<j where status[r] == 1 {
-          let below = beyond.sum(upTo: rank[r] - 1)
-          let equal = beyond.sum(upTo: rank[r]) - below
-          let above = beyond.total - below - equal
-          c += weight[r] * below
-          d += weight[r] * above
-          tx += weight[r] * equal
-          influenceC[r] += below
-          influenceD[r] += above
-          influenceT[r] += equal
-          eventWeight += weight[r]
-          eventWeightSquares += weight[r] * weight[r]
-        }
-        ty += (eventWeight * eventWeight - eventWeightSquares) / 2
-        for r in i..<j where status[r] == 1 {
-          beyond.add(rank[r], weight[r])
-          inRiskSet[r] = true
-        }
-        i = j
-      }
         },
         {
-      // Pass 2, ascending time: each subject's share as the later member of a pair: events
-      // before it (in its risk interval) with a higher score are concordant pairs.
-      var events = Fenwick(size: size)
-      var early: Fenwick? = nil
-      var startPointer = hi - 1  // startOrder descending, so walk it backwards
-      var eventPointer = hi - 1  // sorted order descending in time, so walk backwards
-      if problem.start != nil { early = Fenwick(size: size) }
-      func share(_ r: Int) {
-        let below = events.sum(upTo: rank[r] - 1)
-        let equal = events.sum(upTo: rank[r]) - below
-        laterC[r] += events.total - below - equal
-        laterD[r] += below
-        laterT[r] += equal
-      }
-      if let start = problem.start {
-        // Events at or before a subject's entry never pair with it: subtract them.
-        while startPointer >= lo {
-          let r = problem.startOrder[startPointer]
-          while eventPointer >= lo && stop[eventPointer] <= start[r] {
-            if status[eventPointer] == 1 { early!.add(rank[eventPointer], weight[eventPointer]) }
-            eventPointer -= 1
+          // Pass 2, ascending time: each subject's share as the later member of a pair: events
+          // before it (in its risk interval) with a higher score are concordant pairs.
+          var events = Fenwick(size: size)
+          var early: Fenwick? = nil
+          var startPointer = hi - 1  // startOrder descending, so walk it backwards
+          var eventPointer = hi - 1  // sorted order descending in time, so walk backwards
+          if problem.start != nil { early = Fenwick(size: size) }
+          func share(_ r: Int) {
+            let below = events.sum(upTo: rank[r] - 1)
+            let equal = events.sum(upTo: rank[r]) - below
+            laterC[r] += events.total - below - equal
+            laterD[r] += below
+            laterT[r] += equal
           }
-          let below = early!.sum(upTo: rank[r] - 1)
-          let equal = early!.sum(upTo: rank[r]) - below
-          laterC[r] -= early!.total - below - equal
-          laterD[r] -= below
-          laterT[r] -= equal
-          startPointer -= 1
-        }
-      }
-      var k = hi - 1
-      while k >= lo {
-        let t = stop[k]
-        var j = k
-        while j >= lo && stop[j] == t { j -= 1 }
-        for r in stride(from: k, to: j, by: -1) where status[r] == 1 { share(r) }
-        for r in stride(from: k, to: j, by: -1) where status[r] == 1 { events.add(rank[r], weight[r]) }
-        for r in stride(from: k, to: j, by: -1) where status[r] == 0 { share(r) }
-        k = j
-      }
-            },
+          if let start = problem.start {
+            // Events at or before a subject's entry never pair with it: subtract them.
+            while startPointer >= lo {
+              let r = problem.startOrder[startPointer]
+              while eventPointer >= lo && stop[eventPointer] <= start[r] {
+                if status[eventPointer] == 1 {
+                  early!.add(rank[eventPointer], weight[eventPointer])
+                }
+                eventPointer -= 1
+              }
+              let below = early!.sum(upTo: rank[r] - 1)
+              let equal = early!.sum(upTo: rank[r]) - below
+              laterC[r] -= early!.total - below - equal
+              laterD[r] -= below
+              laterT[r] -= equal
+              startPointer -= 1
+            }
+          }
+          var k = hi - 1
+          while k >= lo {
+            let t = stop[k]
+            var j = k
+            while j >= lo && stop[j] == t { j -= 1 }
+            for r in stride(from: k, to: j, by: -1) where status[r] == 1 { share(r) }
+            for r in stride(from: k, to: j, by: -1) where status[r] == 1 {
+              events.add(rank[r], weight[r])
+            }
+            for r in stride(from: k, to: j, by: -1) where status[r] == 0 { share(r) }
+            k = j
+          }
+        },
       ]
       let shared = UncheckedSendable(passes)
       DispatchQueue.concurrentPerform(iterations: 2) { shared.value[$0]() }

@@ -80,7 +80,8 @@ extension CoxProblem {
           let ga = g[d * p + a] / denominator
           u[a] -= ga
           for c in 0..<p {
-            imat[a * p + c] += h[d * p * p + a * p + c] / denominator - ga * g[d * p + c] / denominator
+            imat[a * p + c] +=
+              h[d * p * p + a * p + c] / denominator - ga * g[d * p + c] / denominator
           }
         }
       }

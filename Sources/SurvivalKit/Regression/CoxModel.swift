@@ -66,13 +66,15 @@ public enum CoxModel {
       let column = try table.column(named: name)
       guard case .numeric(let v) = column.values else {
         throw SurvivalKitError.invalidData(
-          line: nil, column: name, message: "weights must be numbers; this is a \(column.typeName) column")
+          line: nil, column: name,
+          message: "weights must be numbers; this is a \(column.typeName) column")
       }
       for (k, r) in sample.rows.enumerated() {
         guard v[r] > 0 && v[r].isFinite else {
           throw SurvivalKitError.invalidData(
             line: table.lineNumbers[r], column: name,
-            message: "weight \(NumberFormatting.shortest(v[r])) is not positive; case weights must be > 0")
+            message:
+              "weight \(NumberFormatting.shortest(v[r])) is not positive; case weights must be > 0")
         }
         weights[k] = v[r]
       }
@@ -148,9 +150,11 @@ public enum CoxModel {
     let initial = kept.count == allColumns ? start : evaluate(beta)
     let nullLoglik = initial.loglik
     var loglik = initial.loglik
-    let scoreStatistic = try quadraticForm(information: initial.information, vector: initial.score, p: p)
+    let scoreStatistic = try quadraticForm(
+      information: initial.information, vector: initial.score, p: p)
     var current = initial
-    var newBeta = add(beta, try LAPACK.solve(Matrix(size: p, storage: initial.information), initial.score))
+    var newBeta = add(
+      beta, try LAPACK.solve(Matrix(size: p, storage: initial.information), initial.score))
     var halving = false
     var converged = false
     var iterations = 0
@@ -192,7 +196,8 @@ public enum CoxModel {
     if !converged && options.maxIterations > 0 {
       warnings.append(
         "the fit did not converge in \(options.maxIterations) iterations; the estimates are "
-          + "from the last iteration: raise the iteration limit or check for an infinite coefficient")
+          + "from the last iteration: raise the iteration limit or check for an infinite coefficient"
+      )
     }
     // Back to the original scale: beta = beta_s * s, U = U_s / s, V = S V_s S.
     let scales = problem.scales
@@ -215,7 +220,10 @@ public enum CoxModel {
     for j in 0..<p {
       var step = 0.0
       for l in 0..<p { step += current.score[l] / scales[l] * variance[l, j] }
-      if converged && (!current.score[j].isFinite || (abs(step) > options.epsilon && abs(step) > toleranceInfinite * abs(coef[j]))) {
+      if converged
+        && (!current.score[j].isFinite
+          || (abs(step) > options.epsilon && abs(step) > toleranceInfinite * abs(coef[j])))
+      {
         warnings.append(
           "the log-likelihood converged before '\(design.names[kept[j]])' did; its coefficient "
             + "may be infinite (monotone likelihood: e.g. no events in one group)")
@@ -271,10 +279,13 @@ public enum CoxModel {
       n: sample.count, events: sample.events, dropped: sample.dropped, ties: ties,
       confLevel: options.confLevel, robust: robustVariance != nil, likelihoodRatio: test(lr),
       wald: test(waldStatistic), score: test(scoreStatistic), references: design.references,
-      concordance: concordance, state: state(problem: problem, beta: beta, ties: ties, design: design, kept: kept))
+      concordance: concordance,
+      state: state(problem: problem, beta: beta, ties: ties, design: design, kept: kept))
   }
 
-  static func state(problem: CoxProblem, beta: [Double], ties: CoxTies, design: DesignMatrix, kept: [Int])
+  static func state(
+    problem: CoxProblem, beta: [Double], ties: CoxTies, design: DesignMatrix, kept: [Int]
+  )
     -> CoxState
   {
     var termColumns: [(String, [Int])] = []

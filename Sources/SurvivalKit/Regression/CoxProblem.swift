@@ -1,4 +1,5 @@
 import Dispatch
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -241,7 +242,9 @@ struct CoxProblem {
                     let s1j = s1[j]
                     let e1j = e1[j]
                     for l in 0...j {
-                      imat[row + l] -= partWeight * (c * s1j * s1[l] - g * (s1j * e1[l] + e1j * s1[l]) + h * e1j * e1[l])
+                      imat[row + l] -=
+                        partWeight
+                        * (c * s1j * s1[l] - g * (s1j * e1[l] + e1j * s1[l]) + h * e1j * e1[l])
                     }
                   }
                 }
@@ -301,6 +304,7 @@ struct CoxProblem {
       }
     }
     return Evaluation(
-      loglik: loglik, score: Array(UnsafeBufferPointer(start: u, count: p)), information: information)
+      loglik: loglik, score: Array(UnsafeBufferPointer(start: u, count: p)),
+      information: information)
   }
 }

@@ -256,7 +256,8 @@ extension CoxProblem {
           for a in 0..<p {
             meanOfMeans[a] += mean[a] / Double(parts)
             for b in 0..<p {
-              covariance[a * p + b] += w * ((s2[a * p + b] - f * e2[a * p + b]) / d0 - mean[a] * mean[b])
+              covariance[a * p + b] +=
+                w * ((s2[a * p + b] - f * e2[a * p + b]) / d0 - mean[a] * mean[b])
             }
           }
         }
@@ -264,7 +265,9 @@ extension CoxProblem {
         for a in 0..<p { score[a] = xsum[a] - deathWeight * meanOfMeans[a] }
         let residuals = eventRows.map { r in (0..<p).map { x[r * p + $0] - meanOfMeans[$0] } }
         result.append(
-          EventTerm(time: t, row: eventRows[0], covariance: covariance, score: score, schoenfeld: residuals))
+          EventTerm(
+            time: t, row: eventRows[0], covariance: covariance, score: score, schoenfeld: residuals)
+        )
       }
     }
     return result

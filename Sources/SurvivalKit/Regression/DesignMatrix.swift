@@ -60,7 +60,8 @@ public struct DesignMatrix: Sendable {
           guard v[r] > 0 else {
             throw SurvivalKitError.invalidData(
               line: table.lineNumbers[r], column: name,
-              message: "log(\(name)) needs a positive value, got \(NumberFormatting.shortest(v[r]))")
+              message: "log(\(name)) needs a positive value, got \(NumberFormatting.shortest(v[r]))"
+            )
           }
           values[k] = log(v[r])
         }
@@ -130,6 +131,7 @@ public struct DesignMatrix: Sendable {
         columns.append(values)
       }
     }
-    return DesignMatrix(names: names, terms: termNames, columns: columns, references: usedReferences)
+    return DesignMatrix(
+      names: names, terms: termNames, columns: columns, references: usedReferences)
   }
 }

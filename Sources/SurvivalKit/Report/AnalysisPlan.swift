@@ -64,13 +64,16 @@ public struct AnalysisPlan: Sendable {
     ]
     for key in file.keys where !known.contains(key) && !key.hasPrefix("nosology.labels.") {
       throw SurvivalKitError.invalidData(
-        line: file.line(key), column: nil, message: "plan: unknown key '\(key)'; check its spelling")
+        line: file.line(key), column: nil, message: "plan: unknown key '\(key)'; check its spelling"
+      )
     }
     title = try file.string("title") ?? "Survival analysis"
     dataFile = try file.requiredString("data.file")
     if let e = try file.string("data.encoding") {
       guard let parsed = TextEncoding(name: e) else {
-        throw SurvivalKitError.invalidData(line: file.line("data.encoding"), column: nil, message: "plan: encoding must be utf-8 or cp1251")
+        throw SurvivalKitError.invalidData(
+          line: file.line("data.encoding"), column: nil,
+          message: "plan: encoding must be utf-8 or cp1251")
       }
       encoding = parsed
     } else {
@@ -78,7 +81,9 @@ public struct AnalysisPlan: Sendable {
     }
     if let d = try file.string("data.delimiter") {
       guard let c = [";": Character(";"), ",": ",", "tab": "\t"][d] else {
-        throw SurvivalKitError.invalidData(line: file.line("data.delimiter"), column: nil, message: "plan: delimiter must be \";\", \",\" or \"tab\"")
+        throw SurvivalKitError.invalidData(
+          line: file.line("data.delimiter"), column: nil,
+          message: "plan: delimiter must be \";\", \",\" or \"tab\"")
       }
       delimiter = c
     } else {
@@ -93,14 +98,20 @@ public struct AnalysisPlan: Sendable {
     cutoff = days
     let after = try file.string("data.after_cutoff") ?? "censor"
     guard let parsedAfter = AfterCutoff(rawValue: after) else {
-      throw SurvivalKitError.invalidData(line: file.line("data.after_cutoff"), column: nil, message: "plan: after_cutoff must be \"censor\" or \"error\"")
+      throw SurvivalKitError.invalidData(
+        line: file.line("data.after_cutoff"), column: nil,
+        message: "plan: after_cutoff must be \"censor\" or \"error\"")
     }
     afterCutoff = parsedAfter
     columns = Columns(
-      id: try file.requiredString("columns.id"), nosology: try file.requiredString("columns.nosology"),
-      gd2: try file.requiredString("columns.gd2"), enrolment: try file.requiredString("columns.enrolment"),
-      progression: try file.requiredString("columns.progression"), death: try file.requiredString("columns.death"),
-      lastContact: try file.requiredString("columns.last_contact"), response: try file.requiredString("columns.response"))
+      id: try file.requiredString("columns.id"),
+      nosology: try file.requiredString("columns.nosology"),
+      gd2: try file.requiredString("columns.gd2"),
+      enrolment: try file.requiredString("columns.enrolment"),
+      progression: try file.requiredString("columns.progression"),
+      death: try file.requiredString("columns.death"),
+      lastContact: try file.requiredString("columns.last_contact"),
+      response: try file.requiredString("columns.response"))
     let unit = try file.string("endpoints.time_unit") ?? "months"
     switch unit {
     case "months": daysPerUnit = 365.25 / 12
@@ -108,7 +119,9 @@ public struct AnalysisPlan: Sendable {
     case "years": daysPerUnit = 365.25
     case "weeks": daysPerUnit = 7
     default:
-      throw SurvivalKitError.invalidData(line: file.line("endpoints.time_unit"), column: nil, message: "plan: time_unit must be days, weeks, months or years")
+      throw SurvivalKitError.invalidData(
+        line: file.line("endpoints.time_unit"), column: nil,
+        message: "plan: time_unit must be days, weeks, months or years")
     }
     timeUnit = unit
     landmarks = try file.numbers("endpoints.landmarks") ?? [12]
@@ -117,23 +130,31 @@ public struct AnalysisPlan: Sendable {
     objectiveResponse = try file.strings("response.objective") ?? ["CR", "PR"]
     diseaseControl = try file.strings("response.disease_control") ?? ["CR", "PR", "SD"]
     for code in objectiveResponse + diseaseControl where !responseCodes.contains(code) {
-      throw SurvivalKitError.invalidData(line: file.line("response.codes"), column: nil, message: "plan: response code '\(code)' is used but not listed in response.codes")
+      throw SurvivalKitError.invalidData(
+        line: file.line("response.codes"), column: nil,
+        message: "plan: response code '\(code)' is used but not listed in response.codes")
     }
     nosologyLabels = try file.stringTable("nosology.labels").map { (raw: $0.0, label: $0.1) }
     nosologyReference = try file.string("nosology.reference")
     gd2Thresholds = try file.numbers("gd2.thresholds") ?? [1, 5, 20]
     maxstatMinProportion = try file.number("gd2.maxstat_min_proportion") ?? 0.1
     guard maxstatMinProportion > 0 && maxstatMinProportion < 0.5 else {
-      throw SurvivalKitError.invalidData(line: file.line("gd2.maxstat_min_proportion"), column: nil, message: "plan: maxstat_min_proportion must be in (0, 0.5)")
+      throw SurvivalKitError.invalidData(
+        line: file.line("gd2.maxstat_min_proportion"), column: nil,
+        message: "plan: maxstat_min_proportion must be in (0, 0.5)")
     }
     let conf = try file.string("analysis.conf_type") ?? "log"
     guard let transform = ConfidenceTransform(name: conf) else {
-      throw SurvivalKitError.invalidData(line: file.line("analysis.conf_type"), column: nil, message: "plan: conf_type must be log, log-log, plain, logit or arcsin")
+      throw SurvivalKitError.invalidData(
+        line: file.line("analysis.conf_type"), column: nil,
+        message: "plan: conf_type must be log, log-log, plain, logit or arcsin")
     }
     confType = transform
     confLevel = try file.number("analysis.conf_level") ?? 0.95
     guard confLevel > 0 && confLevel < 1 else {
-      throw SurvivalKitError.invalidData(line: file.line("analysis.conf_level"), column: nil, message: "plan: conf_level must be between 0 and 1")
+      throw SurvivalKitError.invalidData(
+        line: file.line("analysis.conf_level"), column: nil,
+        message: "plan: conf_level must be between 0 and 1")
     }
   }
 }

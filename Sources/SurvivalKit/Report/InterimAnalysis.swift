@@ -29,16 +29,20 @@ public struct InterimAnalysis: Sendable {
   }
 
   func km(_ endpoint: String, by group: String? = nil) throws -> KaplanMeierFit {
-    try KaplanMeier.fit(sample(endpoint, by: group), confType: plan.confType, confLevel: plan.confLevel)
+    try KaplanMeier.fit(
+      sample(endpoint, by: group), confType: plan.confType, confLevel: plan.confLevel)
   }
 
   /// Curves ordered as the plan lists the nosologies.
   func ordered(_ fit: KaplanMeierFit) -> KaplanMeierFit {
     let order = plan.nosologyLabels.map { "nosology=\($0.label)" }
     let curves = fit.curves.sorted { a, b in
-      (order.firstIndex(of: a.label) ?? Int.max, a.label) < (order.firstIndex(of: b.label) ?? Int.max, b.label)
+      (order.firstIndex(of: a.label) ?? Int.max, a.label) < (
+        order.firstIndex(of: b.label) ?? Int.max, b.label
+      )
     }
-    return KaplanMeierFit(curves: curves, confType: fit.confType, confLevel: fit.confLevel, dropped: fit.dropped)
+    return KaplanMeierFit(
+      curves: curves, confType: fit.confType, confLevel: fit.confLevel, dropped: fit.dropped)
   }
 
   func cox(_ endpoint: String, _ rhs: String) throws -> CoxFit {
@@ -47,7 +51,9 @@ public struct InterimAnalysis: Sendable {
     if let reference = plan.nosologyReference, rhs.contains("nosology") {
       options.references = ["nosology": reference]
     }
-    return try CoxModel.fit(table: table, formula: Formula("Surv(\(endpoint)_time, \(endpoint)_event) ~ \(rhs)"), options: options)
+    return try CoxModel.fit(
+      table: table, formula: Formula("Surv(\(endpoint)_time, \(endpoint)_event) ~ \(rhs)"),
+      options: options)
   }
 
   func responses() throws -> (evaluable: Int, orr: Proportion, dcr: Proportion) {
@@ -91,6 +97,7 @@ enum ReportFormat {
 
   static func hazardRatio(_ c: CoxFit.Coefficient) -> String {
     guard let hr = c.hazardRatio else { return "not estimable" }
-    return "\(number(hr, decimals: 2)) (\(number(c.lower, decimals: 2))–\(number(c.upper, decimals: 2)))"
+    return
+      "\(number(hr, decimals: 2)) (\(number(c.lower, decimals: 2))–\(number(c.upper, decimals: 2)))"
   }
 }

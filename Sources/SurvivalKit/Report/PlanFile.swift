@@ -23,7 +23,9 @@ public struct PlanFile: Sendable {
     var values: [String: (Value, Int)] = [:]
     var keys: [String] = []
     var table = ""
-    for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false)
+      .enumerated()
+    {
       let line = index + 1
       var scanner = Scanner(Array(rawLine), line: line)
       scanner.skipSpaces()
@@ -36,7 +38,9 @@ public struct PlanFile: Sendable {
           parts.append(try scanner.key())
           scanner.skipSpaces()
         } while scanner.consume(".")
-        guard scanner.consume("]") else { throw scanner.error("expected ']' to close the table name") }
+        guard scanner.consume("]") else {
+          throw scanner.error("expected ']' to close the table name")
+        }
         try scanner.expectEnd()
         table = parts.joined(separator: ".")
         continue
@@ -55,7 +59,8 @@ public struct PlanFile: Sendable {
       let key = (table.isEmpty ? [] : [table]) + [parts.joined(separator: ".")]
       let full = key.joined(separator: ".")
       if values[full] != nil {
-        throw SurvivalKitError.invalidData(line: line, column: nil, message: "plan: '\(full)' is set twice")
+        throw SurvivalKitError.invalidData(
+          line: line, column: nil, message: "plan: '\(full)' is set twice")
       }
       values[full] = (value, line)
       keys.append(full)
@@ -113,7 +118,9 @@ public struct PlanFile: Sendable {
         advance()
         var s = ""
         while true {
-          guard let d = peek else { throw error("unclosed string (multi-line strings are not supported)") }
+          guard let d = peek else {
+            throw error("unclosed string (multi-line strings are not supported)")
+          }
           advance()
           if d == "\"" { break }
           if d == "\\" {
@@ -157,7 +164,9 @@ public struct PlanFile: Sendable {
             if consume("]") { break }
             continue
           }
-          guard consume("]") else { throw error("expected ',' or ']' in the array (arrays must be on one line)") }
+          guard consume("]") else {
+            throw error("expected ',' or ']' in the array (arrays must be on one line)")
+          }
           break
         }
         return .array(items)
@@ -182,14 +191,17 @@ public struct PlanFile: Sendable {
   public func string(_ key: String) throws -> String? {
     guard let (value, line) = values[key] else { return nil }
     guard case .string(let s) = value else {
-      throw SurvivalKitError.invalidData(line: line, column: nil, message: "plan: '\(key)' must be a quoted string")
+      throw SurvivalKitError.invalidData(
+        line: line, column: nil, message: "plan: '\(key)' must be a quoted string")
     }
     return s
   }
 
   public func requiredString(_ key: String) throws -> String {
     guard let s = try string(key) else {
-      throw SurvivalKitError.invalidData(line: nil, column: nil, message: "plan: '\(key)' is missing; add it (see notebooks-data/README.md)")
+      throw SurvivalKitError.invalidData(
+        line: nil, column: nil,
+        message: "plan: '\(key)' is missing; add it (see notebooks-data/README.md)")
     }
     return s
   }
@@ -197,7 +209,8 @@ public struct PlanFile: Sendable {
   public func number(_ key: String) throws -> Double? {
     guard let (value, line) = values[key] else { return nil }
     guard case .number(let v) = value else {
-      throw SurvivalKitError.invalidData(line: line, column: nil, message: "plan: '\(key)' must be a number")
+      throw SurvivalKitError.invalidData(
+        line: line, column: nil, message: "plan: '\(key)' must be a number")
     }
     return v
   }
@@ -205,11 +218,13 @@ public struct PlanFile: Sendable {
   public func numbers(_ key: String) throws -> [Double]? {
     guard let (value, line) = values[key] else { return nil }
     guard case .array(let items) = value else {
-      throw SurvivalKitError.invalidData(line: line, column: nil, message: "plan: '\(key)' must be an array of numbers")
+      throw SurvivalKitError.invalidData(
+        line: line, column: nil, message: "plan: '\(key)' must be an array of numbers")
     }
     return try items.map {
       guard case .number(let v) = $0 else {
-        throw SurvivalKitError.invalidData(line: line, column: nil, message: "plan: '\(key)' must hold numbers only")
+        throw SurvivalKitError.invalidData(
+          line: line, column: nil, message: "plan: '\(key)' must hold numbers only")
       }
       return v
     }
@@ -218,11 +233,13 @@ public struct PlanFile: Sendable {
   public func strings(_ key: String) throws -> [String]? {
     guard let (value, line) = values[key] else { return nil }
     guard case .array(let items) = value else {
-      throw SurvivalKitError.invalidData(line: line, column: nil, message: "plan: '\(key)' must be an array of strings")
+      throw SurvivalKitError.invalidData(
+        line: line, column: nil, message: "plan: '\(key)' must be an array of strings")
     }
     return try items.map {
       guard case .string(let s) = $0 else {
-        throw SurvivalKitError.invalidData(line: line, column: nil, message: "plan: '\(key)' must hold quoted strings only")
+        throw SurvivalKitError.invalidData(
+          line: line, column: nil, message: "plan: '\(key)' must hold quoted strings only")
       }
       return s
     }

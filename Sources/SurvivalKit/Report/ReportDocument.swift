@@ -84,11 +84,12 @@ public struct ReportDocument: Sendable {
         out += "<ul>\n" + items.map { "<li>\(escape($0))</li>\n" }.joined() + "</ul>\n"
       case .table(let header, let rows):
         out += "<table>\n<tr>" + header.map { "<th>\(escape($0))</th>" }.joined() + "</tr>\n"
-        out += rows.map { "<tr>" + $0.map { "<td>\(escape($0))</td>" }.joined() + "</tr>\n" }.joined()
+        out += rows.map { "<tr>" + $0.map { "<td>\(escape($0))</td>" }.joined() + "</tr>\n" }
+          .joined()
         out += "</table>\n"
       case .figure(_, let svg, let caption):
         var inline = svg
-        if inline.hasPrefix("<?xml") , let end = inline.firstIndex(of: "\n") {
+        if inline.hasPrefix("<?xml"), let end = inline.firstIndex(of: "\n") {
           inline = String(inline[inline.index(after: end)...])
         }
         out += "<figure>\n\(inline)\n<figcaption>\(escape(caption))</figcaption>\n</figure>\n"

@@ -17,7 +17,9 @@ public enum ReportWriter {
 
   /// Runs the plan at `planPath`; returns the analysis output and the written file names.
   @discardableResult
-  public static func run(planPath: String) throws -> (output: InterimAnalysis.Output, files: [String]) {
+  public static func run(planPath: String) throws -> (
+    output: InterimAnalysis.Output, files: [String]
+  ) {
     let planBytes = try CSVReader.readFileBytes(planPath)
     let plan = try AnalysisPlan(text: String(decoding: planBytes, as: UTF8.self))
     let folder = directory(of: planPath)
@@ -49,7 +51,8 @@ public enum ReportWriter {
       for (name, _) in files {
         let target = join(folder, name)
         guard rename(target + ".tmp", target) == 0 else {
-          throw SurvivalKitError.fileUnreadable(path: name, reason: "cannot move the new file into place")
+          throw SurvivalKitError.fileUnreadable(
+            path: name, reason: "cannot move the new file into place")
         }
       }
     } catch {

@@ -30,7 +30,9 @@ public struct TrialEndpoints: Sendable {
 
   public init(table: DataTable, plan: AnalysisPlan) throws {
     let c = plan.columns
-    for name in [c.id, c.nosology, c.gd2, c.enrolment, c.progression, c.death, c.lastContact, c.response] {
+    for name in [
+      c.id, c.nosology, c.gd2, c.enrolment, c.progression, c.death, c.lastContact, c.response,
+    ] {
       _ = try table.column(named: name)
     }
     var problems: [String] = []
@@ -41,13 +43,20 @@ public struct TrialEndpoints: Sendable {
       case .numeric(let v) where v.allSatisfy(\.isNaN): return v
       case .numeric(let v):
         let i = v.firstIndex { !$0.isNaN }!
-        problems.append("line \(table.lineNumbers[i]), column '\(name)': '\(column.text(at: i) ?? "")' is not a date (DD.MM.YYYY or YYYY-MM-DD)")
+        problems.append(
+          "line \(table.lineNumbers[i]), column '\(name)': '\(column.text(at: i) ?? "")' is not a date (DD.MM.YYYY or YYYY-MM-DD)"
+        )
         return v
       case .text(let levels, let codes):
-        for (i, code) in codes.enumerated() where code >= 0 && DateParsing.parseDays(levels[Int(code)]) == nil {
-          problems.append("line \(table.lineNumbers[i]), column '\(name)': '\(levels[Int(code)])' is not a date (DD.MM.YYYY or YYYY-MM-DD)")
+        for (i, code) in codes.enumerated()
+        where code >= 0 && DateParsing.parseDays(levels[Int(code)]) == nil {
+          problems.append(
+            "line \(table.lineNumbers[i]), column '\(name)': '\(levels[Int(code)])' is not a date (DD.MM.YYYY or YYYY-MM-DD)"
+          )
         }
-        return codes.map { $0 < 0 ? .nan : DateParsing.parseDays(levels[Int($0)]).map(Double.init) ?? .nan }
+        return codes.map {
+          $0 < 0 ? .nan : DateParsing.parseDays(levels[Int($0)]).map(Double.init) ?? .nan
+        }
       }
     }
     let enrolment = try dates(c.enrolment)
@@ -64,7 +73,8 @@ public struct TrialEndpoints: Sendable {
         line: table.lineNumbers[i], column: c.gd2, value: gd2Column.text(at: i) ?? "",
         expected: "a number (GD2 expression, % of positive tumour cells)")
     }
-    let labels = Dictionary(plan.nosologyLabels.map { ($0.raw, $0.label) }, uniquingKeysWith: { a, _ in a })
+    let labels = Dictionary(
+      plan.nosologyLabels.map { ($0.raw, $0.label) }, uniquingKeysWith: { a, _ in a })
     var ids: [String] = []
     var lines: [Int] = []
     var nosology: [String] = []
@@ -90,10 +100,14 @@ public struct TrialEndpoints: Sendable {
       }
       let g = gd2Values[i]
       if g.isNaN { problem("'\(c.gd2)' is missing") }
-      if !g.isNaN && (g < 0 || g > 100) { problem("GD2 \(NumberFormatting.shortest(g)) % is outside 0-100") }
+      if !g.isNaN && (g < 0 || g > 100) {
+        problem("GD2 \(NumberFormatting.shortest(g)) % is outside 0-100")
+      }
       var code = responseColumn.text(at: i)
       if let r = code, !plan.responseCodes.contains(r) {
-        problem("response '\(r)' is not one of \(plan.responseCodes.joined(separator: ", ")) (leave it empty if not evaluable)")
+        problem(
+          "response '\(r)' is not one of \(plan.responseCodes.joined(separator: ", ")) (leave it empty if not evaluable)"
+        )
         code = nil
       }
       let e = enrolment[i]
@@ -109,16 +123,46 @@ public struct TrialEndpoints: Sendable {
         continue
       }
       if l.isNaN { l = d }
-      if e > cut { problem("enrolled on \(DateFormatting.dotted(days: e)), after the cut-off \(plan.cutoffText)") }
-      if !p.isNaN && p < e { problem("progression (\(DateFormatting.dotted(days: p))) before enrolment (\(DateFormatting.dotted(days: e)))") }
-      if !d.isNaN && d < e { problem("death (\(DateFormatting.dotted(days: d))) before enrolment (\(DateFormatting.dotted(days: e)))") }
-      if l < e { problem("last contact (\(DateFormatting.dotted(days: l))) before enrolment (\(DateFormatting.dotted(days: e)))") }
-      if !d.isNaN && !p.isNaN && d < p { problem("death (\(DateFormatting.dotted(days: d))) before progression (\(DateFormatting.dotted(days: p)))") }
-      if !d.isNaN && l < d { problem("last contact (\(DateFormatting.dotted(days: l))) before death (\(DateFormatting.dotted(days: d)))") }
-      if !p.isNaN && d.isNaN && l < p { problem("last contact (\(DateFormatting.dotted(days: l))) before progression (\(DateFormatting.dotted(days: p)))") }
-      for (name, value) in [("progression", p), ("death", d), ("last contact", l)] where !value.isNaN && value > cut {
+      if e > cut {
+        problem(
+          "enrolled on \(DateFormatting.dotted(days: e)), after the cut-off \(plan.cutoffText)")
+      }
+      if !p.isNaN && p < e {
+        problem(
+          "progression (\(DateFormatting.dotted(days: p))) before enrolment (\(DateFormatting.dotted(days: e)))"
+        )
+      }
+      if !d.isNaN && d < e {
+        problem(
+          "death (\(DateFormatting.dotted(days: d))) before enrolment (\(DateFormatting.dotted(days: e)))"
+        )
+      }
+      if l < e {
+        problem(
+          "last contact (\(DateFormatting.dotted(days: l))) before enrolment (\(DateFormatting.dotted(days: e)))"
+        )
+      }
+      if !d.isNaN && !p.isNaN && d < p {
+        problem(
+          "death (\(DateFormatting.dotted(days: d))) before progression (\(DateFormatting.dotted(days: p)))"
+        )
+      }
+      if !d.isNaN && l < d {
+        problem(
+          "last contact (\(DateFormatting.dotted(days: l))) before death (\(DateFormatting.dotted(days: d)))"
+        )
+      }
+      if !p.isNaN && d.isNaN && l < p {
+        problem(
+          "last contact (\(DateFormatting.dotted(days: l))) before progression (\(DateFormatting.dotted(days: p)))"
+        )
+      }
+      for (name, value) in [("progression", p), ("death", d), ("last contact", l)]
+      where !value.isNaN && value > cut {
         if plan.afterCutoff == .error {
-          problem("\(name) on \(DateFormatting.dotted(days: value)) is after the cut-off \(plan.cutoffText)")
+          problem(
+            "\(name) on \(DateFormatting.dotted(days: value)) is after the cut-off \(plan.cutoffText)"
+          )
         }
       }
       if !p.isNaN && p > cut {

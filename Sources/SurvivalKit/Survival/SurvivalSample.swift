@@ -77,17 +77,21 @@ public struct SurvivalSample: Sendable {
   /// Grouping variables are the formula's term variables followed by its `strata()` ones;
   /// interactions and transforms are for regression and are rejected here.
   public init(table: DataTable, formula: Formula, timefix: Bool = true) throws {
-    try self.init(table: table, formula: formula, timefix: timefix, regression: false, extraColumns: [])
+    try self.init(
+      table: table, formula: formula, timefix: timefix, regression: false, extraColumns: [])
   }
 
   /// The sample for a regression model: rows missing any term, strata, cluster or extra
   /// column (weights) are dropped; `grouping` and `groups` are a single group, `strata` the
   /// `strata()` combinations, and `rows` maps back to the table for the design matrix.
-  public init(regressionTable table: DataTable, formula: Formula, extraColumns: [String], timefix: Bool = true)
+  public init(
+    regressionTable table: DataTable, formula: Formula, extraColumns: [String], timefix: Bool = true
+  )
     throws
   {
     try self.init(
-      table: table, formula: formula, timefix: timefix, regression: true, extraColumns: extraColumns)
+      table: table, formula: formula, timefix: timefix, regression: true, extraColumns: extraColumns
+    )
   }
 
   init(table: DataTable, formula: Formula, timefix: Bool, regression: Bool, extraColumns: [String])
@@ -118,7 +122,9 @@ public struct SurvivalSample: Sendable {
     let strataColumns = try formula.strata.map { try table.column(named: $0) }
 
     let stop = try SurvivalSample.numbers(stopColumn, table: table, role: "time")
-    let start = try startColumn.map { try SurvivalSample.numbers($0, table: table, role: "start time") }
+    let start = try startColumn.map {
+      try SurvivalSample.numbers($0, table: table, role: "start time")
+    }
     let status = try StatusCoding.decode(response.status, column: statusColumn, table: table)
 
     var used: [Int] = []
@@ -155,7 +161,8 @@ public struct SurvivalSample: Sendable {
           throw SurvivalKitError.invalidData(
             line: line, column: startColumn!.name,
             message: "start time \(NumberFormatting.shortest(s)) is not before stop time "
-              + "\(NumberFormatting.shortest(t)); each interval (start, stop] must have positive length")
+              + "\(NumberFormatting.shortest(t)); each interval (start, stop] must have positive length"
+          )
         }
         entry![k] = s
       } else if t < 0 {
@@ -178,7 +185,8 @@ public struct SurvivalSample: Sendable {
       self.grouping = .single(rows: used.count)
       self.groups = self.grouping
       self.strata =
-        strataColumns.isEmpty ? .single(rows: used.count) : Grouping.make(columns: strataColumns, rows: used)
+        strataColumns.isEmpty
+        ? .single(rows: used.count) : Grouping.make(columns: strataColumns, rows: used)
       return
     }
     let all = Grouping.make(columns: groupColumns, rows: used)
@@ -241,7 +249,8 @@ public struct SurvivalSample: Sendable {
         var bytes = Array(level.utf8)
         return bytes.withUnsafeMutableBufferPointer { b in
           b.baseAddress.map {
-            NumberParsing.parseDouble(UnsafePointer($0), 0, b.count, decimalComma: table.decimalComma) != nil
+            NumberParsing.parseDouble(
+              UnsafePointer($0), 0, b.count, decimalComma: table.decimalComma) != nil
           } ?? false
         }
       }

@@ -386,7 +386,7 @@ def make_cohort(a):
     # patient is span * max(u1, u2, u3), density rising as t^2. Patient 1 is 09.12.2021.
     days = [0]
     for _ in range(53):
-        u = max(rng.random(), rng.random(), rng.random())
+        u = max(rng.random() for _ in range(ENROL_POWER))
         days.append(1 + int(u * span))
     days.sort()
     labels = [STS] * GROUP_SIZE[STS] + [OST] * GROUP_SIZE[OST] + [EWS] * GROUP_SIZE[EWS]
@@ -438,6 +438,9 @@ def make_cohort(a):
 # --------------------------------------------------------------------------------------------
 
 MONTH = 30.4375
+ENROL_POWER = 3
+LAG_MAX = 45
+CURE_SHIFT = {STS: 0.0, OST: 0.0, EWS: 0.0}
 
 
 def draw_followup(p, rng):
@@ -457,6 +460,7 @@ def draw_followup(p, rng):
             cure, start, median = 0.10, 100, 5 * MONTH
         else:
             cure, start, median = 0.40, 30, 8 * MONTH
+        cure = min(0.95, cure + CURE_SHIFT[p["nosology"]])
         if not rng.bernoulli(cure):
             prog = start + int(rng.exponential_days(median))
         if rng.bernoulli(0.04):                           # death without progression
@@ -467,8 +471,8 @@ def draw_followup(p, rng):
     if r != "PD" and rng.bernoulli(0.06):                 # lost to follow-up
         lost = 120 + int(rng.random() * max(1, fu2 - 120))
     p["prog"], p["death0"], p["lost"] = prog, death, lost
-    p["lag1"] = rng.randint(0, 45)
-    p["lag2"] = rng.randint(0, 45)
+    p["lag1"] = rng.randint(0, LAG_MAX)
+    p["lag2"] = rng.randint(0, LAG_MAX)
 
 
 def observe(p, cut, lag):

@@ -21,11 +21,7 @@ public enum KaplanMeier {
         message: "Kaplan–Meier with delayed entry, Surv(start, stop, status), is not supported "
           + "yet; use Surv(time, status)")
     }
-    guard sample.count > 0 else {
-      throw SurvivalKitError.insufficientData(
-        message: "no usable rows: every row has a missing value in a variable the formula uses "
-          + "(\(sample.dropped) dropped)")
-    }
+    try sample.requireRows("formula")
     let tables = EventTable.tables(for: sample)
     let curves = zip(sample.grouping.labels, tables).map { label, table in
       KaplanMeierCurve(

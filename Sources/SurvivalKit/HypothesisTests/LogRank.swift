@@ -24,11 +24,7 @@ public enum LogRank {
         message: "log-rank tests take right-censored data Surv(time, status); "
           + "counting-process data Surv(start, stop, status) belong in a Cox model")
     }
-    guard sample.count > 0 else {
-      throw SurvivalKitError.insufficientData(
-        message: "no usable rows: every row has a missing value in a variable the formula uses "
-          + "(\(sample.dropped) dropped)")
-    }
+    try sample.requireRows("formula")
     let k = sample.groups.labels.count
     guard k >= 2 else {
       throw SurvivalKitError.insufficientData(

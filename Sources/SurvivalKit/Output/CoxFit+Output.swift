@@ -142,10 +142,7 @@ extension CoxFit {
 
   /// The coefficient table as CSV.
   public func csv() -> String {
-    func f(_ x: Double?) -> String {
-      guard let x, x.isFinite else { return "NA" }
-      return NumberFormatting.shortest(x)
-    }
+    let f = CSVText.number
     var out = "term,coef,hr,se,robust_se,z,p,lower,upper\n"
     for c in coefficients {
       out += "\(CSVText.quoted(c.term)),\(f(c.coef)),\(f(c.hazardRatio)),\(f(c.standardError)),"

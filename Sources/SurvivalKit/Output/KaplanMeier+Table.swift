@@ -74,10 +74,7 @@ extension KaplanMeierFit {
   public func csv() -> String {
     var out =
       "strata,time,n_risk,n_event,n_censor,survival,std_err,lower,upper,cumhaz,cumhaz_std_err\n"
-    func f(_ x: Double?) -> String {
-      guard let x, x.isFinite else { return "NA" }
-      return NumberFormatting.shortest(x)
-    }
+    let f = CSVText.number
     for curve in curves {
       let label = CSVText.quoted(curve.label)
       for j in curve.time.indices {
@@ -91,8 +88,14 @@ extension KaplanMeierFit {
   }
 }
 
-/// RFC 4180 quoting of one output field.
+/// RFC 4180 quoting of one output field, and numbers for CSV output.
 enum CSVText {
+  /// Shortest round-trip text; `NA` for nil or non-finite values.
+  static func number(_ x: Double?) -> String {
+    guard let x, x.isFinite else { return "NA" }
+    return NumberFormatting.shortest(x)
+  }
+
   static func quoted(_ s: String) -> String {
     if s.contains(",") || s.contains("\"") || s.contains("\n") {
       return "\"" + s.replacing("\"", with: "\"\"") + "\""

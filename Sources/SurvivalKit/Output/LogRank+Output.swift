@@ -121,10 +121,7 @@ extension LogRankTest {
 
   /// One row per group; a last row per pair when pairwise comparisons are given.
   public func csv(pairwise: LogRankPairwise? = nil) -> String {
-    func f(_ x: Double?) -> String {
-      guard let x, x.isFinite else { return "NA" }
-      return NumberFormatting.shortest(x)
-    }
+    let f = CSVText.number
     var out = "group,n,events,observed,expected,chisq,df,p\n"
     for g in groups {
       out += "\(CSVText.quoted(g.label)),\(g.n),\(g.events),\(f(g.observed)),\(f(g.expected)),"

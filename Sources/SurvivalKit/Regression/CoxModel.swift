@@ -50,11 +50,7 @@ public enum CoxModel {
     }
     let sample = try SurvivalSample(
       regressionTable: table, formula: formula, extraColumns: options.weights.map { [$0] } ?? [])
-    guard sample.count > 0 else {
-      throw SurvivalKitError.insufficientData(
-        message: "no usable rows: every row has a missing value in a variable the model uses "
-          + "(\(sample.dropped) dropped)")
-    }
+    try sample.requireRows("model")
     guard sample.events > 0 else {
       throw SurvivalKitError.insufficientData(
         message: "no events among the \(sample.count) rows used: a Cox model cannot be fitted")

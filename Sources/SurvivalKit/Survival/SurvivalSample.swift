@@ -200,6 +200,15 @@ public struct SurvivalSample: Sendable {
     }
   }
 
+  /// Throws when every row was dropped for missing values; `what` names the variables' source.
+  public func requireRows(_ what: String = "formula") throws {
+    guard count > 0 else {
+      throw SurvivalKitError.insufficientData(
+        message: "no usable rows: every row has a missing value in a variable the \(what) uses "
+          + "(\(dropped) dropped)")
+    }
+  }
+
   /// The rows whose group code is in `keep`, with groups renumbered in their original order
   /// (labels kept); used for pairwise comparisons.
   public func subset(groups keep: Set<Int32>) throws -> SurvivalSample {

@@ -441,6 +441,9 @@ MONTH = 30.4375
 ENROL_POWER = 3
 LAG_MAX = 45
 CURE_SHIFT = {STS: 0.0, OST: 0.0, EWS: 0.0}
+PFS_MODEL = {"CR": (0.60, 150, 14 * MONTH), "PR": (0.35, 120, 9 * MONTH),
+             "SD": (0.10, 100, 5 * MONTH), "": (0.40, 30, 8 * MONTH)}
+LOST_P = 0.06
 
 
 def draw_followup(p, rng):
@@ -452,14 +455,7 @@ def draw_followup(p, rng):
     if r == "PD":
         prog = rng.randint(42, 110)                       # at the first response assessment
     else:
-        if r == "CR":
-            cure, start, median = 0.60, 150, 14 * MONTH
-        elif r == "PR":
-            cure, start, median = 0.35, 120, 9 * MONTH
-        elif r == "SD":
-            cure, start, median = 0.10, 100, 5 * MONTH
-        else:
-            cure, start, median = 0.40, 30, 8 * MONTH
+        cure, start, median = PFS_MODEL[r]
         cure = min(0.95, cure + CURE_SHIFT[p["nosology"]])
         if not rng.bernoulli(cure):
             prog = start + int(rng.exponential_days(median))
@@ -468,7 +464,7 @@ def draw_followup(p, rng):
             if prog is None or d < prog:
                 death, prog = d, None
     lost = None
-    if r != "PD" and rng.bernoulli(0.06):                 # lost to follow-up
+    if r != "PD" and rng.bernoulli(LOST_P):                 # lost to follow-up
         lost = 120 + int(rng.random() * max(1, fu2 - 120))
     p["prog"], p["death0"], p["lost"] = prog, death, lost
     p["lag1"] = rng.randint(0, LAG_MAX)

@@ -93,6 +93,30 @@ public struct KaplanMeierCurve: Sendable {
   public let confType: ConfidenceTransform
   public let confLevel: Double
 
+  /// The same curve under another label.
+  public func relabelled(_ label: String) -> KaplanMeierCurve {
+    KaplanMeierCurve(copy: self, label: label)
+  }
+
+  private init(copy c: KaplanMeierCurve, label: String) {
+    self.label = label
+    n = c.n
+    events = c.events
+    time = c.time
+    nRisk = c.nRisk
+    nEvent = c.nEvent
+    nCensor = c.nCensor
+    survival = c.survival
+    greenwoodSigma = c.greenwoodSigma
+    standardError = c.standardError
+    lower = c.lower
+    upper = c.upper
+    cumulativeHazard = c.cumulativeHazard
+    cumulativeHazardStandardError = c.cumulativeHazardStandardError
+    confType = c.confType
+    confLevel = c.confLevel
+  }
+
   init(label: String, table: EventTable, confType: ConfidenceTransform, confLevel: Double) {
     let count = table.time.count
     var s = [Double](repeating: 1, count: count)

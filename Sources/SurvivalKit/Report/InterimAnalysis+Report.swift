@@ -94,7 +94,12 @@ extension InterimAnalysis {
         note = "every patient is on one side of \(NumberFormatting.shortest(t)) %: no comparison"
       } else {
         logrankP = try LogRank.test(try sample("pfs", by: column)).p
-        coefficient = try cox("pfs", column).coefficients.first
+        let fit = try cox("pfs", column)
+        if fit.warnings.isEmpty {
+          coefficient = fit.coefficients.first
+        } else {
+          note = "hazard ratio not estimable: " + fit.warnings.joined(separator: "; ")
+        }
       }
       thresholdJSON.append(
         .object([
@@ -179,15 +184,15 @@ extension InterimAnalysis {
     ]
     for t in plan.landmarks {
       headline.append(
-        "\(NumberFormatting.shortest(t))-\(unit.dropLast()) OS \(try landmarkText(os.curves[0], t))"
+        "\(landmarkName(t)) OS \(try landmarkText(os.curves[0], t))"
       )
       headline.append(
-        "\(NumberFormatting.shortest(t))-\(unit.dropLast()) PFS \(try landmarkText(pfs.curves[0], t))"
+        "\(landmarkName(t)) PFS \(try landmarkText(pfs.curves[0], t))"
       )
     }
     for curve in byNosology.curves {
       headline.append(
-        "\(NumberFormatting.shortest(oneYear))-\(unit.dropLast()) PFS, \(curve.label.replacing("nosology=", with: "")): \(try landmarkText(curve, oneYear))"
+        "\(landmarkName(oneYear)) PFS, \(curve.label): \(try landmarkText(curve, oneYear))"
       )
     }
     headline.append(
@@ -210,7 +215,7 @@ extension InterimAnalysis {
     for (name, fit) in [("OS", os), ("PFS", pfs)]
       + byNosology.curves.map({
         (
-          "PFS, \($0.label.replacing("nosology=", with: ""))",
+          "PFS, \($0.label)",
           KaplanMeierFit(
             curves: [$0], confType: byNosology.confType, confLevel: byNosology.confLevel, dropped: 0
           )
@@ -231,7 +236,7 @@ extension InterimAnalysis {
       .table(
         header: ["endpoint", "n", "events", "median, \(unit)"]
           + plan.landmarks.map {
-            "\(NumberFormatting.shortest($0)) \(unit): estimate ± SE (\(level) % CI)"
+            "\(landmarkName($0)): estimate ± SE (\(level) % CI)"
           },
         rows: survivalRows))
     for (name, _) in figures.prefix(3) {

@@ -33,16 +33,21 @@ public struct InterimAnalysis: Sendable {
       sample(endpoint, by: group), confType: plan.confType, confLevel: plan.confLevel)
   }
 
-  /// Curves ordered as the plan lists the nosologies.
+  /// Curves ordered as the plan lists the nosologies, labelled by the nosology alone.
   func ordered(_ fit: KaplanMeierFit) -> KaplanMeierFit {
     let order = plan.nosologyLabels.map { "nosology=\($0.label)" }
     let curves = fit.curves.sorted { a, b in
-      (order.firstIndex(of: a.label) ?? Int.max, a.label) < (
-        order.firstIndex(of: b.label) ?? Int.max, b.label
-      )
+      (order.firstIndex(of: a.label) ?? Int.max, a.label) < (order.firstIndex(of: b.label) ?? Int.max, b.label)
+    }.map { $0.relabelled(String($0.label.dropFirst("nosology=".count))) }
+    return KaplanMeierFit(curves: curves, confType: fit.confType, confLevel: fit.confLevel, dropped: fit.dropped)
+  }
+
+  /// "1-year" for 12 months, else "18-month".
+  func landmarkName(_ t: Double) -> String {
+    if plan.timeUnit == "months" && t.truncatingRemainder(dividingBy: 12) == 0 {
+      return "\(NumberFormatting.shortest(t / 12))-year"
     }
-    return KaplanMeierFit(
-      curves: curves, confType: fit.confType, confLevel: fit.confLevel, dropped: fit.dropped)
+    return "\(NumberFormatting.shortest(t))-\(plan.timeUnit.dropLast())"
   }
 
   func cox(_ endpoint: String, _ rhs: String) throws -> CoxFit {

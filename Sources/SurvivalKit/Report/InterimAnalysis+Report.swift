@@ -152,7 +152,7 @@ extension InterimAnalysis {
     if let both = coxFits["pfs.gd2_nosology"] {
       let modelRows = both.coefficients.map { c in
         ForestPlot.Row(
-          label: c.term == "gd2" ? "GD2, per 1 %" : c.term.replacing("nosology", with: ""),
+          label: termLabel(c.term, fit: both),
           estimate: c.hazardRatio, lower: c.lower, upper: c.upper, p: c.p)
       }
       figures.append(
@@ -263,7 +263,7 @@ extension InterimAnalysis {
         let zph = try CoxZPH.test(fit: fit)
         for c in fit.coefficients {
           rows.append([
-            model.rhs, c.term, ReportFormat.hazardRatio(c), ReportFormat.p(c.p),
+            model.rhs, termLabel(c.term, fit: fit), ReportFormat.hazardRatio(c), ReportFormat.p(c.p),
             ReportFormat.p(zph.global.p),
           ])
         }
@@ -360,6 +360,15 @@ extension InterimAnalysis {
       ),
     ])
     return Output(results: results, document: doc, figures: figures)
+  }
+
+  /// "GD2, per 1 %" and "Ewing sarcoma vs osteosarcoma" instead of R's column names.
+  func termLabel(_ term: String, fit: CoxFit) -> String {
+    if term == "gd2" { return "GD2, per 1 %" }
+    if term.hasPrefix("nosology"), let reference = fit.references["nosology"] {
+      return "\(term.dropFirst("nosology".count)) vs \(reference)"
+    }
+    return term
   }
 
   func modelJSON(_ fit: CoxFit, zph: CoxZPH, formula: String) -> JSONValue {

@@ -29,21 +29,27 @@ The output is byte-identical on every machine and every run:
 How the calibration works (a deterministic search; the accepted indices are printed and recorded
 in README.md):
 
-  stage A  cohort: enrolment dates, centre, sex, age, nosology, GD2 %, best response,
-           chemotherapy. Candidate a = 0, 1, ... until the GD2 spread is as wanted.
+  stage A  cohort: enrolment dates, centre, sex, age, nosology, GD2 %, best response (from the
+           fixed RESPONSES table), chemotherapy. Candidate a = 0, 1, ... until the GD2 spread
+           is as wanted (5-12 patients below 5 %, 18-30 below 20 %).
   stage B  progression-free survival, separately for each nosology: candidate j = 0, 1, ...
            draws progression times (given the best response), deaths without progression,
            losses to follow-up and the last visit before each cut-off; a candidate passes
            when its cut-1 1-year PFS and Greenwood SE round to the nosology's targets.
            The first PASSES_KEPT passing candidates of each nosology are kept.
   stage D  combinations of the kept candidates, in lexicographic order of their ranks, until
-           the whole-group 1-year PFS and SE round to their targets, the 3-sample log-rank
-           test of PFS by nosology is not significant and GD2 has no effect on PFS.
+           the cut-1 whole-group 1-year PFS and SE round to their targets, the 3-sample
+           log-rank test of PFS by nosology is not significant (p >= 0.06) and the score test
+           of GD2 (continuous) on PFS has p >= 0.20, both at cut 1 and at cut 2, and the cut-2
+           1-year PFS is within CUT2_MAX_SHIFT points of cut 1 and its PFS at 18 and 24
+           months is not above cut 1's.
   stage C  deaths after progression: candidate k = 0, 1, ... draws survival after
-           progression until the whole-group 1-year OS and SE round to their targets and GD2
-           has no effect on OS (and cut 2 stays plausible). If no k passes, stage D moves on.
+           progression until the cut-1 whole-group 1-year OS and SE round to their targets,
+           the GD2 score test on OS has p >= 0.20 at both cuts and the cut-2 1-year OS is
+           within CUT2_MAX_SHIFT points of cut 1 and not above it at 18 and 24 months.
+           If no k passes, stage D moves on.
 
-Each candidate has its own generator, seeded from (BASE_SEED, stage, nosology, index), so a
+Each candidate has its own generator, seeded from (BASE_SEED, stage, nosology, cohort, index), so a
 candidate can be regenerated alone. The calibration uses the analysis plan's definitions:
 time in months = days / 30.4375, 1 year = 12 months (day 365 is the last day inside it),
 Kaplan-Meier with Greenwood's variance, events after the cut-off censored at it.
@@ -80,13 +86,14 @@ STS, OST, EWS = "саркома мягких тканей", "остеосарк�
 NOSOLOGIES = [STS, OST, EWS]
 GROUP_SIZE = {STS: 24, OST: 24, EWS: 6}
 
-# Best response by nosology (design, not searched): 44 evaluable of 54; CR+PR = 26 (ORR 59.1 %),
-# CR+PR+SD = 28 (DCR 63.6 %). '' = not evaluable (no measurable disease after resection of
-# the relapse).
+# Best response by nosology (design, not searched): 22 of 54 evaluable (measurable disease at
+# enrolment); CR+PR = 13 (ORR 59.1 %), CR+PR+SD = 14 (DCR 63.6 %). '' = not evaluable: no
+# measurable disease after resection of the relapse (most osteosarcoma relapses are resected
+# lung metastases). Patients whose best response is PD progress at the first assessment.
 RESPONSES = {
-    STS: {"CR": 3, "PR": 8, "SD": 1, "PD": 8, "": 4},
-    OST: {"CR": 4, "PR": 8, "SD": 1, "PD": 6, "": 5},
-    EWS: {"CR": 0, "PR": 3, "SD": 0, "PD": 2, "": 1},
+    STS: {"CR": 2, "PR": 4, "SD": 1, "PD": 5, "": 12},
+    OST: {"CR": 2, "PR": 4, "SD": 0, "PD": 2, "": 16},
+    EWS: {"CR": 0, "PR": 1, "SD": 0, "PD": 1, "": 4},
 }
 
 CHEMO = {
@@ -98,6 +105,21 @@ CHEMO = {
           ("топотекан + циклофосфамид", 40)],
 }
 
+# Model of the synthetic trial (chosen by hand so that the search below finds the published
+# figures quickly; none of it is from patient data).
+MONTH = 30.4375               # days per month (365.25 / 12), as in the analysis plan
+ENROL_POWER = 3               # enrolment day = span x max of 3 uniforms: density rising as t^2
+LAG_MAX = 60                  # last visit 0..60 days before the cut-off for those in follow-up
+LOST_P = 0.08                 # chance of being lost to follow-up (not for best response PD)
+DEATH_NO_PROG_P = 0.04        # chance of a death without progression (not for PD)
+PD_DAYS = (42, 110)           # best response PD: progression at the first assessment
+# Progression after enrolment for the others, by best response: (fraction who never progress,
+# earliest day, median of the exponential wait after it).
+PFS_MODEL = {"CR": (0.50, 240, 8 * MONTH), "PR": (0.25, 200, 6 * MONTH),
+             "SD": (0.10, 150, 4 * MONTH), "": (0.40, 180, 6 * MONTH)}
+CURE_SHIFT = {STS: 0.05, OST: 0.10, EWS: -0.30}   # added to that fraction, by nosology
+PPS_MEDIAN = 8 * MONTH        # survival after progression: 21 days + exponential, median 8 mo
+
 # The published interim figures (percent, rounded to integers): estimate, standard error.
 TARGETS = {
     "pfs": {"all": (56, 8), STS: (53, 13), OST: (67, 12), EWS: (22, 19)},
@@ -106,16 +128,17 @@ TARGETS = {
     "dcr": 64,
 }
 ROUND_MARGIN = 0.45           # |100 x value - target| <= 0.45: rounds to target by any rule
-LOGRANK_MIN_P = 0.06          # p > 0.05 with a margin
-GD2_MIN_P = 0.20              # score test of GD2 (continuous): clearly not significant
-CUT2_MAX_SHIFT = 6.0          # cut-2 1-year PFS and OS within 6 points of cut 1 (plausibility)
+CUT2_MAX_SHIFT = 4.0          # cut-2 1-year PFS and OS within 4 points of cut 1 (plausibility)
+LATER_TIMES = [(18, 547), (24, 730)]   # months, last day inside: cut 2 not above cut 1 there
 
 PASSES_KEPT = 40              # stage B candidates kept per nosology
 MAX_B = 2_000_000             # stage B candidates tried per nosology before the next cohort
 MAX_C = 20_000                # stage C candidates tried per combination
 
-# Chi-square critical values, precomputed so that no C-library function decides acceptance:
-# df = 2: p = exp(-x/2) >= 0.06  <=>  x <= -2 ln 0.06; df = 1: p >= 0.20 <=> x <= 1.6423744...
+# Significance limits, as chi-square critical values precomputed so that no C-library function
+# decides acceptance. Log-rank of PFS by nosology (df = 2): p = exp(-x/2) >= 0.06 (p > 0.05 with
+# a margin) <=> x <= -2 ln 0.06. GD2 score test (df = 1): p >= 0.20 (clearly not significant)
+# <=> x <= qchisq(0.80, 1).
 LOGRANK_MAX_CHISQ_DF2 = 5.626821433520073     # -2 * ln(0.06)
 SCORE_MAX_CHISQ_DF1 = 1.642374415149818       # qchisq(0.80, 1)
 
@@ -376,13 +399,13 @@ def close_to(value, target):
 # Stage A: the cohort
 # --------------------------------------------------------------------------------------------
 
-STAGE_A, STAGE_B, STAGE_C = 1, 2, 3
+STAGE_A, STAGE_B, STAGE_C, STAGE_CYCLES = 1, 2, 3, 4
 
 
 def make_cohort(a):
     rng = Xoshiro256ss(derive_seed(STAGE_A, 0, a))
     span = (LAST_ENROLMENT - FIRST_PATIENT).days
-    # Enrolment accelerates (three centres opening one after another): the day of each later
+    # Enrolment starts slowly and accelerates (most patients in 2024): the day of each later
     # patient is span * max(u1, u2, u3), density rising as t^2. Patient 1 is 09.12.2021.
     days = [0]
     for _ in range(53):
@@ -437,14 +460,6 @@ def make_cohort(a):
 # Stage B: progression, deaths without progression, follow-up (per nosology)
 # --------------------------------------------------------------------------------------------
 
-MONTH = 30.4375
-ENROL_POWER = 3
-LAG_MAX = 45
-CURE_SHIFT = {STS: 0.0, OST: 0.0, EWS: 0.0}
-PFS_MODEL = {"CR": (0.60, 150, 14 * MONTH), "PR": (0.35, 120, 9 * MONTH),
-             "SD": (0.10, 100, 5 * MONTH), "": (0.40, 30, 8 * MONTH)}
-LOST_P = 0.06
-
 
 def draw_followup(p, rng):
     """Latent progression, death without progression, loss to follow-up, last-visit lags."""
@@ -453,18 +468,18 @@ def draw_followup(p, rng):
     prog = None
     death = None
     if r == "PD":
-        prog = rng.randint(42, 110)                       # at the first response assessment
+        prog = rng.randint(PD_DAYS[0], PD_DAYS[1])        # at the first response assessment
     else:
         cure, start, median = PFS_MODEL[r]
         cure = min(0.95, cure + CURE_SHIFT[p["nosology"]])
         if not rng.bernoulli(cure):
             prog = start + int(rng.exponential_days(median))
-        if rng.bernoulli(0.04):                           # death without progression
+        if rng.bernoulli(DEATH_NO_PROG_P):                # death without progression
             d = 30 + int(rng.random() * 900)
             if prog is None or d < prog:
                 death, prog = d, None
     lost = None
-    if r != "PD" and rng.bernoulli(LOST_P):                 # lost to follow-up
+    if r != "PD" and rng.bernoulli(LOST_P):               # lost to follow-up
         lost = 120 + int(rng.random() * max(1, fu2 - 120))
     p["prog"], p["death0"], p["lost"] = prog, death, lost
     p["lag1"] = rng.randint(0, LAG_MAX)
@@ -545,8 +560,8 @@ def apply_c(patients, a, k):
         if p["death0"] is not None:
             p["death"] = p["death0"]
         elif p["prog"] is not None:
-            # survival after progression: exponential, median 8 months, at least 3 weeks
-            p["death"] = p["prog"] + 21 + int(-_ln(1.0 - u) * (8 * MONTH / LN2))
+            # survival after progression: at least 3 weeks, then exponential (PPS_MEDIAN)
+            p["death"] = p["prog"] + 21 + int(-_ln(1.0 - u) * (PPS_MEDIAN / LN2))
         else:
             p["death"] = None
 
@@ -567,6 +582,9 @@ def figures(patients, cut, lag_key):
     f = {}
     f["pfs_all"] = km_at(pfs_t, pfs_e, ONE_YEAR_DAYS)
     f["os_all"] = km_at(os_t, os_e, ONE_YEAR_DAYS)
+    for months, days in LATER_TIMES:
+        f["pfs_%d" % months] = km_at(pfs_t, pfs_e, days)[0]
+        f["os_%d" % months] = km_at(os_t, os_e, days)[0]
     for g in NOSOLOGIES:
         idx = [i for i in range(len(patients)) if noso[i] == g]
         f["pfs_" + g] = km_at([pfs_t[i] for i in idx], [pfs_e[i] for i in idx], ONE_YEAR_DAYS)
@@ -578,19 +596,30 @@ def figures(patients, cut, lag_key):
     return f
 
 
-def pfs_ok(f):
-    return (close_to(f["pfs_all"][0], TARGETS["pfs"]["all"][0])
-            and close_to(f["pfs_all"][1], TARGETS["pfs"]["all"][1])
-            and f["logrank_chisq"] <= LOGRANK_MAX_CHISQ_DF2
-            and f["gd2_pfs_score"] <= SCORE_MAX_CHISQ_DF1)
+def pfs_ok(f1, f2):
+    """Stage D: cut-1 whole-group PFS on target; no PFS difference by nosology and no GD2
+    effect on PFS at either cut; cut-2 1-year PFS within CUT2_MAX_SHIFT points of cut 1 and
+    cut-2 PFS at 18 and 24 months not above cut 1 (new events lower the tail)."""
+    return (close_to(f1["pfs_all"][0], TARGETS["pfs"]["all"][0])
+            and close_to(f1["pfs_all"][1], TARGETS["pfs"]["all"][1])
+            and f1["logrank_chisq"] <= LOGRANK_MAX_CHISQ_DF2
+            and f2["logrank_chisq"] <= LOGRANK_MAX_CHISQ_DF2
+            and f1["gd2_pfs_score"] <= SCORE_MAX_CHISQ_DF1
+            and f2["gd2_pfs_score"] <= SCORE_MAX_CHISQ_DF1
+            and abs(100 * (f2["pfs_all"][0] - f1["pfs_all"][0])) <= CUT2_MAX_SHIFT
+            and all(f2["pfs_%d" % m] <= f1["pfs_%d" % m] + 1e-9 for m, _ in LATER_TIMES))
 
 
 def os_ok(f1, f2):
+    """Stage C: cut-1 whole-group OS on target; no GD2 effect on OS at either cut; cut-2
+    1-year OS within CUT2_MAX_SHIFT points of cut 1 and cut-2 OS at 18 and 24 months not
+    above cut 1."""
     return (close_to(f1["os_all"][0], TARGETS["os"]["all"][0])
             and close_to(f1["os_all"][1], TARGETS["os"]["all"][1])
             and f1["gd2_os_score"] <= SCORE_MAX_CHISQ_DF1
+            and f2["gd2_os_score"] <= SCORE_MAX_CHISQ_DF1
             and abs(100 * (f2["os_all"][0] - f1["os_all"][0])) <= CUT2_MAX_SHIFT
-            and abs(100 * (f2["pfs_all"][0] - f1["pfs_all"][0])) <= CUT2_MAX_SHIFT)
+            and all(f2["os_%d" % m] <= f1["os_%d" % m] + 1e-9 for m, _ in LATER_TIMES))
 
 
 # --------------------------------------------------------------------------------------------
@@ -600,7 +629,7 @@ def os_ok(f1, f2):
 
 def assign_cycles(patients, a):
     """Immunotherapy cycles (6-12): 6 for PD, more with benefit; all given by cut 1."""
-    rng = Xoshiro256ss(derive_seed(4, 0, a, 0))
+    rng = Xoshiro256ss(derive_seed(STAGE_CYCLES, 0, a, 0))
     for p in patients:
         r = p["response"]
         if r == "PD":
@@ -666,7 +695,7 @@ def check_consistency(patients):
             assert o2[1] == o1[1] and o2[2] == o1[2]
         assert o2[2] >= o1[2]
         if p["response"] == "PD":
-            assert o1[0] is not None and o1[0] <= 110
+            assert o1[0] is not None and o1[0] <= PD_DAYS[1]
 
 
 def search():
@@ -689,8 +718,8 @@ def search():
                 apply_b(patients, OST, a, ko[i2])
                 for i3 in range(len(ke)):
                     apply_b(patients, EWS, a, ke[i3])
-                    f = figures(patients, CUT1, "lag1")
-                    if not pfs_ok(f):
+                    if not pfs_ok(figures(patients, CUT1, "lag1"),
+                                  figures(patients, CUT2, "lag2")):
                         continue
                     for k in range(MAX_C):
                         apply_c(patients, a, k)
@@ -714,6 +743,8 @@ def describe(f, label):
         out.append("  1-year PFS, %-22s %5.1f +- %4.1f %%" % (g, 100 * s, 100 * se))
     s, se = f["os_all"]
     out.append("  1-year OS, all           %5.1f +- %4.1f %%" % (100 * s, 100 * se))
+    out.append("  PFS at 18 / 24 months     %5.1f / %4.1f %%; OS %5.1f / %4.1f %%"
+               % (100 * f["pfs_18"], 100 * f["pfs_24"], 100 * f["os_18"], 100 * f["os_24"]))
     chi = f["logrank_chisq"]
     out.append("  log-rank PFS by nosology chi2 = %.3f, df = 2, p = %.3f"
                % (chi, math.exp(-chi / 2)))

@@ -1,8 +1,20 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, builds, runs every test.
 # The tests compare against committed R fixtures, so R is not needed here.
+# The suite is XCTest only (no Swift Testing), so the run closes on XCTest's summary,
+# followed by a plain "N passed, M failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 swift build --build-tests
-swift test --skip-build
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
+swift test --skip-build --disable-swift-testing 2>&1 | tee "$log" || status=$?
+summary="$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -n 1 || true)"
+if [ -n "$summary" ]; then
+  total="$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<<"$summary")"
+  failed="$(sed -E 's/.*with ([0-9]+) failures?.*/\1/' <<<"$summary")"
+  echo "tests: $((total - failed)) passed, $failed failed"
+fi
+exit "$status"

@@ -50,6 +50,9 @@ public struct AnalysisPlan: Sendable {
   public let maxstatMinProportion: Double
   public let confType: ConfidenceTransform
   public let confLevel: Double
+  /// Right-hand sides of the Cox models fitted for PFS and OS, over the covariates `gd2`
+  /// (continuous, %), `nosology` and the threshold indicators `gd2_cut_<t>`.
+  public let coxModels: [String]
 
   /// Parses plan text. - Throws: `SurvivalKitError` naming the line or key.
   public init(text: String) throws {
@@ -60,7 +63,7 @@ public struct AnalysisPlan: Sendable {
       "columns.death", "columns.last_contact", "columns.response", "endpoints.time_unit",
       "endpoints.landmarks", "endpoints.plot_step", "response.codes", "response.objective",
       "response.disease_control", "nosology.reference", "gd2.thresholds",
-      "gd2.maxstat_min_proportion", "analysis.conf_type", "analysis.conf_level",
+      "gd2.maxstat_min_proportion", "analysis.conf_type", "analysis.conf_level", "cox.models",
     ]
     for key in file.keys where !known.contains(key) && !key.hasPrefix("nosology.labels.") {
       throw SurvivalKitError.invalidData(
@@ -151,6 +154,25 @@ public struct AnalysisPlan: Sendable {
     }
     confType = transform
     confLevel = try file.number("analysis.conf_level") ?? 0.95
+    coxModels = try file.strings("cox.models") ?? ["gd2", "nosology", "gd2 + nosology"]
+    for model in coxModels {
+      let formula: Formula
+      do {
+        formula = try Formula("Surv(time, status) ~ \(model)")
+      } catch {
+        throw SurvivalKitError.invalidData(
+          line: file.line("cox.models"), column: nil, message: "plan: Cox model '\(model)' is not a formula: \(error)")
+      }
+      let allowed = Set(["gd2", "nosology"] + gd2Thresholds.map { TrialEndpoints.thresholdColumn($0) })
+      for term in formula.terms {
+        for factor in term.factors where !allowed.contains(factor.variable) {
+          throw SurvivalKitError.invalidData(
+            line: file.line("cox.models"), column: nil,
+            message: "plan: Cox model '\(model)' uses '\(factor.variable)'; the covariates are "
+              + allowed.sorted().joined(separator: ", "))
+        }
+      }
+    }
     guard confLevel > 0 && confLevel < 1 else {
       throw SurvivalKitError.invalidData(
         line: file.line("analysis.conf_level"), column: nil,

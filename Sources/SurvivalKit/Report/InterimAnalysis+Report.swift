@@ -58,9 +58,10 @@ extension InterimAnalysis {
     }
 
     // Cox models.
-    let models: [(key: String, rhs: String)] = [
-      ("gd2", "gd2"), ("nosology", "nosology"), ("gd2_nosology", "gd2 + nosology"),
-    ]
+    // Keys in results.json: the model's terms joined by "_" ("gd2_nosology").
+    let models: [(key: String, rhs: String)] = plan.coxModels.map { rhs in
+      (rhs.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "_" }).joined(separator: "_"), rhs)
+    }
     var coxJSON: [(String, JSONValue)] = []
     var coxFits: [String: CoxFit] = [:]
     for endpoint in ["pfs", "os"] {
@@ -149,7 +150,7 @@ extension InterimAnalysis {
           yLabel: "Progression-free survival", timeTicks: ticks
         ).svg(byNosology)
       ))
-    if let both = coxFits["pfs.gd2_nosology"] {
+    if let models = models.last, let both = coxFits["pfs.\(models.key)"] {
       let modelRows = both.coefficients.map { c in
         ForestPlot.Row(
           label: termLabel(c.term, fit: both),

@@ -30,21 +30,27 @@ public struct Concordance: Sendable, Equatable {
   /// clusters before squaring, as R does for a model with `cluster()`.
   static func compute(problem: CoxProblem, eta: [Double], cluster: [Int32]? = nil) -> Concordance? {
     let n = problem.n
-    var c = 0.0
-    var d = 0.0
-    var tx = 0.0
-    var ty = 0.0
-    var influenceC = [Double](repeating: 0, count: n)
-    var influenceD = [Double](repeating: 0, count: n)
-    var influenceT = [Double](repeating: 0, count: n)
-    var laterC = [Double](repeating: 0, count: n)
-    var laterD = [Double](repeating: 0, count: n)
-    var laterT = [Double](repeating: 0, count: n)
+    // Work buffers as raw pointers: the two passes below run on two threads and write
+    // disjoint buffers; pointers avoid per-access uniqueness and exclusivity checks.
+    let buffer = UnsafeMutablePointer<Double>.allocate(capacity: 6 * n + 4)
+    buffer.initialize(repeating: 0, count: 6 * n + 4)
+    defer { buffer.deallocate() }
+    let influenceC = buffer
+    let influenceD = buffer + n
+    let influenceT = buffer + 2 * n
+    let laterC = buffer + 3 * n
+    let laterD = buffer + 4 * n
+    let laterT = buffer + 5 * n
+    let totals = buffer + 6 * n  // concordant, discordant, tied on score, tied on time
+    let rank = UnsafeMutablePointer<Int>.allocate(capacity: max(1, n))
+    rank.initialize(repeating: 0, count: max(1, n))
+    defer { rank.deallocate() }
+    let inRiskSet = UnsafeMutablePointer<Bool>.allocate(capacity: max(1, n))
+    inRiskSet.initialize(repeating: false, count: max(1, n))
+    defer { inRiskSet.deallocate() }
     let stop = problem.stop
     let status = problem.status
     let weight = problem.weight
-    var rank = [Int](repeating: 0, count: n)
-    var inRiskSet = [Bool](repeating: false, count: n)
     for s in 0..<(problem.strataBounds.count - 1) {
       let lo = problem.strataBounds[s]
       let hi = problem.strataBounds[s + 1]
@@ -89,16 +95,16 @@ public struct Concordance: Sendable, Equatable {
               let below = beyond.sum(upTo: rank[r] - 1)
               let equal = beyond.sum(upTo: rank[r]) - below
               let above = beyond.total - below - equal
-              c += weight[r] * below
-              d += weight[r] * above
-              tx += weight[r] * equal
+              totals[0] += weight[r] * below
+              totals[1] += weight[r] * above
+              totals[2] += weight[r] * equal
               influenceC[r] += below
               influenceD[r] += above
               influenceT[r] += equal
               eventWeight += weight[r]
               eventWeightSquares += weight[r] * weight[r]
             }
-            ty += (eventWeight * eventWeight - eventWeightSquares) / 2
+            totals[3] += (eventWeight * eventWeight - eventWeightSquares) / 2
             for r in i..<j where status[r] == 1 {
               beyond.add(rank[r], weight[r])
               inRiskSet[r] = true
@@ -156,6 +162,7 @@ public struct Concordance: Sendable, Equatable {
       let shared = UncheckedSendable(passes)
       DispatchQueue.concurrentPerform(iterations: 2) { shared.value[$0]() }
     }
+    let (c, d, tx, ty) = (totals[0], totals[1], totals[2], totals[3])
     let pairs = c + d + tx
     guard pairs > 0 else { return nil }
     let somers = (c - d) / pairs

@@ -16,6 +16,15 @@ import Dispatch
 /// `coxfit6` does for the iteration); results are transformed back by `CoxModel`.
 ///
 /// Input assumptions: finite times, start < stop, status 0/1, positive weights.
+/// Inputs of the two gathering threads; each writes its own rows of `out`.
+struct GatherInput: @unchecked Sendable {
+  let out: UnsafeMutablePointer<Double>
+  let columns: [[Double]]
+  let order: [Int]
+  let means: [Double]
+  let scales: [Double]
+}
+
 /// Read-only inputs and a private output for the two cross-product threads.
 struct CrossProductInput: @unchecked Sendable {
   let x: UnsafePointer<Double>
@@ -67,16 +76,22 @@ struct CoxProblem {
       means[j] = m
       scales[j] = scale && mad > 0 ? totalWeight / mad : 1
     }
-    // Gather rows in sorted order, row-major.
-    var x = [Double](repeating: 0, count: n * p)
-    x.withUnsafeMutableBufferPointer { out in
-      for j in 0..<p {
-        columns[j].withUnsafeBufferPointer { c in
-          let m = means[j]
-          let sj = scales[j]
-          for (k, i) in order.enumerated() { out[k * p + j] = (c[i] - m) * sj }
+    // Gather rows in sorted order, row-major; the rows are split between two threads.
+    let x = [Double](unsafeUninitializedCapacity: n * p) { out, count in
+      let shared = GatherInput(
+        out: out.baseAddress!, columns: columns, order: order, means: means, scales: scales)
+      let half = n / 2
+      DispatchQueue.concurrentPerform(iterations: 2) { part in
+        let range = part == 0 ? 0..<half : half..<n
+        for j in 0..<p {
+          shared.columns[j].withUnsafeBufferPointer { c in
+            let m = shared.means[j]
+            let sj = shared.scales[j]
+            for k in range { shared.out[k * p + j] = (c[shared.order[k]] - m) * sj }
+          }
         }
       }
+      count = n * p
     }
     self.n = n
     self.p = p

@@ -129,17 +129,21 @@ public struct SurvivalSample: Sendable {
 
     var used: [Int] = []
     used.reserveCapacity(table.rowCount)
-    for i in 0..<table.rowCount {
-      if stop[i].isNaN || status[i] == StatusCoding.missing { continue }
-      if let start, start[i].isNaN { continue }
-      var missing = false
-      for c in requiredColumns where c.isMissing(i) {
-        missing = true
-        break
-      }
-      if missing { continue }
-      used.append(i)
+    // One pass per column marks the rows with a missing value.
+    var complete = [Bool](repeating: true, count: table.rowCount)
+    for i in 0..<table.rowCount where stop[i].isNaN || status[i] == StatusCoding.missing {
+      complete[i] = false
     }
+    if let start { for i in 0..<table.rowCount where start[i].isNaN { complete[i] = false } }
+    for c in requiredColumns {
+      switch c.values {
+      case .numeric(let v), .date(let v):
+        for i in 0..<v.count where v[i].isNaN { complete[i] = false }
+      case .text(_, let codes):
+        for i in 0..<codes.count where codes[i] < 0 { complete[i] = false }
+      }
+    }
+    for i in 0..<table.rowCount where complete[i] { used.append(i) }
     var time = [Double](repeating: 0, count: used.count)
     var event = [UInt8](repeating: 0, count: used.count)
     var entry: [Double]? = start == nil ? nil : [Double](repeating: 0, count: used.count)

@@ -64,10 +64,13 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
   case table, json, csv
 }
 
-/// Runs `body`, printing a library error as one clear message with exit status 1.
+/// Runs `body`, printing a library error as one clear message with exit status 1. On success
+/// the process ends at once: the output is written (unbuffered) and tearing down large
+/// arrays one by one would only cost time.
 func runReportingErrors(_ body: () throws -> Void) throws {
   do {
     try body()
+    exit(0)
   } catch let error as SurvivalKitError {
     FileHandleOutput.standardError("survkit: error: \(error.description)\n")
     throw ExitCode(1)

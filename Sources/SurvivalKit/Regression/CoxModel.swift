@@ -101,7 +101,7 @@ public enum CoxModel {
     // Aliasing screen on the information at beta = 0 (all columns).
     let full = CoxProblem(
       columns: design.columns, time: sample.time, entry: sample.entry, status: sample.status,
-      weights: weights, strata: sample.strata.codes)
+      weights: weights, strata: sample.strata.codes, ascendingOrder: sample.ascendingTimeOrder)
     let ties = options.ties
     if ties == .exact {
       if sample.entry != nil {
@@ -136,7 +136,8 @@ public enum CoxModel {
       ? full
       : CoxProblem(
         columns: kept.map { design.columns[$0] }, time: sample.time, entry: sample.entry,
-        status: sample.status, weights: weights, strata: sample.strata.codes)
+        status: sample.status, weights: weights, strata: sample.strata.codes,
+        ascendingOrder: sample.ascendingTimeOrder)
     let p = kept.count
     func evaluate(_ beta: [Double]) -> CoxProblem.Evaluation {
       ties == .exact ? problem.evaluateExact(beta: beta) : problem.evaluate(beta: beta, ties: ties)

@@ -53,11 +53,13 @@ struct CoxProblem {
 
   init(
     columns: [[Double]], time: [Double], entry: [Double]?, status: [UInt8], weights: [Double],
-    strata: [Int32], scale: Bool = true
+    strata: [Int32], scale: Bool = true, ascendingOrder: [Int]? = nil
   ) {
     let n = time.count
     let p = columns.count
-    let order = SortOrder.stableByStratum(SortOrder.order(time, descending: true), strata: strata)
+    let descending = ascendingOrder.map { CoxProblem.descending(fromAscending: $0, time: time) }
+    let order = SortOrder.stableByStratum(
+      descending ?? SortOrder.order(time, descending: true), strata: strata)
     var bounds: [Int] = [0]
     for k in 1..<max(1, n) where strata[order[k]] != strata[order[k - 1]] { bounds.append(k) }
     bounds.append(n)
@@ -113,6 +115,20 @@ struct CoxProblem {
     } else {
       self.startOrder = []
     }
+  }
+
+  /// The stable descending order from a stable ascending one: reverse it, then put each run
+  /// of equal times back in ascending index order (what a stable descending sort gives).
+  static func descending(fromAscending ascending: [Int], time: [Double]) -> [Int] {
+    var result = Array(ascending.reversed())
+    var a = 0
+    while a < result.count {
+      var b = a + 1
+      while b < result.count && time[result[b]] == time[result[a]] { b += 1 }
+      if b - a > 1 { result[a..<b].reverse() }
+      a = b
+    }
+    return result
   }
 
   /// Log partial likelihood, score and information at `beta` (scaled coordinates).

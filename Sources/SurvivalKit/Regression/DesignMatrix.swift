@@ -53,7 +53,8 @@ public struct DesignMatrix: Sendable {
             name: "reference",
             message: "'\(name)' is numeric, so it has no reference level ('\(level)' given)")
         }
-        result = [(name, sample.rows.map { v[$0] })]
+        // All rows used (the common case): share the column instead of copying it.
+        result = [(name, sample.rows.count == v.count ? v : sample.rows.map { v[$0] })]
       case (.log(let name), .numeric(let v)):
         var values = [Double](repeating: 0, count: sample.count)
         for (k, r) in sample.rows.enumerated() {

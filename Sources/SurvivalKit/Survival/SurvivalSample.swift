@@ -23,6 +23,8 @@ public struct SurvivalSample: Sendable {
   public let lineNumbers: [Int]
   /// Index in the source table of each used row (identity for directly built samples).
   public let rows: [Int]
+  /// The stable ascending order of `time`, when it was computed on the way (nil otherwise).
+  let ascendingTimeOrder: [Int]?
   /// Rows dropped because a variable the formula uses was missing.
   public let dropped: Int
 
@@ -60,7 +62,7 @@ public struct SurvivalSample: Sendable {
     }
     var t = time
     var e = entry
-    if timefix { SurvivalSample.fixTimes(&t, &e) }
+    self.ascendingTimeOrder = timefix ? SurvivalSample.fixTimes(&t, &e) : nil
     self.time = t
     self.entry = e
     self.status = status
@@ -178,7 +180,9 @@ public struct SurvivalSample: Sendable {
       event[k] = status[i]
       lines[k] = line
     }
-    if timefix { SurvivalSample.fixTimes(&time, &entry) }
+    var ascending: [Int]? = nil
+    if timefix { ascending = SurvivalSample.fixTimes(&time, &entry) }
+    self.ascendingTimeOrder = ascending
     self.time = time
     self.entry = entry
     self.status = event
@@ -234,16 +238,21 @@ public struct SurvivalSample: Sendable {
       strata: subsetStrata, timefix: false)
   }
 
-  static func fixTimes(_ time: inout [Double], _ entry: inout [Double]?) {
+  /// Merges near-tied times; returns the stable ascending order of `time` when it is still
+  /// valid afterwards (right-censored data and nothing merged), so estimators need not sort
+  /// again.
+  @discardableResult
+  static func fixTimes(_ time: inout [Double], _ entry: inout [Double]?) -> [Int]? {
     var all = time
     if let entry { all += entry }
     let order = SortOrder.order(all)
     var unique: [Double] = []
     unique.reserveCapacity(all.count)
     for k in order where unique.last != all[k] { unique.append(all[k]) }
-    guard let cuts = TimeFix.cuts(unique: unique) else { return }
+    guard let cuts = TimeFix.cuts(unique: unique) else { return entry == nil ? order : nil }
     TimeFix.apply(cuts: cuts, to: &time)
     if entry != nil { TimeFix.apply(cuts: cuts, to: &entry!) }
+    return nil
   }
 
   /// Numeric values of a column used as a time; NaN for missing.

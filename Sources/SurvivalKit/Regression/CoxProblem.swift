@@ -33,7 +33,34 @@ struct CrossProductInput: @unchecked Sendable {
   let out: UnsafeMutablePointer<Double>
 }
 
+/// Scratch memory reused by every likelihood evaluation of one problem (large blocks freed and
+/// allocated again would be unmapped and page-faulted afresh each Newton iteration).
+final class CoxWorkspace: @unchecked Sendable {
+  private(set) var buffer: UnsafeMutablePointer<Double>
+  private(set) var capacity: Int
+
+  init() {
+    capacity = 0
+    buffer = UnsafeMutablePointer<Double>.allocate(capacity: 1)
+  }
+
+  deinit { buffer.deallocate() }
+
+  /// A zeroed block of at least `count` doubles, valid until the next call.
+  func zeroed(_ count: Int) -> UnsafeMutablePointer<Double> {
+    if count > capacity {
+      buffer.deallocate()
+      buffer = UnsafeMutablePointer<Double>.allocate(capacity: count)
+      capacity = count
+    }
+    buffer.update(repeating: 0, count: count)
+    return buffer
+  }
+}
+
 struct CoxProblem {
+  /// Evaluations are sequential, so they share one scratch block.
+  let workspace = CoxWorkspace()
   let n: Int
   let p: Int
   /// Row-major, sorted, centred and scaled covariates: x[i * p + j] (row i contiguous).
@@ -160,9 +187,7 @@ struct CoxProblem {
     let p = self.p
     let pp = p * p
     let count = 3 * n + 4 * p + pp
-    let scratch = UnsafeMutablePointer<Double>.allocate(capacity: count)
-    defer { scratch.deallocate() }
-    scratch.initialize(repeating: 0, count: count)
+    let scratch = workspace.zeroed(count)
     let risk = scratch
     let eta = risk + n
     let kappa = eta + n  // per-row weight of x x' in the information

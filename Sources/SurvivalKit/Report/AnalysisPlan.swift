@@ -161,9 +161,11 @@ public struct AnalysisPlan: Sendable {
         formula = try Formula("Surv(time, status) ~ \(model)")
       } catch {
         throw SurvivalKitError.invalidData(
-          line: file.line("cox.models"), column: nil, message: "plan: Cox model '\(model)' is not a formula: \(error)")
+          line: file.line("cox.models"), column: nil,
+          message: "plan: Cox model '\(model)' is not a formula: \(error)")
       }
-      let allowed = Set(["gd2", "nosology"] + gd2Thresholds.map { TrialEndpoints.thresholdColumn($0) })
+      let allowed = Set(
+        ["gd2", "nosology"] + gd2Thresholds.map { TrialEndpoints.thresholdColumn($0) })
       for term in formula.terms {
         for factor in term.factors where !allowed.contains(factor.variable) {
           throw SurvivalKitError.invalidData(

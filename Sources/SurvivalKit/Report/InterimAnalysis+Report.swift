@@ -60,7 +60,10 @@ extension InterimAnalysis {
     // Cox models.
     // Keys in results.json: the model's terms joined by "_" ("gd2_nosology").
     let models: [(key: String, rhs: String)] = plan.coxModels.map { rhs in
-      (rhs.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "_" }).joined(separator: "_"), rhs)
+      (
+        rhs.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "_" }).joined(
+          separator: "_"), rhs
+      )
     }
     var coxJSON: [(String, JSONValue)] = []
     var coxFits: [String: CoxFit] = [:]
@@ -264,7 +267,8 @@ extension InterimAnalysis {
         let zph = try CoxZPH.test(fit: fit)
         for c in fit.coefficients {
           rows.append([
-            model.rhs, termLabel(c.term, fit: fit), ReportFormat.hazardRatio(c), ReportFormat.p(c.p),
+            model.rhs, termLabel(c.term, fit: fit), ReportFormat.hazardRatio(c),
+            ReportFormat.p(c.p),
             ReportFormat.p(zph.global.p),
           ])
         }

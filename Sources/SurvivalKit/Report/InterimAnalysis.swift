@@ -37,9 +37,12 @@ public struct InterimAnalysis: Sendable {
   func ordered(_ fit: KaplanMeierFit) -> KaplanMeierFit {
     let order = plan.nosologyLabels.map { "nosology=\($0.label)" }
     let curves = fit.curves.sorted { a, b in
-      (order.firstIndex(of: a.label) ?? Int.max, a.label) < (order.firstIndex(of: b.label) ?? Int.max, b.label)
+      (order.firstIndex(of: a.label) ?? Int.max, a.label) < (
+        order.firstIndex(of: b.label) ?? Int.max, b.label
+      )
     }.map { $0.relabelled(String($0.label.dropFirst("nosology=".count))) }
-    return KaplanMeierFit(curves: curves, confType: fit.confType, confLevel: fit.confLevel, dropped: fit.dropped)
+    return KaplanMeierFit(
+      curves: curves, confType: fit.confType, confLevel: fit.confLevel, dropped: fit.dropped)
   }
 
   /// "1-year" for 12 months, else "18-month".

@@ -27,7 +27,10 @@ enum StatusCoding {
         guard s == 0 || s == 1 else {
           throw SurvivalKitError.invalidData(
             line: line(i), column: column.name,
-            message: "status \(NumberFormatting.shortest(v[i])) is not valid; use 0/1 "
+            message: "status \(NumberFormatting.shortest(v[i])) is not valid"
+              + (shift == 1
+                ? " (the largest status is 2, so the column is read as 1/2 coding)" : "")
+              + "; use 0/1 "
               + "(1 = event), 1/2 (2 = event), TRUE/FALSE, or an expression such as "
               + "'\(column.name) == 3'")
         }

@@ -44,3 +44,11 @@ final class FormulaTests: XCTestCase {
       try Formula("Surv(time, status) ~ sex +"), containing: ["expected a variable name"])
   }
 }
+
+extension FormulaTests {
+  /// x*x = x + x + x:x, and x:x is x (R's simplification).
+  func testRepeatedVariableInATermIsTheVariable() throws {
+    XCTAssertEqual(try Formula("Surv(t, s) ~ x*x").terms.map(\.description), ["x"])
+    XCTAssertEqual(try Formula("Surv(t, s) ~ a:a + b").terms.map(\.description), ["a", "b"])
+  }
+}

@@ -103,6 +103,8 @@ final class KMCommandTests: XCTestCase {
       ["km", text, "Surv(time, status) ~ 1"], ["line 3", "'time'", "'abc'", "not a number"])
     let ragged = try csv("time,status\n1,1\n2\n")
     try assertFails(["km", ragged, "Surv(time, status) ~ 1"], ["line 3", "header has 2"])
+    let headerOnly = try csv("time,status\n")
+    try assertFails(["km", headerOnly, "Surv(time, status) ~ 1"], ["header but no data rows"])
     let allMissing = try csv("time,status\nNA,1\n,0\n")
     try assertFails(["km", allMissing, "Surv(time, status) ~ 1"], ["no usable rows", "2 dropped"])
     let words = try csv("time,status\n1,dead\n2,alive\n")

@@ -240,6 +240,12 @@ struct FormulaParser {
       }
       break
     }
+    // A variable repeated within a term is the variable (x:x = x, as R simplifies it).
+    terms = terms.map { term in
+      var factors: [TermFactor] = []
+      for f in term.factors where !factors.contains(f) { factors.append(f) }
+      return Term(factors: factors)
+    }
     // Drop repeated terms (a + a:b + a*b), then order by degree (main effects first), as R's
     // terms() does; the order within a degree is the order written.
     var unique: [Term] = []

@@ -99,6 +99,10 @@ public struct SurvivalSample: Sendable {
   init(table: DataTable, formula: Formula, timefix: Bool, regression: Bool, extraColumns: [String])
     throws
   {
+    guard table.rowCount > 0 else {
+      throw SurvivalKitError.insufficientData(
+        message: "the file has a header but no data rows; nothing to analyse")
+    }
     for term in formula.terms where !regression {
       guard term.factors.count == 1, case .variable = term.factors[0] else {
         throw SurvivalKitError.formulaSyntax(

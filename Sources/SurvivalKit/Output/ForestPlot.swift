@@ -48,10 +48,13 @@ public struct ForestPlot: Sendable {
 
   public var title: String
   public var rows: [Row]
+  /// The confidence level of the rows' limits, printed in the column header.
+  public var confLevel: Double
 
-  public init(title: String, rows: [Row]) {
+  public init(title: String, rows: [Row], confLevel: Double = 0.95) {
     self.title = title
     self.rows = rows
+    self.confLevel = confLevel
   }
 
   /// Hazard ratios on a log axis with a vertical line at 1; columns of text "HR (95% CI)"
@@ -75,7 +78,8 @@ public struct ForestPlot: Sendable {
     if !title.isEmpty {
       doc.text(title, x: width / 2, y: 28, size: 16, anchor: .middle, bold: true)
     }
-    doc.text("HR (95% CI)", x: hrX, y: 58, size: 13, bold: true)
+    doc.text(
+      "HR (\(NumberFormatting.shortest(confLevel * 100))% CI)", x: hrX, y: 58, size: 13, bold: true)
     doc.text("p", x: pX, y: 58, size: 13, anchor: .end, bold: true)
     for i in rows.indices where i % 2 == 0 {
       doc.rect(

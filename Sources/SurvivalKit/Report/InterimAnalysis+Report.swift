@@ -163,7 +163,8 @@ extension InterimAnalysis {
         (
           "forest_pfs.svg",
           ForestPlot(
-            title: "Progression-free survival: hazard ratios", rows: modelRows + forestRows
+            title: "Progression-free survival: hazard ratios", rows: modelRows + forestRows,
+            confLevel: plan.confLevel
           ).svg()
         ))
     }

@@ -56,6 +56,20 @@ final class ReportBuildingBlockTests: XCTestCase {
     XCTAssertGreaterThan(m.adjustedP, m.naiveP)
   }
 
+  /// Against R maxstat 0.7-25: maxstat:::pLausen92(b, minprop, 1 - minprop).
+  func testLausenSchumacherPMatchesR() {
+    assertClose(
+      MaximallySelectedLogRank.lausenSchumacherP(2.5, minProportion: 0.1), 0.1898024538920039,
+      tol: 1e-12, "2.5")
+    assertClose(
+      MaximallySelectedLogRank.lausenSchumacherP(3.1, minProportion: 0.1), 0.04408752225518555,
+      tol: 1e-12, "3.1")
+    assertClose(
+      MaximallySelectedLogRank.lausenSchumacherP(2.0, minProportion: 0.2), 0.33252405031231247,
+      tol: 1e-12, "2.0")
+    XCTAssertEqual(MaximallySelectedLogRank.lausenSchumacherP(0.5, minProportion: 0.1), 1)
+  }
+
   func testPlanFileErrorsNameTheLine() {
     assertThrows(try PlanFile(text: "a = 1\nb = [1, 2\n"), containing: ["line 2", "one line"])
     assertThrows(try PlanFile(text: "x = {a = 1}\n"), containing: ["line 1", "inline tables"])

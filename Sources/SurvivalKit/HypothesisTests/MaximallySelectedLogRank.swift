@@ -57,14 +57,22 @@ public struct MaximallySelectedLogRank: Sendable, Equatable {
       if z > best.z { best = (cut, z) }
     }
     let m = best.z
-    let density = exp(-m * m / 2) / (2 * Double.pi).squareRoot()
-    let e = minProportion
-    let p = 4 * density / m + density * (m - 1 / m) * log((1 - e) * (1 - e) / (e * e))
     self.cutpoint = best.cut
     self.statistic = m
-    self.adjustedP = min(1, max(0, p))
+    self.adjustedP = MaximallySelectedLogRank.lausenSchumacherP(m, minProportion: minProportion)
     self.naiveP = 2 * Normal.upperTail(m)
     self.candidates = candidates.count
     self.minProportion = minProportion
+  }
+
+  /// The Lausen–Schumacher (1992) approximation for a maximally selected statistic `m` over
+  /// cutpoints between the `minProportion` and `1 - minProportion` quantiles:
+  /// 4 φ(m)/m + φ(m) (m - 1/m) log((1 - ε)² / ε²); 1 for m < 1 (as R maxstat's `pLausen92`),
+  /// and never outside [0, 1].
+  public static func lausenSchumacherP(_ m: Double, minProportion e: Double) -> Double {
+    if m < 1 { return 1 }
+    let density = exp(-m * m / 2) / (2 * Double.pi).squareRoot()
+    let p = 4 * density / m + density * (m - 1 / m) * log((1 - e) * (1 - e) / (e * e))
+    return min(1, max(0, p))
   }
 }

@@ -82,7 +82,11 @@ struct KMCommand: ParsableCommand {
       case .csv:
         FileHandleOutput.standardOutput(fit.csv())
       case .table:
-        FileHandleOutput.standardOutput(try fit.table(formula: formula, options: options))
+        FileHandleOutput.standardOutput(
+          try fit.table(
+            formula: reverse
+              ? "\(formula)  (reverse Kaplan–Meier: censoring is the event; the median is the median follow-up)"
+              : formula, options: options))
       }
     }
   }

@@ -149,3 +149,44 @@ final class ReportTests: XCTestCase {
     XCTAssertTrue(text.contains("Cox, PFS on GD2"), text)
   }
 }
+
+extension ReportTests {
+  /// The same export saved as Windows-1251 (as Russian-locale spreadsheets do) gives the same
+  /// figures when the plan says `encoding = "cp1251"`.
+  func testWindows1251ExportGivesTheSameFigures() throws {
+    let text = try committedData()
+    var inverse: [UInt32: UInt8] = [:]
+    for (k, scalar) in TextDecoding.windows1251High.enumerated() {
+      inverse[UInt32(scalar)] = UInt8(0x80 + k)
+    }
+    var bytes: [UInt8] = []
+    for scalar in text.unicodeScalars {
+      if scalar.value < 0x80 {
+        bytes.append(UInt8(scalar.value))
+      } else {
+        bytes.append(try XCTUnwrap(inverse[scalar.value], "no cp1251 byte for \(scalar)"))
+      }
+    }
+    let plan = try committedPlan().replacing("encoding = \"utf-8\"", with: "encoding = \"cp1251\"")
+    let (root, planPath) = try scratch(cut: 1, planText: plan, data: bytes)
+    defer { try? FileManager.default.removeItem(at: root) }
+    let (output, _) = try ReportWriter.run(planPath: planPath)
+    let committed =
+      try JSONSerialization.jsonObject(
+        with: Data(
+          contentsOf: TestSupport.repositoryRoot.appendingPathComponent(
+            "notebooks-data/interim-cut1/results.json")))
+      as! [String: Any]
+    let fresh =
+      try JSONSerialization.jsonObject(with: Data(output.results.serialized().utf8))
+      as! [String: Any]
+    for key in [
+      "response", "follow_up", "os", "pfs", "pfs_by_nosology", "cox", "gd2_thresholds",
+      "gd2_maxstat",
+    ] {
+      XCTAssertEqual(
+        try JSONSerialization.data(withJSONObject: fresh[key]!, options: [.sortedKeys]),
+        try JSONSerialization.data(withJSONObject: committed[key]!, options: [.sortedKeys]), key)
+    }
+  }
+}

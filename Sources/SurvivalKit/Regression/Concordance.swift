@@ -16,7 +16,7 @@ import Dispatch
 /// Reference: Harrell et al. (1996), Stat Med 15:361–387; Therneau & Atkinson, "Concordance",
 /// vignette of the R survival package.
 ///
-/// - Complexity: O(n log n) per stratum with Fenwick trees over the ranks of the scores.
+/// - Complexity: O(n log n) per stratum with a two-level rank counter (`RankCounter`).
 public struct Concordance: Sendable, Equatable {
   public let estimate: Double
   public let standardError: Double
@@ -68,7 +68,7 @@ public struct Concordance: Sendable, Equatable {
       let passes: [() -> Void] = [
         {
           // Pass 1, descending time (the sorted order): each event against those still at risk.
-          var beyond = Fenwick(size: size)
+          var beyond = RankCounter(size: size)
           var i = lo
           var q = lo
           while i < hi {
@@ -92,8 +92,7 @@ public struct Concordance: Sendable, Equatable {
             var eventWeight = 0.0
             var eventWeightSquares = 0.0
             for r in i..<j where status[r] == 1 {
-              let below = beyond.sum(upTo: rank[r] - 1)
-              let equal = beyond.sum(upTo: rank[r]) - below
+              let (below, equal) = beyond.split(rank[r])
               let above = beyond.total - below - equal
               totals[0] += weight[r] * below
               totals[1] += weight[r] * above
@@ -115,14 +114,13 @@ public struct Concordance: Sendable, Equatable {
         {
           // Pass 2, ascending time: each subject's share as the later member of a pair: events
           // before it (in its risk interval) with a higher score are concordant pairs.
-          var events = Fenwick(size: size)
-          var early: Fenwick? = nil
+          var events = RankCounter(size: size)
+          var early: RankCounter? = nil
           var startPointer = hi - 1  // startOrder descending, so walk it backwards
           var eventPointer = hi - 1  // sorted order descending in time, so walk backwards
-          if problem.start != nil { early = Fenwick(size: size) }
+          if problem.start != nil { early = RankCounter(size: size) }
           func share(_ r: Int) {
-            let below = events.sum(upTo: rank[r] - 1)
-            let equal = events.sum(upTo: rank[r]) - below
+            let (below, equal) = events.split(rank[r])
             laterC[r] += events.total - below - equal
             laterD[r] += below
             laterT[r] += equal
@@ -137,8 +135,7 @@ public struct Concordance: Sendable, Equatable {
                 }
                 eventPointer -= 1
               }
-              let below = early!.sum(upTo: rank[r] - 1)
-              let equal = early!.sum(upTo: rank[r]) - below
+              let (below, equal) = early!.split(rank[r])
               laterC[r] -= early!.total - below - equal
               laterD[r] -= below
               laterT[r] -= equal
@@ -193,30 +190,51 @@ struct UncheckedSendable<T>: @unchecked Sendable {
   init(_ value: T) { self.value = value }
 }
 
-/// A Fenwick (binary indexed) tree of weights over ranks 0..<size.
-struct Fenwick {
-  private var tree: [Double]
+/// Weighted counts over ranks 0..<size: how much weight lies below a rank and at it.
+///
+/// Two levels for memory locality: the weight of each rank in a flat array, and a Fenwick
+/// (binary indexed) tree over blocks of 64 ranks. A query sums the blocks before the rank's
+/// block in the small tree (which stays in cache) and scans at most 63 contiguous entries;
+/// an update touches one entry and the small tree. With a million distinct scores this is
+/// several times faster than one Fenwick tree over all ranks, whose deep levels miss the
+/// cache on every query.
+struct RankCounter {
+  static let shift = 6
+  private var leaf: [Double]
+  private var blocks: [Double]  // Fenwick tree over blocks, 1-based
   private(set) var total = 0.0
 
-  init(size: Int) { tree = [Double](repeating: 0, count: size + 1) }
+  init(size: Int) {
+    leaf = [Double](repeating: 0, count: max(1, size))
+    blocks = [Double](repeating: 0, count: (max(1, size) >> RankCounter.shift) + 2)
+  }
 
   mutating func add(_ rank: Int, _ value: Double) {
     total += value
-    var k = rank + 1
-    while k < tree.count {
-      tree[k] += value
-      k += k & (-k)
+    leaf[rank] += value
+    var k = (rank >> RankCounter.shift) + 1
+    blocks.withUnsafeMutableBufferPointer { tree in
+      while k < tree.count {
+        tree[k] += value
+        k += k & (-k)
+      }
     }
   }
 
-  /// Sum of ranks 0...rank (0 when rank < 0).
-  func sum(upTo rank: Int) -> Double {
-    var k = rank + 1
-    var s = 0.0
-    while k > 0 {
-      s += tree[k]
-      k -= k & (-k)
+  /// The weight at ranks below `rank`, and at `rank`.
+  func split(_ rank: Int) -> (below: Double, equal: Double) {
+    let block = rank >> RankCounter.shift
+    var below = 0.0
+    blocks.withUnsafeBufferPointer { tree in
+      var k = block
+      while k > 0 {
+        below += tree[k]
+        k -= k & (-k)
+      }
     }
-    return s
+    leaf.withUnsafeBufferPointer { values in
+      for r in (block << RankCounter.shift)..<rank { below += values[r] }
+    }
+    return (below, leaf[rank])
   }
 }

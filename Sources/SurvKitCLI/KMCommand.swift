@@ -34,6 +34,9 @@ struct KMCommand: ParsableCommand {
   @Option(help: "Horizon tau for the restricted mean survival time.")
   var rmst: Double?
 
+  @Option(help: "Comma-separated probabilities of survival-time quantiles, e.g. 0.25,0.75.")
+  var quantiles: String?
+
   @Flag(help: "Reverse Kaplan–Meier (censoring as the event): median follow-up.")
   var reverse = false
 
@@ -49,6 +52,7 @@ struct KMCommand: ParsableCommand {
       throw ValidationError("--conf-level must be between 0 and 1, e.g. 0.95 (got \(confLevel))")
     }
     _ = try parsedTimes()
+    _ = try parsedQuantiles()
     if let rmst, !(rmst.isFinite && rmst >= 0) {
       throw ValidationError("--rmst must be a time >= 0 (got \(rmst))")
     }
@@ -65,6 +69,17 @@ struct KMCommand: ParsableCommand {
     }
   }
 
+  func parsedQuantiles() throws -> [Double] {
+    guard let quantiles else { return [] }
+    return try quantiles.split(separator: ",").map { part in
+      let text = part.trimmingCharacters(in: " ")
+      guard let v = Double(text), v >= 0, v <= 1 else {
+        throw ValidationError("--quantiles must be probabilities in [0, 1]; '\(text)' is not one")
+      }
+      return v
+    }
+  }
+
   func run() throws {
     try runReportingErrors {
       let table = try CSVReader.read(path: file, options: input.csvOptions)
@@ -75,7 +90,8 @@ struct KMCommand: ParsableCommand {
         reverse
         ? try KaplanMeier.reverse(sample, confType: transform, confLevel: confLevel)
         : try KaplanMeier.fit(sample, confType: transform, confLevel: confLevel)
-      let options = KaplanMeierFit.ReportOptions(times: try parsedTimes(), rmstTau: rmst)
+      let options = KaplanMeierFit.ReportOptions(
+        times: try parsedTimes(), rmstTau: rmst, quantiles: try parsedQuantiles())
       switch format {
       case .json:
         FileHandleOutput.standardOutput(try fit.json(options: options).serialized())

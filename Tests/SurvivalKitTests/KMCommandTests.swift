@@ -129,3 +129,30 @@ final class KMCommandTests: XCTestCase {
     XCTAssertEqual(a.stdout, c.stdout)
   }
 }
+
+extension KMCommandTests {
+  /// `--quantiles` reports each requested quantile with its limits; the values are those the
+  /// library computes (checked against R's quantile.survfit in the fixture tests).
+  func testQuantilesOption() throws {
+    let r = try TestSupport.runSurvkit([
+      "km", "datasets/lung.csv", "Surv(time, status) ~ sex", "--quantiles", "0.25,0.75", "--format",
+      "json",
+    ])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    let first = (json["strata"] as! [[String: Any]])[0]
+    let quantiles = first["quantiles"] as! [[String: Any]]
+    XCTAssertEqual(quantiles.map { $0["p"] as! Double }, [0.25, 0.75])
+    let table = try CSVReader.read(path: TestSupport.dataset("lung.csv"))
+    let fit = try KaplanMeier.fit(
+      SurvivalSample(table: table, formula: Formula("Surv(time, status) ~ sex")))
+    let q = try fit.curves[0].quantile(0.75)
+    XCTAssertEqual(quantiles[1]["estimate"] as? Double, q.estimate)
+    XCTAssertEqual(quantiles[1]["upper"] as? Double, q.upper)
+    let bad = try TestSupport.runSurvkit([
+      "km", "datasets/lung.csv", "Surv(time, status) ~ 1", "--quantiles", "1.5",
+    ])
+    XCTAssertNotEqual(bad.status, 0)
+    XCTAssertTrue(bad.stderr.contains("--quantiles"), bad.stderr)
+  }
+}

@@ -4,9 +4,12 @@ extension KaplanMeierFit {
   public struct ReportOptions: Sendable {
     public var times: [Double]
     public var rmstTau: Double?
-    public init(times: [Double] = [], rmstTau: Double? = nil) {
+    /// Probabilities p of the quantiles to report (0.5 is the median, always reported).
+    public var quantiles: [Double]
+    public init(times: [Double] = [], rmstTau: Double? = nil, quantiles: [Double] = []) {
       self.times = times
       self.rmstTau = rmstTau
+      self.quantiles = quantiles
     }
   }
 
@@ -71,6 +74,20 @@ extension KaplanMeierFit {
           ))
       } else {
         members.append(("rmst", .null))
+      }
+      if !options.quantiles.isEmpty {
+        members.append(
+          (
+            "quantiles",
+            .array(
+              try options.quantiles.map { p in
+                let q = try curve.quantile(p)
+                return .object([
+                  ("p", .number(p)), ("estimate", .optional(q.estimate)),
+                  ("lower", .optional(q.lower)), ("upper", .optional(q.upper)),
+                ])
+              })
+          ))
       }
       strata.append(.object(members))
     }

@@ -29,6 +29,20 @@ extension KaplanMeierFit {
       }
       out += t.rendered()
     }
+    if !options.quantiles.isEmpty {
+      out += "\nquantiles of survival time (p = fraction who have had the event):\n"
+      var t = TextTable(header: ["", "p", "time", lcl, ucl])
+      for curve in curves {
+        for p in options.quantiles {
+          let q = try curve.quantile(p)
+          t.rows.append([
+            curve.label, NumberFormatting.shortest(p), NumberFormatting.significant(q.estimate),
+            NumberFormatting.significant(q.lower), NumberFormatting.significant(q.upper),
+          ])
+        }
+      }
+      out += t.rendered()
+    }
     if !options.times.isEmpty {
       out += "\nsurvival at requested times:\n"
       var t = TextTable(header: [

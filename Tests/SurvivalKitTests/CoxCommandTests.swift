@@ -29,7 +29,7 @@ final class CoxCommandTests: XCTestCase {
       ["term", "coef", "hr", "se", "robust_se", "z", "p", "lower", "upper"])
     XCTAssertNotNil(coefficients[0]["robust_se"] as? Double)
     let tests = json["tests"] as! [String: [String: Any]]
-    XCTAssertEqual(Set(tests.keys), ["likelihood_ratio", "wald", "score"])
+    XCTAssertEqual(Set(tests.keys), ["likelihood_ratio", "wald", "score", "robust_score"])
     let zph = json["zph"] as! [String: Any]
     let terms = zph["terms"] as! [[String: Any]]
     XCTAssertEqual(terms.map { $0["term"] as! String }, ["trt", "celltype"])

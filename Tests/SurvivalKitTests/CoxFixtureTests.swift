@@ -80,6 +80,13 @@ final class CoxFixtureTests: XCTestCase {
         XCTAssertEqual(ours.df, (expected["df"] as! NSNumber).intValue, "\(name) \(key) df")
         assertClose(ours.p, d(expected["p"]), tol: tol, "\(name) \(key) p")
       }
+      if let expected = tests["robust_score"] as? [String: Any] {
+        let ours = try XCTUnwrap(fit.robustScore, "\(name) robust score")
+        assertClose(ours.statistic, d(expected["statistic"]), tol: tol, "\(name) robust score")
+        assertClose(ours.p, d(expected["p"]), tol: tol, "\(name) robust score p")
+      } else {
+        XCTAssertNil(fit.robustScore, "\(name) robust score")
+      }
       let concordance = json["concordance"] as! [String: Any]
       assertClose(
         fit.concordance?.estimate, d(concordance["estimate"]), tol: tol, "\(name) concordance")

@@ -49,6 +49,7 @@ extension CoxFit {
         "tests",
         .object([
           ("likelihood_ratio", test(likelihoodRatio)), ("wald", test(wald)), ("score", test(score)),
+          ("robust_score", robustScore.map(test) ?? .null),
         ])
       ),
       (
@@ -127,6 +128,7 @@ extension CoxFit {
     out += line("Likelihood ratio test", likelihoodRatio)
     out += line("Wald test            ", wald)
     out += line("Score (logrank) test ", score)
+    if let robustScore { out += line("Robust score test    ", robustScore) }
     out += "Log partial likelihood: null \(f(loglikNull)), final \(f(loglik))\n"
     if let zph {
       out += "\nProportional hazards test (cox.zph, \(zph.transform.rawValue) transform):\n"

@@ -46,6 +46,9 @@ public struct CoxFit: Sendable {
   public let likelihoodRatio: Test
   public let wald: Test
   public let score: Test
+  /// The robust score test (with `--robust` or `cluster()`): U(0)ᵀ (Σ_c s_c s_cᵀ)⁻¹ U(0), s_c
+  /// the weighted score residuals at β = 0 summed within clusters (R's `rscore`).
+  public let robustScore: Test?
   /// Reference level of each factor.
   public let references: [String: String]
   /// Harrell's concordance and its standard error.

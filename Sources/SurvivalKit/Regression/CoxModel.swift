@@ -228,9 +228,11 @@ public enum CoxModel {
     }
     // Robust variance.
     var robustVariance: Matrix? = nil
+    var robustScore: Double? = nil
     if let cluster {
       robustVariance = problem.robustVariance(
         beta: beta, ties: ties, scaledVariance: scaledVariance, cluster: cluster)
+      robustScore = try problem.robustScoreStatistic(ties: ties, cluster: cluster)
     }
     let reportedVariance = robustVariance ?? variance
     let z = Normal.quantile(1 - (1 - options.confLevel) / 2)
@@ -275,7 +277,8 @@ public enum CoxModel {
       loglik: loglik, iterations: iterations, converged: converged, warnings: warnings,
       n: sample.count, events: sample.events, dropped: sample.dropped, ties: ties,
       confLevel: options.confLevel, robust: robustVariance != nil, likelihoodRatio: test(lr),
-      wald: test(waldStatistic), score: test(scoreStatistic), references: design.references,
+      wald: test(waldStatistic), score: test(scoreStatistic), robustScore: robustScore.map(test),
+      references: design.references,
       concordance: concordance,
       state: state(problem: problem, beta: beta, ties: ties, design: design, kept: kept))
   }

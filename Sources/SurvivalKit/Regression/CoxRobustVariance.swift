@@ -179,4 +179,27 @@ extension CoxProblem {
     }
     return v
   }
+
+  /// The robust score statistic at β = 0 (scaling and centring cancel out of it).
+  func robustScoreStatistic(ties: CoxTies, cluster: [Int32]) throws -> Double {
+    let residuals = scoreResiduals(beta: [Double](repeating: 0, count: p), ties: ties)
+    let clusters = Int(cluster.max() ?? 0) + 1
+    var sums = [Double](repeating: 0, count: clusters * p)
+    var u = [Double](repeating: 0, count: p)
+    for k in 0..<n {
+      let c = Int(cluster[order[k]])
+      for j in 0..<p {
+        let v = weight[k] * residuals[k * p + j]
+        sums[c * p + j] += v
+        u[j] += v
+      }
+    }
+    var m = Matrix(zeros: p)
+    for c in 0..<clusters {
+      for a in 0..<p {
+        for b in 0..<p { m[a, b] += sums[c * p + a] * sums[c * p + b] }
+      }
+    }
+    return try CoxModel.quadraticForm(inverseOf: m, vector: u)
+  }
 }

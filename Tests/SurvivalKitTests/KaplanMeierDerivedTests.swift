@@ -148,3 +148,19 @@ final class KaplanMeierDerivedTests: XCTestCase {
     assertThrows(try SurvivalSample(time: [1], status: [2]), containing: ["not 0 or 1"])
   }
 }
+
+extension KaplanMeierDerivedTests {
+  /// Delayed entry: rows (0,2] event, (1,3] censored, (2,4] event, (0,5] censored.
+  /// t=2: at risk rows with start < 2 <= stop: 1, 2, 4 -> n=3, d=1, S = 2/3;
+  /// t=3: rows 2, 3, 4 (row 3 entered at 2 < 3) -> n=3, censored 1; t=4: rows 3, 4 -> n=2,
+  /// d=1, S = 2/3 · 1/2 = 1/3; t=5: row 4 -> n=1, censored.
+  func testDelayedEntry() throws {
+    let sample = try SurvivalSample(
+      time: [2, 3, 4, 5], status: [1, 0, 1, 0], entry: [0, 1, 2, 0])
+    let c = try KaplanMeier.fit(sample).curves[0]
+    XCTAssertEqual(c.time, [2, 3, 4, 5])
+    XCTAssertEqual(c.nRisk, [3, 3, 2, 1])
+    assertClose(c.survival[0], 2.0 / 3, tol: tol, "S(2)")
+    assertClose(c.survival[2], 1.0 / 3, tol: tol, "S(4)")
+  }
+}

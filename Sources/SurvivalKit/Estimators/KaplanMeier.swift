@@ -6,7 +6,9 @@
 /// - σ²(t) = Σ_{t_j <= t} d_j / (n_j (n_j - d_j)), SE(S) = S σ    (Greenwood 1926);
 ///   σ is infinite, and SE and limits undefined, once S reaches 0
 /// - H(t) = Σ d_j / n_j, Var H(t) = Σ d_j / n_j²                   (Nelson 1972, Aalen 1978)
-/// These are the quantities R's `survfit` (stype = 1, ctype = 1) reports.
+/// These are the quantities R's `survfit` (stype = 1, ctype = 1) reports. With
+/// counting-process data `Surv(start, stop, status)` (delayed entry), n_j counts the rows with
+/// start < t_j <= stop, as R does.
 ///
 /// - Complexity: O(n log n) per group (one sort), then O(number of distinct times).
 public enum KaplanMeier {
@@ -15,12 +17,6 @@ public enum KaplanMeier {
     _ sample: SurvivalSample, confType: ConfidenceTransform = .log, confLevel: Double = 0.95
   ) throws -> KaplanMeierFit {
     try validate(confLevel: confLevel)
-    if sample.entry != nil {
-      throw SurvivalKitError.invalidArgument(
-        name: "formula",
-        message: "Kaplan–Meier with delayed entry, Surv(start, stop, status), is not supported "
-          + "yet; use Surv(time, status)")
-    }
     try sample.requireRows("formula")
     let tables = EventTable.tables(for: sample)
     let curves = zip(sample.grouping.labels, tables).map { label, table in
@@ -38,7 +34,7 @@ public enum KaplanMeier {
   ) throws -> KaplanMeierFit {
     let flipped = try SurvivalSample(
       time: sample.time, status: sample.status.map { 1 - $0 }, grouping: sample.grouping,
-      timefix: false)
+      entry: sample.entry, timefix: false)
     let fit = try fit(flipped, confType: confType, confLevel: confLevel)
     return KaplanMeierFit(
       curves: fit.curves, confType: confType, confLevel: confLevel, dropped: sample.dropped)

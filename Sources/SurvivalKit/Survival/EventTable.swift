@@ -32,7 +32,12 @@ public struct EventTable: Sendable, Equatable {
   }
 
   /// Builds the table from all times sorted and the event times sorted.
-  init(sortedTimes all: [Double], sortedEventTimes eventTimes: [Double]) {
+  /// - Parameter sortedEntries: for counting-process data, the entry (start) times sorted; a
+  ///   row is at risk at t when entry < t <= time, so the number at risk is the rows not yet
+  ///   ended minus those not yet entered.
+  init(
+    sortedTimes all: [Double], sortedEventTimes eventTimes: [Double], sortedEntries: [Double]? = nil
+  ) {
     var times: [Double] = []
     var risk: [Int] = []
     var events: [Int] = []
@@ -40,6 +45,7 @@ public struct EventTable: Sendable, Equatable {
     let n = all.count
     var i = 0
     var e = 0
+    var notEntered = 0  // index into sortedEntries: entries < t are counted as entered
     all.withUnsafeBufferPointer { a in
       eventTimes.withUnsafeBufferPointer { ev in
         while i < n {
@@ -52,7 +58,12 @@ public struct EventTable: Sendable, Equatable {
             e += 1
           }
           times.append(t)
-          risk.append(n - i)
+          if let entries = sortedEntries {
+            while notEntered < entries.count && entries[notEntered] < t { notEntered += 1 }
+            risk.append(notEntered - i)
+          } else {
+            risk.append(n - i)
+          }
           events.append(d)
           censor.append(j - i - d)
           i = j
@@ -86,15 +97,25 @@ public struct EventTable: Sendable, Equatable {
       a.reserveCapacity(c)
       return a
     }
+    var entries: [[Double]]? =
+      sample.entry == nil
+      ? nil
+      : counts.map { c in
+        var a = [Double]()
+        a.reserveCapacity(c)
+        return a
+      }
     for (k, g) in sample.grouping.codes.enumerated() {
       let t = sample.time[k]
       all[Int(g)].append(t)
       if sample.status[k] == 1 { ev[Int(g)].append(t) }
+      if let entry = sample.entry { entries![Int(g)].append(entry[k]) }
     }
     return (0..<groups).map { g in
       all[g].sort()
       ev[g].sort()
-      return EventTable(sortedTimes: all[g], sortedEventTimes: ev[g])
+      entries?[g].sort()
+      return EventTable(sortedTimes: all[g], sortedEventTimes: ev[g], sortedEntries: entries?[g])
     }
   }
 }

@@ -2,14 +2,34 @@
   import Glibc
 #endif
 
+extension CoxFit.Test {
+  /// `statistic`, `df`, `p`.
+  public var jsonValue: JSONValue {
+    .object([("statistic", .number(statistic)), ("df", .number(Double(df))), ("p", .number(p))])
+  }
+}
+
+extension CoxZPH.TermTest {
+  /// `term`, `chisq`, `df`, `p`.
+  public var jsonValue: JSONValue {
+    .object([
+      ("term", .string(term)), ("chisq", .number(chisq)), ("df", .number(Double(df))),
+      ("p", .number(p)),
+    ])
+  }
+}
+
+extension Concordance {
+  /// `estimate`, `std_err`.
+  public var jsonValue: JSONValue {
+    .object([("estimate", .number(estimate)), ("std_err", .number(standardError))])
+  }
+}
+
 /// JSON, table and CSV renderings of a Cox fit (schema in the README).
 extension CoxFit {
   public func json(zph: CoxZPH? = nil) -> JSONValue {
-    func test(_ t: Test) -> JSONValue {
-      .object([
-        ("statistic", .number(t.statistic)), ("df", .number(Double(t.df))), ("p", .number(t.p)),
-      ])
-    }
+    func test(_ t: Test) -> JSONValue { t.jsonValue }
     func matrix(_ m: [[Double?]]) -> JSONValue { .array(m.map { .numbers($0) }) }
     var members: [(String, JSONValue)] = [
       ("n", .number(Double(n))),
@@ -54,18 +74,11 @@ extension CoxFit {
       ),
       (
         "concordance",
-        concordance.map {
-          .object([("estimate", .number($0.estimate)), ("std_err", .number($0.standardError))])
-        } ?? .null
+        concordance?.jsonValue ?? .null
       ),
     ]
     if let zph {
-      func row(_ t: CoxZPH.TermTest) -> JSONValue {
-        .object([
-          ("term", .string(t.term)), ("chisq", .number(t.chisq)), ("df", .number(Double(t.df))),
-          ("p", .number(t.p)),
-        ])
-      }
+      func row(_ t: CoxZPH.TermTest) -> JSONValue { t.jsonValue }
       members.append(
         (
           "zph",

@@ -378,11 +378,7 @@ extension InterimAnalysis {
   }
 
   func modelJSON(_ fit: CoxFit, zph: CoxZPH, formula: String) -> JSONValue {
-    func test(_ t: CoxFit.Test) -> JSONValue {
-      .object([
-        ("statistic", .number(t.statistic)), ("df", .number(Double(t.df))), ("p", .number(t.p)),
-      ])
-    }
+    func test(_ t: CoxFit.Test) -> JSONValue { t.jsonValue }
     return .object([
       ("formula", .string(formula)), ("n", .number(Double(fit.n))),
       ("events", .number(Double(fit.events))),
@@ -412,22 +408,14 @@ extension InterimAnalysis {
       ),
       (
         "concordance",
-        fit.concordance.map {
-          .object([("estimate", .number($0.estimate)), ("std_err", .number($0.standardError))])
-        } ?? .null
+        fit.concordance?.jsonValue ?? .null
       ),
       (
         "zph",
         .object([
           (
             "terms",
-            .array(
-              zph.terms.map {
-                .object([
-                  ("term", .string($0.term)), ("chisq", .number($0.chisq)),
-                  ("df", .number(Double($0.df))), ("p", .number($0.p)),
-                ])
-              })
+            .array(zph.terms.map(\.jsonValue))
           ),
           (
             "global",

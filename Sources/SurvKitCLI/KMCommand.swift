@@ -59,22 +59,24 @@ struct KMCommand: ParsableCommand {
   }
 
   func parsedTimes() throws -> [Double] {
-    guard let times else { return [] }
-    return try times.split(separator: ",").map { part in
-      let text = part.trimmingCharacters(in: " ")
-      guard let v = Double(text), v.isFinite else {
-        throw ValidationError("--times must be comma-separated numbers; '\(text)' is not one")
-      }
-      return v
-    }
+    try commaSeparated(times, "--times must be comma-separated numbers") { $0.isFinite }
   }
 
   func parsedQuantiles() throws -> [Double] {
-    guard let quantiles else { return [] }
-    return try quantiles.split(separator: ",").map { part in
-      let text = part.trimmingCharacters(in: " ")
-      guard let v = Double(text), v >= 0, v <= 1 else {
-        throw ValidationError("--quantiles must be probabilities in [0, 1]; '\(text)' is not one")
+    try commaSeparated(quantiles, "--quantiles must be probabilities in [0, 1]") {
+      $0 >= 0 && $0 <= 1
+    }
+  }
+
+  /// Parses "a,b,c" into numbers accepted by `valid`; the message names the first bad item.
+  func commaSeparated(_ text: String?, _ message: String, valid: (Double) -> Bool) throws
+    -> [Double]
+  {
+    guard let text else { return [] }
+    return try text.split(separator: ",").map { part in
+      let item = part.trimmingCharacters(in: " ")
+      guard let v = Double(item), valid(v) else {
+        throw ValidationError("\(message); '\(item)' is not one")
       }
       return v
     }

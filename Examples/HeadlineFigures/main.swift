@@ -6,6 +6,8 @@
 // It reads the centres' export (semicolon-separated, decimal commas, DD.MM.YYYY dates, Russian
 // text), derives PFS in months from the dates, and prints 1-year PFS overall and by nosology,
 // the log-rank test between nosologies and the Cox model of PFS on GD2 expression.
+import SurvivalSupport
+
 import SurvivalKit
 
 #if canImport(Glibc)

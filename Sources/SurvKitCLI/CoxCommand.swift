@@ -1,5 +1,6 @@
 import ArgumentParser
 import SurvivalKit
+import SurvivalReport
 
 /// `survkit cox FILE FORMULA`: Cox proportional hazards regression.
 struct CoxCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import SurvivalKit
+import SurvivalReport
 
 /// `survkit km FILE FORMULA`: Kaplan–Meier curves, medians, survival at times, RMST.
 struct KMCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import SurvivalKit
+import SurvivalReport
 
 /// `survkit logrank FILE FORMULA`: k-sample, stratified, weighted, trend and pairwise tests.
 struct LogRankCommand: ParsableCommand {

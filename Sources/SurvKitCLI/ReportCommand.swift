@@ -1,5 +1,6 @@
 import ArgumentParser
 import SurvivalKit
+import SurvivalReport
 
 /// `survkit report PLAN`: runs an analysis plan and writes its report beside it.
 struct ReportCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import SurvivalKit
+import SurvivalReport
 
 #if canImport(Glibc)
   import Glibc

@@ -1,18 +1,19 @@
 import XCTest
 
 @testable import SurvivalKit
+@testable import SurvivalReport
 
 /// The report's building blocks against known answers.
 final class ReportBuildingBlockTests: XCTestCase {
   /// FIPS 180-4 test vectors (and `sha256sum` of 1000 × "a").
   func testSHA256() {
     XCTAssertEqual(
-      SHA256.hex(Array("abc".utf8)),
+      ContentDigest.hex(Array("abc".utf8)),
       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     XCTAssertEqual(
-      SHA256.hex([]), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+      ContentDigest.hex([]), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     XCTAssertEqual(
-      SHA256.hex(Array(repeating: UInt8(ascii: "a"), count: 1000)),
+      ContentDigest.hex(Array(repeating: UInt8(ascii: "a"), count: 1000)),
       "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
   }
 

@@ -1,7 +1,10 @@
+import SurvivalSupport
+
 import Foundation
 import XCTest
 
 @testable import SurvivalKit
+@testable import SurvivalReport
 
 /// `survkit report`: the committed outputs of both data cuts are reproduced byte for byte, and
 /// bad input stops the run with a clear message and no report.

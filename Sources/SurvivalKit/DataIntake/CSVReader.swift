@@ -1,3 +1,5 @@
+import SurvivalSupport
+
 import Dispatch
 
 #if canImport(Glibc)
@@ -88,34 +90,13 @@ public enum CSVReader {
     return try parse(buffer, options: options, encoding: encoding)
   }
 
-  /// Reads a whole file into memory: one allocation of the file's size, then chunks only if
-  /// the file grows while being read (or is not a regular file).
+  /// Reads a whole file into memory.
   static func readFile(_ path: String) throws -> [UInt8] {
-    guard let file = fopen(path, "rb") else {
-      throw SurvivalKitError.fileUnreadable(
-        path: path, reason: String(cString: strerror(errno)))
+    do {
+      return try FileBytes.read(path)
+    } catch {
+      throw SurvivalKitError.fileUnreadable(path: error.path, reason: error.reason)
     }
-    defer { fclose(file) }
-    var info = stat()
-    let expected = fstat(fileno(file), &info) == 0 ? max(0, Int(info.st_size)) : 0
-    var result = [UInt8](unsafeUninitializedCapacity: expected) { buffer, count in
-      count = expected > 0 ? fread(buffer.baseAddress!, 1, expected, file) : 0
-    }
-    if ferror(file) != 0 {
-      throw SurvivalKitError.fileUnreadable(path: path, reason: "read error")
-    }
-    let chunk = 1 << 20
-    while feof(file) == 0 {
-      let piece = [UInt8](unsafeUninitializedCapacity: chunk) { buffer, count in
-        count = fread(buffer.baseAddress!, 1, chunk, file)
-      }
-      if ferror(file) != 0 {
-        throw SurvivalKitError.fileUnreadable(path: path, reason: "read error")
-      }
-      if piece.isEmpty { break }
-      result.append(contentsOf: piece)
-    }
-    return result
   }
 
   // MARK: - Tokenizing

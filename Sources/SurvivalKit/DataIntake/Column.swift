@@ -1,3 +1,5 @@
+import SurvivalSupport
+
 /// One typed column of a `DataTable`.
 ///
 /// The type is inferred from the whole column: numeric when every non-missing cell is a number,

@@ -61,6 +61,17 @@ public struct KaplanMeierFit: Sendable {
   public var n: Int { curves.reduce(0) { $0 + $1.n } }
   /// Events in all curves.
   public var events: Int { curves.reduce(0) { $0 + $1.events } }
+
+  /// A set of curves fitted elsewhere (for example a subset or a reordering of another fit's
+  /// curves), all with the same confidence transform and level.
+  public init(
+    curves: [KaplanMeierCurve], confType: ConfidenceTransform, confLevel: Double, dropped: Int
+  ) {
+    self.curves = curves
+    self.confType = confType
+    self.confLevel = confLevel
+    self.dropped = dropped
+  }
 }
 
 /// One Kaplan–Meier curve with its pointwise confidence limits.

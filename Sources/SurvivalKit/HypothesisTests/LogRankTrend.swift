@@ -1,3 +1,5 @@
+import SurvivalSupport
+
 /// The log-rank test for trend across ordered groups (SAS PROC LIFETEST `TREND`, Stata
 /// `sts test, trend`).
 ///

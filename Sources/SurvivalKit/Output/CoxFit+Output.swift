@@ -1,3 +1,5 @@
+import SurvivalSupport
+
 #if canImport(Glibc)
   import Glibc
 #endif

@@ -1,3 +1,5 @@
+import SurvivalSupport
+
 /// A JSON document with ordered keys, serialised deterministically.
 ///
 /// Numbers print as the shortest text that reads back as the same double; NaN and infinities

@@ -1,3 +1,5 @@
+import SurvivalSupport
+
 /// Terminal rendering of a Kaplan–Meier fit: what R's `print(fit)` and `summary(fit)` show.
 extension KaplanMeierFit {
   public func table(formula: String, options: ReportOptions = ReportOptions()) throws -> String {

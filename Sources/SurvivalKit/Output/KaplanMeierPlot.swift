@@ -1,3 +1,5 @@
+import SurvivalSupport
+
 /// A Kaplan–Meier figure as a standalone SVG document, ready to paste into a slide.
 ///
 /// For each curve of a fit, in curve order and Okabe–Ito colours, it draws:

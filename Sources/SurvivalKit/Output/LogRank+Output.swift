@@ -1,3 +1,5 @@
+import SurvivalSupport
+
 /// JSON, table and CSV renderings of log-rank results (the schema is in the README).
 extension LogRankTest {
   /// Everything a report needs; `trend` and `pairwise` are included when given.

@@ -1,3 +1,5 @@
+import SurvivalSupport
+
 /// A minimal SVG writer for SurvivalKit's figures.
 ///
 /// Elements are appended in drawing order (later ones paint over earlier ones). Every coordinate
@@ -36,23 +38,7 @@ struct SVGDocument: Sendable {
     NumberFormatting.fixed(x.isFinite ? x : 0, decimals: 2)
   }
 
-  /// `text` with `&`, `<`, `>` and `"` escaped and the control characters XML 1.0 forbids
-  /// removed.
-  static func escape(_ text: String) -> String {
-    var out = ""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-      default:
-        if scalar.value >= 0x20 { out.unicodeScalars.append(scalar) }
-      }
-    }
-    return out
-  }
+  static func escape(_ text: String) -> String { MarkupEscaping.escape(text) }
 
   /// A rough width of `text` in pixels at font `size` (0.6 em per character), for layout.
   static func textWidth(_ text: String, size: Double) -> Double {

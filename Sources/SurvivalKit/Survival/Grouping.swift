@@ -1,3 +1,5 @@
+import SurvivalSupport
+
 /// Rows grouped by every combination of one or more variables, labelled as R labels strata
 /// (`sex=1`, `sex=f, trt=placebo`).
 ///
@@ -76,19 +78,3 @@ public struct Grouping: Sendable, Equatable {
   }
 }
 
-/// Ordering of text by Unicode code points (not locale collation), so level order is the same
-/// on every machine.
-enum CodePoint {
-  static func less(_ a: String, _ b: String) -> Bool {
-    a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars) { $0.value < $1.value }
-  }
-}
-
-/// ISO 8601 text of a day count.
-enum DateFormatting {
-  static func iso(days: Int) -> String {
-    let (y, m, d) = DateParsing.civilFromDays(days)
-    func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-    return "\(y)-\(two(m))-\(two(d))"
-  }
-}

@@ -1,3 +1,5 @@
+import SurvivalSupport
+
 /// Decoding of the status argument of `Surv()` into 1 = event, 0 = censored.
 ///
 /// Accepted, as R's `Surv` accepts them:

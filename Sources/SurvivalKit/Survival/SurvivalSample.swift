@@ -1,3 +1,5 @@
+import SurvivalSupport
+
 /// The survival outcome of the usable rows of a data set, with their grouping.
 ///
 /// Built from a `DataTable` and a `Formula` by `SurvivalSample.init(table:formula:)`, which

@@ -3,10 +3,10 @@
 /// `shortest` is the shortest decimal that reads back as the same double (Swift's
 /// round-trip algorithm), so JSON and CSV carry full precision and the same value always
 /// prints the same text on every machine. Integral values print without a fractional part.
-public enum NumberFormatting {
+package enum NumberFormatting {
   /// Shortest round-trip text; integers below 1e15 without ".0"; nil-like values are handled
   /// by the caller (NaN and infinities have no JSON spelling).
-  public static func shortest(_ x: Double) -> String {
+  package static func shortest(_ x: Double) -> String {
     if x.isNaN { return "NaN" }
     if x.isInfinite { return x < 0 ? "-Inf" : "Inf" }
     if x == x.rounded() && abs(x) < 1e15 {
@@ -18,7 +18,7 @@ public enum NumberFormatting {
 
   /// R-like display with `digits` significant digits (as `print` with `digits`), for tables.
   /// Undefined values print as `NA`.
-  public static func significant(_ x: Double?, digits: Int = 4) -> String {
+  package static func significant(_ x: Double?, digits: Int = 4) -> String {
     guard let x, x.isFinite else {
       if let x, x.isInfinite { return x < 0 ? "-Inf" : "Inf" }
       return "NA"
@@ -39,7 +39,7 @@ public enum NumberFormatting {
 
   /// Fixed-point text with exactly `decimals` digits after the point, rounded half away from
   /// zero on the decimal expansion of the double (exact, no locale).
-  public static func fixed(_ x: Double, decimals: Int) -> String {
+  package static func fixed(_ x: Double, decimals: Int) -> String {
     guard x.isFinite else { return x.isNaN ? "NA" : (x < 0 ? "-Inf" : "Inf") }
     var scaled = (abs(x) * pow10(decimals)).rounded(.toNearestOrAwayFromZero)
     if scaled >= 9.0e15 {  // too large for exact integer handling: fall back to shortest
@@ -62,7 +62,7 @@ public enum NumberFormatting {
   }
 
   /// Scientific notation with `digits` significant digits, R style (`1.234e-07`).
-  public static func exponential(_ x: Double, digits: Int) -> String {
+  package static func exponential(_ x: Double, digits: Int) -> String {
     let exponent = Int(abs(x).log10Floor)
     var mantissa = x / pow10(exponent)
     var e = exponent
@@ -82,7 +82,7 @@ public enum NumberFormatting {
     return "\(text)e\(sign)\(ee)"
   }
 
-  static func pow10(_ n: Int) -> Double {
+  package static func pow10(_ n: Int) -> Double {
     var v = 1.0
     if n >= 0 {
       for _ in 0..<n { v *= 10 }
@@ -95,7 +95,7 @@ public enum NumberFormatting {
 
 extension Double {
   /// floor(log10(|x|)) computed without a libm call's rounding surprises at powers of ten.
-  var log10Floor: Double {
+  package var log10Floor: Double {
     var e = 0
     var v = abs(self)
     if v == 0 { return 0 }

@@ -1,3 +1,6 @@
+import SurvivalKit
+import SurvivalSupport
+
 /// A report as a list of blocks, rendered to Markdown and to a self-contained HTML page from
 /// the same content, so the two never disagree.
 public struct ReportDocument: Sendable {
@@ -41,19 +44,7 @@ public struct ReportDocument: Sendable {
   }
 
   public func html() -> String {
-    func escape(_ s: String) -> String {
-      var out = ""
-      for c in s {
-        switch c {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        default: out.append(c)
-        }
-      }
-      return out
-    }
+    func escape(_ s: String) -> String { MarkupEscaping.escape(s) }
     var out = """
       <!DOCTYPE html>
       <html lang="en">

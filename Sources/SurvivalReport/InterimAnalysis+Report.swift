@@ -1,3 +1,6 @@
+import SurvivalKit
+import SurvivalSupport
+
 /// Assembles results.json, the report document and the figures of an interim analysis.
 extension InterimAnalysis {
   public struct Output: Sendable {

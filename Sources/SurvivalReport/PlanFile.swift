@@ -1,3 +1,5 @@
+import SurvivalKit
+
 /// A small TOML reader for analysis plans: the subset a plan needs, with errors that name the
 /// line.
 ///

@@ -1,3 +1,6 @@
+import SurvivalKit
+import SurvivalSupport
+
 /// Per-patient endpoints derived from an export's dates, as the plan says.
 ///
 /// - OS: enrolment to death (event) or to last contact (censored).
@@ -245,12 +248,4 @@ public struct TrialEndpoints: Sendable {
   }
 
   static func thresholdColumn(_ t: Double) -> String { "gd2_cut_\(NumberFormatting.shortest(t))" }
-}
-
-extension DateFormatting {
-  static func dotted(days: Double) -> String {
-    let (y, m, d) = DateParsing.civilFromDays(Int(days))
-    func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-    return "\(two(d)).\(two(m)).\(y)"
-  }
 }

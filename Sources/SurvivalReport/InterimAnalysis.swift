@@ -1,3 +1,6 @@
+import SurvivalKit
+import SurvivalSupport
+
 /// The interim analysis a plan describes: response rates, follow-up, OS and PFS at landmarks,
 /// PFS by nosology, Cox models on GD2 and nosology, GD2 thresholds and the maximally selected
 /// cutpoint. Every number comes from the library's estimators; this type only assembles them
@@ -17,8 +20,8 @@ public struct InterimAnalysis: Sendable {
     self.plan = plan
     self.endpoints = try TrialEndpoints(table: raw, plan: plan)
     self.table = endpoints.table(thresholds: plan.gd2Thresholds)
-    self.dataSHA256 = SHA256.hex(dataBytes)
-    self.planSHA256 = SHA256.hex(planText)
+    self.dataSHA256 = ContentDigest.hex(dataBytes)
+    self.planSHA256 = ContentDigest.hex(planText)
   }
 
   // MARK: - Pieces

@@ -1,3 +1,5 @@
+import SurvivalKit
+
 /// An analysis plan: which data file, how its columns map to the trial's variables, how the
 /// endpoints are derived, and what to report. Read from a TOML file (see `PlanFile` for the
 /// subset and `notebooks-data/README.md` for every key).

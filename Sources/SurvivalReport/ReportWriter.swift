@@ -1,3 +1,6 @@
+import SurvivalKit
+import SurvivalSupport
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -20,13 +23,13 @@ public enum ReportWriter {
   public static func run(planPath: String) throws -> (
     output: InterimAnalysis.Output, files: [String]
   ) {
-    let planBytes = try CSVReader.readFileBytes(planPath)
+    let planBytes = try readBytes(planPath)
     let plan = try AnalysisPlan(text: String(decoding: planBytes, as: UTF8.self))
     let folder = directory(of: planPath)
     let dataPath = plan.dataFile.hasPrefix("/") ? plan.dataFile : join(folder, plan.dataFile)
     let dataBytes: [UInt8]
     do {
-      dataBytes = try CSVReader.readFileBytes(dataPath)
+      dataBytes = try readBytes(dataPath)
     } catch {
       throw SurvivalKitError.fileUnreadable(
         path: plan.dataFile,
@@ -88,7 +91,11 @@ public enum ReportWriter {
   }
 }
 
-extension CSVReader {
-  /// The bytes of a file (any content).
-  public static func readFileBytes(_ path: String) throws -> [UInt8] { try readFile(path) }
+/// The bytes of a file (any content), with the engine's error for an unreadable file.
+func readBytes(_ path: String) throws -> [UInt8] {
+  do {
+    return try FileBytes.read(path)
+  } catch {
+    throw SurvivalKitError.fileUnreadable(path: error.path, reason: error.reason)
+  }
 }

@@ -29,8 +29,12 @@ struct CoxCommand: ParsableCommand {
   @Option(help: "Column of positive case weights.")
   var weights: String?
 
-  @Flag(help: "Robust (sandwich) standard errors, each row its own cluster.")
-  var robust = false
+  @Flag(
+    inversion: .prefixedNo,
+    help: ArgumentHelp(
+      "Robust (sandwich) standard errors, each row its own cluster.",
+      discussion: "Default as R's coxph: on when any case weight is not an integer, else off."))
+  var robust: Bool? = nil
 
   @Option(
     parsing: .upToNextOption, help: "Reference levels, e.g. --reference nosology=osteosarcoma.")
@@ -101,7 +105,7 @@ struct CoxCommand: ParsableCommand {
       switch format {
       case .json: FileHandleOutput.standardOutput(fit.json(zph: test).serialized())
       case .csv: FileHandleOutput.standardOutput(fit.csv())
-      case .table: FileHandleOutput.standardOutput(fit.table(formula: formula, zph: test))
+      case .table: FileHandleOutput.standardOutput(fit.table(zph: test))
       }
     }
   }

@@ -18,13 +18,15 @@ public enum KaplanMeier {
   ) throws -> KaplanMeierFit {
     try validate(confLevel: confLevel)
     try sample.requireRows("formula")
-    let tables = EventTable.tables(for: sample)
-    let curves = zip(sample.grouping.labels, tables).map { label, table in
+    let table = EventTable(curvesOf: sample)
+    let curves = sample.grouping.labels.indices.map { s in
       KaplanMeierCurve(
-        label: label, table: table, confType: confType, confLevel: confLevel)
+        label: table.strata[s], series: table.pooled(stratum: s), confType: confType,
+        confLevel: confLevel)
     }
     return KaplanMeierFit(
-      curves: curves, confType: confType, confLevel: confLevel, dropped: sample.dropped)
+      curves: curves, confType: confType, confLevel: confLevel, dropped: sample.dropped,
+      formula: sample.formula)
   }
 
   /// Median follow-up by the reverse Kaplan–Meier method (Schemper & Smith 1996): the
@@ -37,7 +39,40 @@ public enum KaplanMeier {
       entry: sample.entry, timefix: false)
     let fit = try fit(flipped, confType: confType, confLevel: confLevel)
     return KaplanMeierFit(
-      curves: fit.curves, confType: confType, confLevel: confLevel, dropped: sample.dropped)
+      curves: fit.curves, confType: confType, confLevel: confLevel, dropped: sample.dropped,
+      formula: sample.formula)
+  }
+
+  /// The product-limit estimate S(t) just after each time of a series:
+  /// S(t) = Π_{t_j <= t} (1 - d_j / n_j) (Kaplan & Meier 1958). The one place where the
+  /// Kaplan–Meier product is computed: curves and log-rank weights both read it.
+  /// - Complexity: O(number of times).
+  public static func survival(_ series: EventTable.Series) -> [Double] {
+    var s = [Double](repeating: 1, count: series.time.count)
+    var surv = 1.0
+    for j in 0..<series.time.count {
+      let d = Double(series.nEvent[j])
+      if d > 0 {
+        let n = Double(series.nRisk[j])
+        surv *= (n - d) / n
+      }
+      s[j] = surv
+    }
+    return s
+  }
+
+  /// Peto's survival estimate S̃(t) = Π_{t_j <= t} (1 - d_j / (n_j + 1)) just after each time
+  /// of a series (Peto & Peto 1972; Klein & Moeschberger 2003, §7.3), the Peto–Peto weight.
+  /// - Complexity: O(number of times).
+  public static func petoSurvival(_ series: EventTable.Series) -> [Double] {
+    var s = [Double](repeating: 1, count: series.time.count)
+    var surv = 1.0
+    for j in 0..<series.time.count {
+      let d = Double(series.nEvent[j])
+      if d > 0 { surv *= 1 - d / (Double(series.nRisk[j]) + 1) }
+      s[j] = surv
+    }
+    return s
   }
 
   static func validate(confLevel: Double) throws {
@@ -56,6 +91,8 @@ public struct KaplanMeierFit: Sendable {
   public let confLevel: Double
   /// Rows dropped for missing values.
   public let dropped: Int
+  /// The formula the curves were fitted with.
+  public let formula: String
 
   /// Subjects used.
   public var n: Int { curves.reduce(0) { $0 + $1.n } }
@@ -65,8 +102,10 @@ public struct KaplanMeierFit: Sendable {
   /// A set of curves fitted elsewhere (for example a subset or a reordering of another fit's
   /// curves), all with the same confidence transform and level.
   public init(
-    curves: [KaplanMeierCurve], confType: ConfidenceTransform, confLevel: Double, dropped: Int
+    curves: [KaplanMeierCurve], confType: ConfidenceTransform, confLevel: Double, dropped: Int,
+    formula: String = "Surv(time, status) ~ 1"
   ) {
+    self.formula = formula
     self.curves = curves
     self.confType = confType
     self.confLevel = confLevel
@@ -124,9 +163,13 @@ public struct KaplanMeierCurve: Sendable {
     confLevel = c.confLevel
   }
 
-  init(label: String, table: EventTable, confType: ConfidenceTransform, confLevel: Double) {
+  /// The curve of one series of an event table, with limits on the `confType` transform.
+  public init(
+    label: String, series table: EventTable.Series, confType: ConfidenceTransform = .log,
+    confLevel: Double = 0.95
+  ) {
     let count = table.time.count
-    var s = [Double](repeating: 1, count: count)
+    let s = KaplanMeier.survival(table)
     var sigma = [Double](repeating: 0, count: count)
     var se = [Double?](repeating: nil, count: count)
     var lo = [Double?](repeating: nil, count: count)
@@ -134,7 +177,6 @@ public struct KaplanMeierCurve: Sendable {
     var h = [Double](repeating: 0, count: count)
     var hse = [Double](repeating: 0, count: count)
     let z = Normal.quantile(1 - (1 - confLevel) / 2)
-    var surv = 1.0
     var greenwood = 0.0
     var hazard = 0.0
     var hazardVariance = 0.0
@@ -142,12 +184,11 @@ public struct KaplanMeierCurve: Sendable {
       let n = Double(table.nRisk[j])
       let d = Double(table.nEvent[j])
       if d > 0 {
-        surv *= (n - d) / n
         greenwood += n > d ? d / (n * (n - d)) : .infinity
         hazard += d / n
         hazardVariance += d / (n * n)
       }
-      s[j] = surv
+      let surv = s[j]
       sigma[j] = greenwood.squareRoot()
       se[j] = surv > 0 ? surv * sigma[j] : nil
       (lo[j], hi[j]) = confType.limits(survival: surv, sigma: sigma[j], z: z)

@@ -32,15 +32,28 @@ public enum LogRank {
           + "('\(sample.groups.labels.first ?? "all")'); name a grouping variable, e.g. "
           + "Surv(time, status) ~ treatment")
     }
-    let accumulation = accumulate(sample, weight: weight)
+    return try test(
+      EventTable(sample), groups: Array(0..<k), weight: weight, formula: sample.formula,
+      dropped: sample.dropped)
+  }
+
+  /// The test of the chosen groups of an event table (all of them, or a pair for pairwise
+  /// comparisons), stratified by the table's strata.
+  static func test(
+    _ table: EventTable, groups chosen: [Int], weight: LogRankWeight, formula: String,
+    dropped: Int
+  ) throws -> LogRankTest {
+    let k = chosen.count
+    let labels = chosen.map { table.groups[$0] }
+    let accumulation = accumulate(table, groups: chosen, weight: weight)
     var notes: [String] = []
     for g in 0..<k where accumulation.events[g] == 0 {
-      notes.append("group '\(sample.groups.labels[g])' has no events")
+      notes.append("group '\(labels[g])' has no events")
     }
-    let strataLabels = sample.strata.labels
+    let strataLabels = table.strata
     if strataLabels.count > 1 {
       for (s, present) in accumulation.presence.enumerated() {
-        let absent = (0..<k).filter { !present[$0] }.map { "'\(sample.groups.labels[$0])'" }
+        let absent = (0..<k).filter { !present[$0] }.map { "'\(labels[$0])'" }
         if !absent.isEmpty {
           notes.append(
             "stratum '\(strataLabels[s])' has no subjects of group \(absent.joined(separator: ", ")); "
@@ -51,7 +64,7 @@ public enum LogRank {
     let included = (0..<k).filter { accumulation.expected[$0] > 0 }
     for g in 0..<k where accumulation.expected[g] <= 0 {
       notes.append(
-        "group '\(sample.groups.labels[g])' is left out of the test: it has nobody at risk at any "
+        "group '\(labels[g])' is left out of the test: it has nobody at risk at any "
           + "event time (expected 0)")
     }
     var chisq = 0.0
@@ -75,13 +88,13 @@ public enum LogRank {
     let df = max(0, included.count - 1)
     let groups = (0..<k).map { g in
       LogRankTest.Group(
-        label: sample.groups.labels[g], n: accumulation.counts[g], events: accumulation.events[g],
+        label: labels[g], n: accumulation.counts[g], events: accumulation.events[g],
         observed: accumulation.observed[g], expected: accumulation.expected[g])
     }
     return LogRankTest(
       weight: weight, groups: groups, variance: accumulation.variance, chisq: chisq, df: df,
       p: df > 0 ? ChiSquare.upperTail(chisq, df: Double(df)) : nil, strata: strataLabels.count,
-      notes: notes)
+      notes: notes, formula: formula, dropped: dropped)
   }
 
   struct Accumulation {
@@ -94,65 +107,62 @@ public enum LogRank {
     var presence: [[Bool]]
   }
 
-  /// One pass over each stratum's rows sorted by time.
-  static func accumulate(_ sample: SurvivalSample, weight: LogRankWeight) -> Accumulation {
-    let k = sample.groups.labels.count
-    let strataCount = sample.strata.labels.count
+  /// One pass over each stratum's pooled times of the event table, for the chosen groups
+  /// (all groups, or a pair for pairwise tests); the result is indexed by position in `chosen`.
+  /// The weights come from the pooled series of the chosen groups (`LogRankWeight.weights`).
+  static func accumulate(_ table: EventTable, groups chosen: [Int], weight: LogRankWeight)
+    -> Accumulation
+  {
+    let k = chosen.count
+    let allGroups = k == table.groups.count
+    var local = [Int](repeating: -1, count: table.groups.count)
+    for (a, g) in chosen.enumerated() { local[g] = a }
+    let strataCount = table.strata.count
     var acc = Accumulation(
       observed: [Double](repeating: 0, count: k), expected: [Double](repeating: 0, count: k),
       variance: Matrix(zeros: k), counts: [Int](repeating: 0, count: k),
       events: [Int](repeating: 0, count: k),
       presence: [[Bool]](repeating: [Bool](repeating: false, count: k), count: strataCount))
-    // Bucket rows by stratum.
-    var buckets = [[Entry]](repeating: [], count: strataCount)
-    for i in 0..<sample.count {
-      let g = sample.groups.codes[i]
-      let s = Int(sample.strata.codes[i])
-      buckets[s].append(Entry(time: sample.time[i], group: g, status: sample.status[i]))
-      acc.counts[Int(g)] += 1
-      acc.events[Int(g)] += Int(sample.status[i])
-      acc.presence[s][Int(g)] = true
-    }
     var atRisk = [Double](repeating: 0, count: k)
     var deaths = [Double](repeating: 0, count: k)
     var leaving = [Double](repeating: 0, count: k)
     for s in 0..<strataCount {
-      var rows = buckets[s]
-      buckets[s] = []
-      rows.sort { $0.time < $1.time }
-      for g in 0..<k { atRisk[g] = 0 }
-      for r in rows { atRisk[Int(r.group)] += 1 }
-      var n = Double(rows.count)
-      var km = 1.0
-      var peto = 1.0
-      var i = 0
-      while i < rows.count {
-        let t = rows[i].time
-        for g in 0..<k {
-          deaths[g] = 0
-          leaving[g] = 0
+      for (a, g) in chosen.enumerated() {
+        let size = table.size[s * table.groups.count + g]
+        atRisk[a] = Double(size)
+        acc.counts[a] += size
+        acc.presence[s][a] = size > 0
+      }
+      let series =
+        allGroups ? table.pooled(stratum: s) : table.series(stratum: s, groups: chosen)
+      guard !series.time.isEmpty else { continue }
+      let w = weight.weights(series)
+      var q = 0
+      for j in table.range(stratum: s) {
+        var any = false
+        for a in 0..<k {
+          deaths[a] = 0
+          leaving[a] = 0
         }
-        var d = 0.0
-        var m = 0.0
-        while i < rows.count && rows[i].time == t {
-          let g = Int(rows[i].group)
-          leaving[g] += 1
-          m += 1
-          if rows[i].status == 1 {
-            deaths[g] += 1
-            d += 1
-          }
-          i += 1
+        for cell in table.cellStart[j]..<table.cellStart[j + 1] {
+          let a = local[Int(table.cellGroup[cell])]
+          guard a >= 0 else { continue }
+          any = true
+          deaths[a] = Double(table.cellEvent[cell])
+          leaving[a] = Double(table.cellEvent[cell] + table.cellCensor[cell])
+          acc.events[a] += table.cellEvent[cell]
         }
+        guard any else { continue }
+        let n = Double(series.nRisk[q])
+        let d = Double(series.nEvent[q])
         if d > 0 {
-          peto *= 1 - d / (n + 1)
-          let w = weight.weight(atRisk: n, kaplanMeier: km, peto: peto)
+          let wt = w[q]
           for g in 0..<k {
-            acc.observed[g] += w * deaths[g]
-            acc.expected[g] += w * d * atRisk[g] / n
+            acc.observed[g] += wt * deaths[g]
+            acc.expected[g] += wt * d * atRisk[g] / n
           }
           if n > 1 {
-            let factor = w * w * d * (n - d) / (n - 1)
+            let factor = wt * wt * d * (n - d) / (n - 1)
             for a in 0..<k where atRisk[a] > 0 {
               let pa = atRisk[a] / n
               for b in 0..<k {
@@ -161,19 +171,12 @@ public enum LogRank {
               }
             }
           }
-          km *= (n - d) / n
         }
         for g in 0..<k { atRisk[g] -= leaving[g] }
-        n -= m
+        q += 1
       }
     }
     return acc
-  }
-
-  struct Entry {
-    var time: Double
-    var group: Int32
-    var status: UInt8
   }
 }
 
@@ -203,4 +206,8 @@ public struct LogRankTest: Sendable {
   public let strata: Int
   /// Explanations: groups without events, strata missing a group, groups left out.
   public let notes: [String]
+  /// The formula the test was run with.
+  public let formula: String
+  /// Rows dropped for missing values.
+  public let dropped: Int
 }

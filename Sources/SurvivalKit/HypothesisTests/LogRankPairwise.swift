@@ -1,6 +1,9 @@
 /// Pairwise log-rank comparisons between all groups, with adjusted p-values (as survminer's
 /// `pairwise_survdiff`): each pair is tested on the rows of its two groups only, with the
-/// same weight and strata, and the p-values are adjusted over all pairs.
+/// same weight and strata, and the p-values are adjusted over all pairs. Every pair reads the
+/// one event table of the sample (its weights from the pair's own pooled series).
+///
+/// - Complexity: one O(n log n) table, then O(cells) per pair.
 public struct LogRankPairwise: Sendable {
   public struct Pair: Sendable, Equatable {
     public let group1: String
@@ -23,11 +26,20 @@ public struct LogRankPairwise: Sendable {
       throw SurvivalKitError.insufficientData(
         message: "pairwise comparisons need at least two groups")
     }
+    if sample.entry != nil {
+      throw SurvivalKitError.invalidArgument(
+        name: "formula",
+        message: "log-rank tests take right-censored data Surv(time, status); "
+          + "counting-process data Surv(start, stop, status) belong in a Cox model")
+    }
+    try sample.requireRows("formula")
+    let table = EventTable(sample)
     var raw: [(Int, Int, LogRankTest)] = []
     for a in 0..<k {
       for b in (a + 1)..<k {
-        let subset = try sample.subset(groups: [Int32(a), Int32(b)])
-        raw.append((a, b, try LogRank.test(subset, weight: weight)))
+        raw.append((a, b, try LogRank.test(
+            table, groups: [a, b], weight: weight, formula: sample.formula,
+            dropped: sample.dropped)))
       }
     }
     let defined = raw.compactMap { $0.2.p }

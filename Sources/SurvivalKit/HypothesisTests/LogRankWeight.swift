@@ -63,6 +63,28 @@ public enum LogRankWeight: Sendable, Equatable {
     }
   }
 
+  /// The weight at each time of a pooled series: the Kaplan–Meier S(t-) and Peto's S̃(t) come
+  /// from `KaplanMeier.survival` and `KaplanMeier.petoSurvival` of the same series, so the
+  /// weights are exactly the curve values a `KaplanMeierCurve` of the series reports.
+  /// Only the values at event times (d > 0) enter a test.
+  /// - Complexity: O(number of times).
+  public func weights(_ series: EventTable.Series) -> [Double] {
+    let count = series.time.count
+    switch self {
+    case .logRank:
+      return [Double](repeating: 1, count: count)
+    case .gehanBreslow, .taroneWare:
+      return series.nRisk.map { weight(atRisk: Double($0), kaplanMeier: 1, peto: 1) }
+    case .petoPeto:
+      return KaplanMeier.petoSurvival(series)
+    case .gRho, .flemingHarrington:
+      let s = KaplanMeier.survival(series)
+      return (0..<count).map { j in
+        weight(atRisk: Double(series.nRisk[j]), kaplanMeier: j == 0 ? 1 : s[j - 1], peto: 1)
+      }
+    }
+  }
+
   /// The weight at an event time, given the pooled at-risk count, the Kaplan–Meier estimate
   /// just before it and Peto's estimate at it.
   @inline(__always)

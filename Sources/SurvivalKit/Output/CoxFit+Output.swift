@@ -43,6 +43,7 @@ extension CoxFit {
       ("warnings", .array(warnings.map { .string($0) })),
       ("conf_level", .number(confLevel)),
       ("robust", .bool(robust)),
+      ("robust_by_default", .bool(robustByDefault)),
       (
         "references",
         .object(references.keys.sorted().map { ($0, .string(references[$0]!)) })
@@ -105,7 +106,7 @@ extension CoxFit {
   }
 
   /// What R's `summary(coxph)` shows.
-  public func table(formula: String, zph: CoxZPH? = nil) -> String {
+  public func table(zph: CoxZPH? = nil) -> String {
     let f = { (x: Double?) in NumberFormatting.significant(x) }
     var out = "Cox proportional hazards model: \(formula)\n"
     out += "n = \(n), events = \(events), rows dropped for missing values: \(dropped)\n"
@@ -116,7 +117,13 @@ extension CoxFit {
         "; reference levels: "
         + references.keys.sorted().map { "\($0)=\(references[$0]!)" }.joined(separator: ", ")
     }
-    out += "\n\n"
+    out += "\n"
+    if robustByDefault {
+      out +=
+        "variance: robust (sandwich), the default for non-integer case weights as in R's coxph; "
+        + "turn it off (robust = false, --no-robust) for the model-based variance\n"
+    }
+    out += "\n"
     var header = ["", "coef", "exp(coef)", "se(coef)"]
     if robust { header.append("robust se") }
     header += ["z", "Pr(>|z|)"]
@@ -134,9 +141,7 @@ extension CoxFit {
       ci.rows.append([c.term, f(c.hazardRatio), f(c.coef.map { exp(-$0) }), f(c.lower), f(c.upper)])
     }
     out += "\n" + ci.rendered() + "\n"
-    if let concordance {
-      out += "Concordance = \(f(concordance.estimate)) (se = \(f(concordance.standardError)))\n"
-    }
+    if let concordance { out += concordance.line() }
     func line(_ name: String, _ test: Test) -> String {
       "\(name) = \(f(test.statistic)) on \(test.df) df, p = \(f(test.p))\n"
     }
@@ -145,12 +150,7 @@ extension CoxFit {
     out += line("Score (logrank) test ", score)
     if let robustScore { out += line("Robust score test    ", robustScore) }
     out += "Log partial likelihood: null \(f(loglikNull)), final \(f(loglik))\n"
-    if let zph {
-      out += "\nProportional hazards test (cox.zph, \(zph.transform.rawValue) transform):\n"
-      var z = TextTable(header: ["", "chisq", "df", "p"])
-      for r in zph.terms + [zph.global] { z.rows.append([r.term, f(r.chisq), "\(r.df)", f(r.p)]) }
-      out += z.rendered()
-    }
+    if let zph { out += "\n" + zph.table() }
     if !warnings.isEmpty {
       out += "\nWarnings:\n" + warnings.map { "- \($0)\n" }.joined()
     }
@@ -166,5 +166,25 @@ extension CoxFit {
       out += "\(f(c.robustStandardError)),\(f(c.z)),\(f(c.p)),\(f(c.lower)),\(f(c.upper))\n"
     }
     return out
+  }
+}
+
+extension CoxZPH {
+  /// What R's `print(cox.zph(fit))` shows: one row per term and the global test.
+  public func table() -> String {
+    let f = { (x: Double?) in NumberFormatting.significant(x) }
+    var out = "Proportional hazards test (cox.zph, \(transform.rawValue) transform):\n"
+    var z = TextTable(header: ["", "chisq", "df", "p"])
+    for r in terms + [global] { z.rows.append([r.term, f(r.chisq), "\(r.df)", f(r.p)]) }
+    out += z.rendered()
+    return out
+  }
+}
+
+extension Concordance {
+  /// `Concordance = 0.603 (se = 0.02509)`, as R's `summary(coxph)` prints it.
+  public func line() -> String {
+    let f = { (x: Double?) in NumberFormatting.significant(x) }
+    return "Concordance = \(f(estimate)) (se = \(f(standardError)))\n"
   }
 }

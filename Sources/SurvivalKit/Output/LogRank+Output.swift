@@ -97,24 +97,8 @@ extension LogRankTest {
     out +=
       "\nChisq = \(NumberFormatting.significant(chisq)) on \(df) degree\(df == 1 ? "" : "s") of freedom, "
     out += "p = \(NumberFormatting.significant(p))\n"
-    if let trend {
-      out +=
-        "\nTest for trend (scores \(trend.scores.map { NumberFormatting.shortest($0) }.joined(separator: ", "))): "
-      out += "Chisq = \(NumberFormatting.significant(trend.statistic)) on 1 degree of freedom, "
-      out +=
-        "z = \(NumberFormatting.significant(trend.z)), p = \(NumberFormatting.significant(trend.p))\n"
-    }
-    if let pairwise {
-      out += "\nPairwise comparisons (p adjusted by \(pairwise.adjustment.rawValue)):\n"
-      var pt = TextTable(header: ["group 1", "group 2", "Chisq", "df", "p", "p adjusted"])
-      for pair in pairwise.pairs {
-        pt.rows.append([
-          pair.group1, pair.group2, NumberFormatting.significant(pair.chisq), "\(pair.df)",
-          NumberFormatting.significant(pair.p), NumberFormatting.significant(pair.pAdjusted),
-        ])
-      }
-      out += pt.rendered()
-    }
+    if let trend { out += "\n" + trend.line() }
+    if let pairwise { out += "\n" + pairwise.table() }
     if !notes.isEmpty {
       out += "\nNotes:\n" + notes.map { "- \($0)\n" }.joined()
     }
@@ -136,6 +120,32 @@ extension LogRankTest {
         out += "\(pair.df),\(f(pair.p)),\(f(pair.pAdjusted))\n"
       }
     }
+    return out
+  }
+}
+
+extension LogRankTrend {
+  /// `Test for trend (scores 1, 2, 3): Chisq = ... on 1 degree of freedom, z = ..., p = ...`
+  public func line() -> String {
+    let scoreText = scores.map { NumberFormatting.shortest($0) }.joined(separator: ", ")
+    return "Test for trend (scores \(scoreText)): "
+      + "Chisq = \(NumberFormatting.significant(statistic)) on 1 degree of freedom, "
+      + "z = \(NumberFormatting.significant(z)), p = \(NumberFormatting.significant(p))\n"
+  }
+}
+
+extension LogRankPairwise {
+  /// The table of pairs with raw and adjusted p-values.
+  public func table() -> String {
+    var out = "Pairwise comparisons (p adjusted by \(adjustment.rawValue)):\n"
+    var pt = TextTable(header: ["group 1", "group 2", "Chisq", "df", "p", "p adjusted"])
+    for pair in pairs {
+      pt.rows.append([
+        pair.group1, pair.group2, NumberFormatting.significant(pair.chisq), "\(pair.df)",
+        NumberFormatting.significant(pair.p), NumberFormatting.significant(pair.pAdjusted),
+      ])
+    }
+    out += pt.rendered()
     return out
   }
 }

@@ -42,7 +42,13 @@ public struct CoxFit: Sendable {
   public let dropped: Int
   public let ties: CoxTies
   public let confLevel: Double
+  /// Whether the reported variance is the robust (sandwich) one.
   public let robust: Bool
+  /// Whether the robust variance is reported only because some case weight is not an integer
+  /// (R's default; `CoxOptions.robust = false` turns it off).
+  public let robustByDefault: Bool
+  /// The model as written (`Surv(time, status) ~ age + sex`).
+  public let formula: String
   public let likelihoodRatio: Test
   public let wald: Test
   public let score: Test

@@ -14,8 +14,9 @@ public struct CoxOptions: Sendable {
   public var maxIterations: Int = 20
   /// Case-weight column.
   public var weights: String? = nil
-  /// Sandwich variance without clustering (each row its own cluster).
-  public var robust: Bool = false
+  /// Sandwich variance without clustering (each row its own cluster): true forces it, false
+  /// turns it off, nil (the default) follows R: on when any case weight is not an integer.
+  public var robust: Bool? = nil
   public var confLevel: Double = 0.95
   /// Non-default reference levels: variable -> level.
   public var references: [String: String] = [:]
@@ -37,66 +38,73 @@ public struct CoxOptions: Sendable {
 ///
 /// - Complexity: O(n log n) to sort once, then O(n p²) per iteration.
 public enum CoxModel {
-  /// Reads the sample and design from a table and fits the model.
+  /// Reads the model frame from a table and fits the model (R's
+  /// `coxph(formula, data, weights, ties, robust)`).
   public static func fit(table: DataTable, formula: Formula, options: CoxOptions = CoxOptions())
     throws -> CoxFit
   {
-    guard !formula.terms.isEmpty else {
-      throw SurvivalKitError.formulaSyntax(
-        formula: formula.text, position: formula.text.count,
-        message: "a Cox model needs at least one covariate on the right of '~'")
-    }
+    let frame = try CoxModelFrame(
+      table: table, formula: formula, weights: options.weights, references: options.references)
+    return try fit(frame, options: options)
+  }
+
+  /// Fits the model to arrays, for a Swift script with its data in memory; see
+  /// `CoxModelFrame.init(time:status:start:covariates:names:weights:strata:cluster:)`.
+  ///
+  /// ```swift
+  /// let fit = try CoxModel.fit(
+  ///   time: [5, 8, 12, 20, 21], status: [1, 0, 1, 1, 0],
+  ///   covariates: [[61, 54, 70, 48, 66]], names: ["age"])
+  /// print(fit)
+  /// ```
+  public static func fit(
+    time: [Double], status: [Int], start: [Double]? = nil, covariates: [[Double]],
+    names: [String], weights: [Double]? = nil, strata: [String]? = nil, cluster: [String]? = nil,
+    options: CoxOptions = CoxOptions()
+  ) throws -> CoxFit {
+    let frame = try CoxModelFrame(
+      time: time, status: status, start: start, covariates: covariates, names: names,
+      weights: weights, strata: strata, cluster: cluster)
+    return try fit(frame, options: options)
+  }
+
+  /// Fits the model to a frame.
+  ///
+  /// Variance: model-based, unless `options.robust` is true, the frame has `cluster()` groups,
+  /// or — R's default — `options.robust` is nil and some case weight is not an integer
+  /// ("If there are any non-integer weights, the code also defaults robust=TRUE", survival 3.5
+  /// `?coxph`); `options.robust = false` turns that default off.
+  public static func fit(_ frame: CoxModelFrame, options: CoxOptions = CoxOptions()) throws
+    -> CoxFit
+  {
     guard options.confLevel > 0 && options.confLevel < 1 else {
       throw SurvivalKitError.invalidArgument(
         name: "confidence level", message: "\(options.confLevel) is not between 0 and 1")
     }
-    let sample = try SurvivalSample(
-      regressionTable: table, formula: formula, extraColumns: options.weights.map { [$0] } ?? [])
-    try sample.requireRows("model")
+    let sample = frame.sample
     guard sample.events > 0 else {
       throw SurvivalKitError.insufficientData(
         message: "no events among the \(sample.count) rows used: a Cox model cannot be fitted")
     }
-    let design = try DesignMatrix.make(
-      table: table, formula: formula, sample: sample, references: options.references)
-    var weights = [Double](repeating: 1, count: sample.count)
-    if let name = options.weights {
-      let column = try table.column(named: name)
-      guard case .numeric(let v) = column.values else {
-        throw SurvivalKitError.invalidData(
-          line: nil, column: name,
-          message: "weights must be numbers; this is a \(column.typeName) column")
-      }
-      for (k, r) in sample.rows.enumerated() {
-        guard v[r] > 0 && v[r].isFinite else {
-          throw SurvivalKitError.invalidData(
-            line: table.lineNumbers[r], column: name,
-            message:
-              "weight \(NumberFormatting.shortest(v[r])) is not positive; case weights must be > 0")
-        }
-        weights[k] = v[r]
-      }
-    }
-    var cluster: [Int32]? = nil
-    var concordanceCluster: [Int32]? = nil
-    if let name = formula.cluster {
-      let column = try table.column(named: name)
-      cluster = Grouping.make(columns: [column], rows: sample.rows).codes
-      concordanceCluster = cluster
-    } else if options.robust {
+    let robustByDefault =
+      options.robust == nil && frame.cluster == nil && frame.hasNonIntegerWeights
+    var cluster = frame.cluster
+    if cluster == nil && (options.robust ?? robustByDefault) {
       cluster = (0..<sample.count).map { Int32($0) }
     }
     return try fit(
-      sample: sample, design: design, weights: weights, cluster: cluster,
-      concordanceCluster: concordanceCluster, options: options)
+      sample: sample, design: frame.design, weights: frame.weights, cluster: cluster,
+      concordanceCluster: frame.cluster, options: options, formula: frame.formula,
+      robustByDefault: robustByDefault)
   }
 
   /// Fits a prepared sample and design. `cluster` gives the sandwich variance's groups (one
   /// per row for `robust`); `concordanceCluster` the groups of a `cluster()` term, which R also
   /// uses for the concordance's standard error.
-  public static func fit(
+  static func fit(
     sample: SurvivalSample, design: DesignMatrix, weights: [Double], cluster: [Int32]?,
-    concordanceCluster: [Int32]? = nil, options: CoxOptions
+    concordanceCluster: [Int32]? = nil, options: CoxOptions, formula: String,
+    robustByDefault: Bool
   ) throws -> CoxFit {
     var warnings: [String] = []
     let allColumns = design.columns.count
@@ -278,7 +286,8 @@ public enum CoxModel {
       naiveVariance: robustVariance == nil ? nil : expand(variance), loglikNull: nullLoglik,
       loglik: loglik, iterations: iterations, converged: converged, warnings: warnings,
       n: sample.count, events: sample.events, dropped: sample.dropped, ties: ties,
-      confLevel: options.confLevel, robust: robustVariance != nil, likelihoodRatio: test(lr),
+      confLevel: options.confLevel, robust: robustVariance != nil,
+      robustByDefault: robustByDefault, formula: formula, likelihoodRatio: test(lr),
       wald: test(waldStatistic), score: test(scoreStatistic), robustScore: robustScore.map(test),
       references: design.references,
       concordance: concordance,

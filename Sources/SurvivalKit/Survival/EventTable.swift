@@ -1,121 +1,364 @@
-/// The event table of one group: for each distinct time (event or censoring), the number at
-/// risk just before it, the number of events and the number censored at it.
+/// The one event table behind every non-parametric estimator and test.
 ///
-/// It is built once, by sorting all times and the event times of the group separately and
-/// merging them in one pass, and it feeds every non-parametric estimator and test.
-/// Censorings at an event time are at risk at that time (R's convention).
+/// For each stratum, on the pooled grid of its distinct times (events and censorings), the table
+/// holds the number at risk just before each time, the events and the censorings at it, pooled
+/// over the groups and per group. Kaplan–Meier and Nelson–Aalen curves, every log-rank weight
+/// (including the Kaplan–Meier S(t-) and Peto's S̃(t)), the log-rank statistics, their trend and
+/// pairwise versions, cox.zph's `km` time transform and the maximally selected log-rank scan
+/// all read it.
 ///
-/// - Complexity: O(n log n) for the sorts, O(n) for the merge.
-public struct EventTable: Sendable, Equatable {
-  /// Distinct times, ascending.
+/// Conventions (R's `survfit` and `survdiff`): censorings at an event time are at risk at that
+/// time; with delayed entry (`Surv(start, stop, status)`) a row is at risk at t when
+/// start < t <= stop. Per-group counts are stored sparsely, as *cells*: one per (time, group)
+/// with at least one row ending there, so a table with many groups costs O(n) memory.
+///
+/// Built by one stable sort of the times (reused when the sample already holds it), a stable
+/// bucketing by stratum and one merging pass; with delayed entry the entry times are sorted
+/// once more.
+///
+/// - Complexity: O(n log n) time (O(n) when the sample's time order is known), O(n) memory.
+public struct EventTable: Sendable {
+  /// Stratum labels, in stratum order.
+  public let strata: [String]
+  /// Group labels, in group order.
+  public let groups: [String]
+  /// The pooled times of stratum s are `stratumStart[s] ..< stratumStart[s + 1]`.
+  public let stratumStart: [Int]
+  /// Distinct times, ascending within each stratum.
   public let time: [Double]
-  /// Number at risk just before each time.
+  /// Number at risk just before each time, all groups of the stratum pooled.
   public let nRisk: [Int]
-  /// Events at each time.
+  /// Events at each time, pooled.
   public let nEvent: [Int]
-  /// Censorings at each time.
+  /// Censorings at each time, pooled.
   public let nCensor: [Int]
-  /// Subjects in the group.
-  public let n: Int
+  /// The cells of pooled time j are `cellStart[j] ..< cellStart[j + 1]`, in group order.
+  public let cellStart: [Int]
+  /// Group of each cell.
+  public let cellGroup: [Int32]
+  /// Number of the cell's group at risk just before the cell's time.
+  public let cellRisk: [Int]
+  /// Events of the cell's group at the cell's time.
+  public let cellEvent: [Int]
+  /// Censorings of the cell's group at the cell's time.
+  public let cellCensor: [Int]
+  /// Subjects per stratum and group: `size[s * groups.count + g]`.
+  public let size: [Int]
+  /// Index into the pooled grid of each input row's time.
+  public let timeIndex: [Int32]
+  /// The same counts weighted by case weights, when weights were given.
+  public let weighted: Weighted?
+  /// Whether rows have entry times (counting-process data).
+  public let delayedEntry: Bool
 
-  public var events: Int { nEvent.reduce(0, +) }
-
-  /// Builds the table from unsorted times and 0/1 statuses.
-  public init(time: [Double], status: [UInt8]) {
-    var all = time
-    var eventTimes: [Double] = []
-    eventTimes.reserveCapacity(time.count)
-    for i in time.indices where status[i] == 1 { eventTimes.append(time[i]) }
-    all.sort()
-    eventTimes.sort()
-    self.init(sortedTimes: all, sortedEventTimes: eventTimes)
+  /// Weighted counts: each row counts with its case weight instead of 1.
+  public struct Weighted: Sendable, Equatable {
+    /// Weighted number at risk just before each pooled time.
+    public let risk: [Double]
+    /// Weighted events at each pooled time.
+    public let event: [Double]
+    /// Weighted censorings at each pooled time.
+    public let censor: [Double]
+    /// Weighted number of the cell's group at risk, per cell.
+    public let cellRisk: [Double]
+    /// Weighted events per cell.
+    public let cellEvent: [Double]
   }
 
-  /// Builds the table from all times sorted and the event times sorted.
-  /// - Parameter sortedEntries: for counting-process data, the entry (start) times sorted; a
-  ///   row is at risk at t when entry < t <= time, so the number at risk is the rows not yet
-  ///   ended minus those not yet entered.
-  init(
-    sortedTimes all: [Double], sortedEventTimes eventTimes: [Double], sortedEntries: [Double]? = nil
+  /// The time series of one stratum, pooled over groups or for one group: the quantities a
+  /// single Kaplan–Meier curve is computed from.
+  public struct Series: Sendable, Equatable {
+    /// Distinct times, ascending.
+    public let time: [Double]
+    /// Number at risk just before each time.
+    public let nRisk: [Int]
+    /// Events at each time.
+    public let nEvent: [Int]
+    /// Censorings at each time.
+    public let nCensor: [Int]
+    /// Subjects in the series.
+    public let n: Int
+
+    /// Total events.
+    public var events: Int { nEvent.reduce(0, +) }
+
+    /// A series from its columns (for tests and hand-built tables).
+    public init(time: [Double], nRisk: [Int], nEvent: [Int], nCensor: [Int], n: Int) {
+      self.time = time
+      self.nRisk = nRisk
+      self.nEvent = nEvent
+      self.nCensor = nCensor
+      self.n = n
+    }
+  }
+
+  /// The table of a sample: strata are the sample's `strata`, groups its `groups` (what a
+  /// log-rank test compares).
+  public init(_ sample: SurvivalSample) {
+    self.init(
+      time: sample.time, status: sample.status, entry: sample.entry, strata: sample.strata,
+      groups: sample.groups, ascendingOrder: sample.ascendingTimeOrder)
+  }
+
+  /// The table with one stratum per curve of the sample (its `grouping`, what `survfit` draws)
+  /// and a single group.
+  public init(curvesOf sample: SurvivalSample) {
+    self.init(
+      time: sample.time, status: sample.status, entry: sample.entry, strata: sample.grouping,
+      groups: nil, ascendingOrder: sample.ascendingTimeOrder)
+  }
+
+  /// Builds the table from raw columns.
+  ///
+  /// - Parameters:
+  ///   - time: event or censoring time of each row (already checked and `timefix`ed).
+  ///   - status: 1 for an event, 0 for censoring.
+  ///   - entry: entry times for counting-process data (each below its row's time), or nil.
+  ///   - strata: stratum of each row (nil: one stratum `all`).
+  ///   - groups: group of each row (nil: one group `all`).
+  ///   - weights: case weights (nil: every row counts 1; the weighted counts are then absent).
+  ///   - ascendingOrder: the stable ascending order of `time`, when already known.
+  public init(
+    time: [Double], status: [UInt8], entry: [Double]? = nil, strata: Grouping? = nil,
+    groups: Grouping? = nil, weights: [Double]? = nil, ascendingOrder: [Int]? = nil
   ) {
+    let n = time.count
+    let strata = strata ?? .single(rows: n)
+    let groups = groups ?? .single(rows: n)
+    let strataCount = strata.labels.count
+    let k = groups.labels.count
+    let order = ascendingOrder ?? SortOrder.order(time)
+    let rows = EventTable.bucket(order, by: strata.codes, count: strataCount)
+    let entryRows = entry.map {
+      EventTable.bucket(SortOrder.order($0), by: strata.codes, count: strataCount)
+    }
+    var size = [Int](repeating: 0, count: strataCount * k)
+    for i in 0..<n { size[Int(strata.codes[i]) * k + Int(groups.codes[i])] += 1 }
+
     var times: [Double] = []
     var risk: [Int] = []
     var events: [Int] = []
     var censor: [Int] = []
-    let n = all.count
-    var i = 0
-    var e = 0
-    var notEntered = 0  // index into sortedEntries: entries < t are counted as entered
-    all.withUnsafeBufferPointer { a in
-      eventTimes.withUnsafeBufferPointer { ev in
-        while i < n {
-          let t = a[i]
-          var j = i + 1
-          while j < n && a[j] == t { j += 1 }
-          var d = 0
-          while e < ev.count && ev[e] == t {
-            d += 1
-            e += 1
+    var stratumStart = [0]
+    var cellStart = [0]
+    var cellGroup: [Int32] = []
+    var cellRisk: [Int] = []
+    var cellEvent: [Int] = []
+    var cellCensor: [Int] = []
+    var wRisk: [Double] = []
+    var wEvent: [Double] = []
+    var wCensor: [Double] = []
+    var wCellRisk: [Double] = []
+    var wCellEvent: [Double] = []
+    var timeIndex = [Int32](repeating: 0, count: n)
+
+    // Per-group running state, reset per stratum.
+    var entered = [Int](repeating: 0, count: k)
+    var left = [Int](repeating: 0, count: k)
+    var wEntered = [Double](repeating: 0, count: k)
+    var wLeft = [Double](repeating: 0, count: k)
+    var d = [Int](repeating: 0, count: k)
+    var c = [Int](repeating: 0, count: k)
+    var wd = [Double](repeating: 0, count: k)
+    var wc = [Double](repeating: 0, count: k)
+    var touched: [Int32] = []
+    var isTouched = [Bool](repeating: false, count: k)
+
+    var position = 0
+    var entryPosition = 0
+    for s in 0..<strataCount {
+      let end = position + (0..<k).reduce(0) { $0 + size[s * k + $1] }
+      var pooledEntered = 0
+      var wPooledEntered = 0.0
+      for g in 0..<k {
+        left[g] = 0
+        wLeft[g] = 0
+        entered[g] = entryRows == nil ? size[s * k + g] : 0
+        wEntered[g] = 0
+      }
+      if entryRows == nil {
+        pooledEntered = end - position
+        if let weights {
+          for p in position..<end {
+            let r = rows[p]
+            wEntered[Int(groups.codes[r])] += weights[r]
+            wPooledEntered += weights[r]
           }
-          times.append(t)
-          if let entries = sortedEntries {
-            while notEntered < entries.count && entries[notEntered] < t { notEntered += 1 }
-            risk.append(notEntered - i)
-          } else {
-            risk.append(n - i)
-          }
-          events.append(d)
-          censor.append(j - i - d)
-          i = j
         }
       }
+      let entryEnd = entryPosition + (end - position)
+      var pooledLeft = 0
+      var wPooledLeft = 0.0
+      while position < end {
+        let t = time[rows[position]]
+        if let entryRows, let entry {
+          while entryPosition < entryEnd && entry[entryRows[entryPosition]] < t {
+            let r = entryRows[entryPosition]
+            let g = Int(groups.codes[r])
+            entered[g] += 1
+            pooledEntered += 1
+            if let weights {
+              wEntered[g] += weights[r]
+              wPooledEntered += weights[r]
+            }
+            entryPosition += 1
+          }
+        }
+        let j = Int32(times.count)
+        var dt = 0
+        var ct = 0
+        var wdt = 0.0
+        var wct = 0.0
+        while position < end && time[rows[position]] == t {
+          let r = rows[position]
+          let g = Int(groups.codes[r])
+          if !isTouched[g] {
+            isTouched[g] = true
+            touched.append(Int32(g))
+          }
+          let w = weights?[r] ?? 1
+          if status[r] == 1 {
+            d[g] += 1
+            dt += 1
+            wd[g] += w
+            wdt += w
+          } else {
+            c[g] += 1
+            ct += 1
+            wc[g] += w
+            wct += w
+          }
+          timeIndex[r] = j
+          position += 1
+        }
+        times.append(t)
+        risk.append(pooledEntered - pooledLeft)
+        events.append(dt)
+        censor.append(ct)
+        if weights != nil {
+          wRisk.append(wPooledEntered - wPooledLeft)
+          wEvent.append(wdt)
+          wCensor.append(wct)
+        }
+        if touched.count > 1 { touched.sort() }
+        for g32 in touched {
+          let g = Int(g32)
+          cellGroup.append(g32)
+          cellRisk.append(entered[g] - left[g])
+          cellEvent.append(d[g])
+          cellCensor.append(c[g])
+          left[g] += d[g] + c[g]
+          if weights != nil {
+            wCellRisk.append(wEntered[g] - wLeft[g])
+            wCellEvent.append(wd[g])
+            wLeft[g] += wd[g] + wc[g]
+          }
+          d[g] = 0
+          c[g] = 0
+          wd[g] = 0
+          wc[g] = 0
+          isTouched[g] = false
+        }
+        touched.removeAll(keepingCapacity: true)
+        cellStart.append(cellGroup.count)
+        pooledLeft += dt + ct
+        wPooledLeft += wdt + wct
+      }
+      entryPosition = entryEnd
+      stratumStart.append(times.count)
     }
+    self.strata = strata.labels
+    self.groups = groups.labels
+    self.stratumStart = stratumStart
     self.time = times
     self.nRisk = risk
     self.nEvent = events
     self.nCensor = censor
-    self.n = n
+    self.cellStart = cellStart
+    self.cellGroup = cellGroup
+    self.cellRisk = cellRisk
+    self.cellEvent = cellEvent
+    self.cellCensor = cellCensor
+    self.size = size
+    self.timeIndex = timeIndex
+    self.delayedEntry = entry != nil
+    self.weighted =
+      weights == nil
+      ? nil
+      : Weighted(
+        risk: wRisk, event: wEvent, censor: wCensor, cellRisk: wCellRisk, cellEvent: wCellEvent)
   }
 
-  /// One event table per group of the sample, in group order.
-  /// - Complexity: one bucketing pass, then O(n_g log n_g) per group.
-  public static func tables(for sample: SurvivalSample) -> [EventTable] {
-    let groups = sample.grouping.labels.count
-    var counts = [Int](repeating: 0, count: groups)
-    var eventCounts = [Int](repeating: 0, count: groups)
-    for (k, g) in sample.grouping.codes.enumerated() {
-      counts[Int(g)] += 1
-      eventCounts[Int(g)] += Int(sample.status[k])
+  /// Stable bucketing of an ordering by stratum: the rows of stratum 0 in `order`'s order, then
+  /// those of stratum 1, and so on.
+  static func bucket(_ order: [Int], by codes: [Int32], count: Int) -> [Int] {
+    if count == 1 { return order }
+    var start = [Int](repeating: 0, count: count + 1)
+    for code in codes { start[Int(code) + 1] += 1 }
+    for s in 0..<count { start[s + 1] += start[s] }
+    var out = [Int](repeating: 0, count: order.count)
+    for r in order {
+      let s = Int(codes[r])
+      out[start[s]] = r
+      start[s] += 1
     }
-    var all = counts.map { c -> [Double] in
-      var a = [Double]()
-      a.reserveCapacity(c)
-      return a
-    }
-    var ev = eventCounts.map { c -> [Double] in
-      var a = [Double]()
-      a.reserveCapacity(c)
-      return a
-    }
-    var entries: [[Double]]? =
-      sample.entry == nil
-      ? nil
-      : counts.map { c in
-        var a = [Double]()
-        a.reserveCapacity(c)
-        return a
+    return out
+  }
+
+  /// The pooled times of stratum `s`.
+  public func range(stratum s: Int) -> Range<Int> { stratumStart[s]..<stratumStart[s + 1] }
+
+  /// Subjects in stratum `s`, all groups.
+  public func size(stratum s: Int) -> Int {
+    (0..<groups.count).reduce(0) { $0 + size[s * groups.count + $1] }
+  }
+
+  /// The series of stratum `s`, all groups pooled.
+  public func pooled(stratum s: Int) -> Series {
+    let r = range(stratum: s)
+    return Series(
+      time: Array(time[r]), nRisk: Array(nRisk[r]), nEvent: Array(nEvent[r]),
+      nCensor: Array(nCensor[r]), n: size(stratum: s))
+  }
+
+  /// The series of the rows of the given groups in stratum `s`: the pooled series of that
+  /// subset (what a test restricted to these groups uses), or one group's own curve data.
+  ///
+  /// With delayed entry only a single group can be chosen (the at-risk count of a group at a
+  /// time where it has no cell is not stored); log-rank tests, the only multi-group users, take
+  /// right-censored data.
+  ///
+  /// - Complexity: O(cells of the stratum).
+  public func series(stratum s: Int, groups chosen: [Int]) -> Series {
+    precondition(!delayedEntry || chosen.count == 1, "subset series need right-censored data")
+    var include = [Bool](repeating: false, count: groups.count)
+    for g in chosen { include[g] = true }
+    var atRisk = [Int](repeating: 0, count: groups.count)
+    for g in chosen { atRisk[g] = size[s * groups.count + g] }
+    var pooledRisk = chosen.reduce(0) { $0 + atRisk[$1] }
+    var t: [Double] = []
+    var r: [Int] = []
+    var e: [Int] = []
+    var c: [Int] = []
+    for j in range(stratum: s) {
+      var any = false
+      var dj = 0
+      var cj = 0
+      var rj = 0
+      for cell in cellStart[j]..<cellStart[j + 1] where include[Int(cellGroup[cell])] {
+        any = true
+        dj += cellEvent[cell]
+        cj += cellCensor[cell]
+        rj += cellRisk[cell]
       }
-    for (k, g) in sample.grouping.codes.enumerated() {
-      let t = sample.time[k]
-      all[Int(g)].append(t)
-      if sample.status[k] == 1 { ev[Int(g)].append(t) }
-      if let entry = sample.entry { entries![Int(g)].append(entry[k]) }
+      guard any else { continue }
+      t.append(time[j])
+      r.append(chosen.count == 1 ? rj : pooledRisk)
+      e.append(dj)
+      c.append(cj)
+      pooledRisk -= dj + cj
     }
-    return (0..<groups).map { g in
-      all[g].sort()
-      ev[g].sort()
-      entries?[g].sort()
-      return EventTable(sortedTimes: all[g], sortedEventTimes: ev[g], sortedEntries: entries?[g])
-    }
+    let n = chosen.reduce(0) { $0 + size[s * groups.count + $1] }
+    return Series(time: t, nRisk: r, nEvent: e, nCensor: c, n: n)
   }
 }

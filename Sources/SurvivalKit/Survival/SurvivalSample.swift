@@ -29,6 +29,9 @@ public struct SurvivalSample: Sendable {
   let ascendingTimeOrder: [Int]?
   /// Rows dropped because a variable the formula uses was missing.
   public let dropped: Int
+  /// The formula the sample was read with, as written (for directly built samples, the
+  /// R formula of the same analysis: `Surv(time, status) ~ group`).
+  public let formula: String
 
   public var count: Int { time.count }
   public var events: Int { status.reduce(0) { $0 + Int($1) } }
@@ -74,6 +77,10 @@ public struct SurvivalSample: Sendable {
     self.lineNumbers = (0..<time.count).map { $0 + 1 }
     self.rows = Array(0..<time.count)
     self.dropped = 0
+    let response = entry == nil ? "Surv(time, status)" : "Surv(start, time, status)"
+    var rhs: [String] = grouping == nil ? [] : ["group"]
+    if strata != nil { rhs.append("strata(stratum)") }
+    self.formula = "\(response) ~ \(rhs.isEmpty ? "1" : rhs.joined(separator: " + "))"
   }
 
   /// Extracts the outcome and the grouping variables of `formula` from `table`.
@@ -195,6 +202,7 @@ public struct SurvivalSample: Sendable {
     self.lineNumbers = lines
     self.rows = used
     self.dropped = table.rowCount - used.count
+    self.formula = formula.text
     if regression {
       self.grouping = .single(rows: used.count)
       self.groups = self.grouping
@@ -221,27 +229,6 @@ public struct SurvivalSample: Sendable {
         message: "no usable rows: every row has a missing value in a variable the \(what) uses "
           + "(\(dropped) dropped)")
     }
-  }
-
-  /// The rows whose group code is in `keep`, with groups renumbered in their original order
-  /// (labels kept); used for pairwise comparisons.
-  public func subset(groups keep: Set<Int32>) throws -> SurvivalSample {
-    let rows = (0..<count).filter { keep.contains(self.groups.codes[$0]) }
-    let kept = keep.sorted()
-    var newCode = [Int32: Int32]()
-    for (k, g) in kept.enumerated() { newCode[g] = Int32(k) }
-    let subsetGroups = Grouping(
-      labels: kept.map { self.groups.labels[Int($0)] },
-      codes: rows.map { newCode[self.groups.codes[$0]]! })
-    let usedStrata = Set(rows.map { self.strata.codes[$0] }).sorted()
-    var newStratum = [Int32: Int32]()
-    for (k, s) in usedStrata.enumerated() { newStratum[s] = Int32(k) }
-    let subsetStrata = Grouping(
-      labels: usedStrata.map { self.strata.labels[Int($0)] },
-      codes: rows.map { newStratum[self.strata.codes[$0]]! })
-    return try SurvivalSample(
-      time: rows.map { time[$0] }, status: rows.map { status[$0] }, grouping: subsetGroups,
-      strata: subsetStrata, timefix: false)
   }
 
   /// Merges near-tied times; returns the stable ascending order of `time` when it is still

@@ -46,7 +46,7 @@ final class LogRankFixtureTests: XCTestCase {
     let variance = json["variance"] as! [[Any]]
     for a in 0..<variance.count {
       for b in 0..<variance.count {
-        assertClose(test.variance[a, b], d(variance[a][b]), tol: tol, "\(name) var[\(a),\(b)]")
+        assertClose(test.variance[a][b], d(variance[a][b]), tol: tol, "\(name) var[\(a),\(b)]")
       }
     }
     assertClose(test.chisq, d(json["chisq"]), tol: tol, "\(name) chisq")

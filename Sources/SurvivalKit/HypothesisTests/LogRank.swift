@@ -92,7 +92,8 @@ public enum LogRank {
         observed: accumulation.observed[g], expected: accumulation.expected[g])
     }
     return LogRankTest(
-      weight: weight, groups: groups, variance: accumulation.variance, chisq: chisq, df: df,
+      weight: weight, groups: groups,
+      variance: (0..<k).map { a in (0..<k).map { b in accumulation.variance[a, b] } }, chisq: chisq, df: df,
       p: df > 0 ? ChiSquare.upperTail(chisq, df: Double(df)) : nil, strata: strataLabels.count,
       notes: notes, formula: formula, dropped: dropped)
   }
@@ -196,8 +197,8 @@ public struct LogRankTest: Sendable {
 
   public let weight: LogRankWeight
   public let groups: [Group]
-  /// The k × k variance matrix of O - E.
-  public let variance: Matrix
+  /// The k × k variance matrix of O - E: `variance[a][b]`.
+  public let variance: [[Double]]
   public let chisq: Double
   public let df: Int
   /// Upper-tail chi-square p-value; nil when no test is possible (df = 0).

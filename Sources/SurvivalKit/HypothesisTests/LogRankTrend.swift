@@ -30,7 +30,7 @@ public struct LogRankTrend: Sendable, Equatable {
     for (c, g) in zip(scores, test.groups) { u += c * (g.observed - g.expected) }
     var variance = 0.0
     for a in 0..<scores.count {
-      for b in 0..<scores.count { variance += scores[a] * test.variance[a, b] * scores[b] }
+      for b in 0..<scores.count { variance += scores[a] * test.variance[a][b] * scores[b] }
     }
     guard variance > 0 else {
       throw SurvivalKitError.insufficientData(

@@ -31,31 +31,105 @@ public struct MaximallySelectedLogRank: Sendable, Equatable {
   public let candidates: Int
   public let minProportion: Double
 
+  /// Scans every admissible cutpoint of `marker` for the two-group log-rank statistic.
+  ///
+  /// The scan reads one event table of all subjects. With n_j at risk and d_j events at pooled
+  /// time t_j, c_j = d_j (n_j - d_j)/(n_j - 1), and the cumulative sums H(t) = Σ_{t_j<=t} d_j/n_j,
+  /// A(t) = Σ_{t_j<=t} c_j/n_j and B(t) = Σ_{t_j<=t} c_j/n_j², the log-rank quantities of a high
+  /// group G are sums over its members (subject i is at risk at t_j exactly when t_j <= t_i):
+  /// O = Σ_{i∈G} δ_i, E = Σ_{i∈G} H(t_i) and
+  /// V = Σ_j c_j p_j (1 - p_j) = Σ_{i∈G} A(t_i) - Σ_{i,i'∈G} B(min(t_i, t_i')), p_j = n_Gj/n_j.
+  /// Adding the subjects in decreasing marker order grows G one cutpoint at a time; the double
+  /// sum is updated with Fenwick trees over the time ranks, so the whole scan costs
+  /// O(n log n) instead of one log-rank test per cutpoint.
   public init(time: [Double], status: [UInt8], marker: [Double], minProportion: Double = 0.1) throws
   {
+    guard minProportion > 0 && minProportion < 0.5 else {
+      throw SurvivalKitError.invalidArgument(
+        name: "minimum proportion",
+        message: "\(minProportion) is not between 0 and 0.5 (exclusive); use e.g. 0.1")
+    }
     let n = marker.count
-    let sorted = marker.sorted()
+    guard time.count == n else {
+      throw SurvivalKitError.invalidArgument(
+        name: "marker", message: "has \(n) values for \(time.count) times; give one per subject")
+    }
+    if let bad = marker.firstIndex(where: { !$0.isFinite }) {
+      throw SurvivalKitError.invalidData(
+        line: nil, column: "marker",
+        message: "value \(bad + 1) is \(marker[bad]); drop subjects without a marker value first")
+    }
+    let sample = try SurvivalSample(time: time, status: status)
+    let table = EventTable(
+      time: sample.time, status: sample.status, ascendingOrder: sample.ascendingTimeOrder)
+    // Candidates: distinct marker values with at least a fraction ε of subjects on each side.
+    let byMarker = SortOrder.order(marker)
     var candidates: [Double] = []
-    for value in Set(marker).sorted() {
-      let below = sorted.filter { $0 <= value }.count
-      let fraction = Double(below) / Double(n)
+    var k = 0
+    while k < n {
+      let value = marker[byMarker[k]]
+      while k < n && marker[byMarker[k]] == value { k += 1 }
+      let fraction = Double(k) / Double(n)
       if fraction >= minProportion && fraction <= 1 - minProportion { candidates.append(value) }
     }
     guard !candidates.isEmpty else {
       throw SurvivalKitError.insufficientData(
         message: "no cutpoint leaves \(Int(minProportion * 100)) % of the patients on each side")
     }
-    var best = (cut: candidates[0], z: -1.0)
-    for cut in candidates {
-      let grouping = Grouping(labels: ["low", "high"], codes: marker.map { $0 > cut ? 1 : 0 })
-      let sample = try SurvivalSample(time: time, status: status, grouping: grouping)
-      let test = try LogRank.test(sample)
-      let high = test.groups[1]
-      let v = test.variance[1, 1]
-      guard v > 0 else { continue }
-      let z = abs(high.observed - high.expected) / v.squareRoot()
-      if z > best.z { best = (cut, z) }
+    // Cumulative sums over the pooled times.
+    let times = table.time.count
+    var h = [Double](repeating: 0, count: times)
+    var a = [Double](repeating: 0, count: times)
+    var b = [Double](repeating: 0, count: times)
+    var sumH = 0.0
+    var sumA = 0.0
+    var sumB = 0.0
+    for j in 0..<times {
+      let nj = Double(table.nRisk[j])
+      let dj = Double(table.nEvent[j])
+      if dj > 0 {
+        sumH += dj / nj
+        if nj > 1 {
+          let c = dj * (nj - dj) / (nj - 1)
+          sumA += c / nj
+          sumB += c / (nj * nj)
+        }
+      }
+      h[j] = sumH
+      a[j] = sumA
+      b[j] = sumB
     }
+    // Grow the high group from the largest marker value down.
+    var countTree = RankCounter(size: times)
+    var bTree = RankCounter(size: times)
+    var observed = 0.0
+    var expected = 0.0
+    var linear = 0.0
+    var quadratic = 0.0
+    var members = 0.0
+    var z = [Double](repeating: -1, count: candidates.count)
+    var next = n - 1
+    for c in stride(from: candidates.count - 1, through: 0, by: -1) {
+      let cut = candidates[c]
+      while next >= 0 && marker[byMarker[next]] > cut {
+        let i = byMarker[next]
+        let j = Int(table.timeIndex[i])
+        let below = bTree.split(j).below
+        let atOrAbove = members - countTree.split(j).below
+        quadratic += b[j] + 2 * (below + b[j] * atOrAbove)
+        linear += a[j]
+        expected += h[j]
+        observed += Double(sample.status[i])
+        members += 1
+        countTree.add(j, 1)
+        bTree.add(j, b[j])
+        next -= 1
+      }
+      let v = linear - quadratic
+      if v > 0 { z[c] = abs(observed - expected) / v.squareRoot() }
+    }
+    var best = (cut: candidates[0], z: -1.0)
+    for (c, value) in z.enumerated() where value > best.z { best = (candidates[c], value) }
     let m = best.z
     self.cutpoint = best.cut
     self.statistic = m

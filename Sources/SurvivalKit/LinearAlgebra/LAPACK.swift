@@ -5,10 +5,10 @@ import CLapack
 /// Each routine's `info` is turned into a `SurvivalKitError.linearAlgebra` with a sentence a
 /// user can act on; LAPACK's codes never reach the user. Matrices are symmetric positive
 /// definite (information matrices), only their lower triangle is read.
-public enum LAPACK {
+enum LAPACK {
   /// Lower Cholesky factor L with A = L Lᵀ (upper triangle zeroed). `dpotrf`.
   /// - Throws: when A is not positive definite (a singular or collinear design).
-  public static func cholesky(_ a: Matrix) throws -> Matrix {
+  static func cholesky(_ a: Matrix) throws -> Matrix {
     var m = a
     var n = Int32(a.size)
     var lda = n
@@ -27,7 +27,7 @@ public enum LAPACK {
   }
 
   /// Solves A x = b for symmetric positive-definite A (`dpotrf` + `dpotrs`).
-  public static func solve(_ a: Matrix, _ b: [Double]) throws -> [Double] {
+  static func solve(_ a: Matrix, _ b: [Double]) throws -> [Double] {
     precondition(b.count == a.size, "right-hand side must have \(a.size) values")
     if a.size == 0 { return [] }
     let factor = try cholesky(a)
@@ -35,7 +35,7 @@ public enum LAPACK {
   }
 
   /// Solves A x = b given the lower Cholesky factor of A (`dpotrs`).
-  public static func solve(factor: Matrix, _ b: [Double]) throws -> [Double] {
+  static func solve(factor: Matrix, _ b: [Double]) throws -> [Double] {
     var x = b
     var n = Int32(factor.size)
     var nrhs: Int32 = 1
@@ -53,7 +53,7 @@ public enum LAPACK {
   }
 
   /// The inverse of a symmetric positive-definite matrix (`dpotrf` + `dpotri`), full storage.
-  public static func inverse(_ a: Matrix) throws -> Matrix {
+  static func inverse(_ a: Matrix) throws -> Matrix {
     if a.size == 0 { return a }
     var m = try cholesky(a)
     var n = Int32(a.size)

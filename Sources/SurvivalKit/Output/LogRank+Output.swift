@@ -30,7 +30,7 @@ extension LogRankTest {
             ])
           })
       ),
-      ("variance", .array((0..<k).map { a in .numbers((0..<k).map { b in variance[a, b] }) })),
+      ("variance", .array((0..<k).map { a in .numbers(variance[a]) })),
       ("notes", .array(notes.map { .string($0) })),
     ]
     if let trend {
@@ -85,7 +85,7 @@ extension LogRankTest {
     var t = TextTable(header: ["", "N", "Observed", "Expected", "(O-E)^2/E", "(O-E)^2/V"])
     for (k, g) in groups.enumerated() {
       let oe = g.observed - g.expected
-      let v = variance[k, k]
+      let v = variance[k][k]
       t.rows.append([
         g.label, "\(g.n)", NumberFormatting.significant(g.observed),
         NumberFormatting.significant(g.expected),

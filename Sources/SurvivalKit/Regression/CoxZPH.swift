@@ -141,36 +141,16 @@ public struct CoxZPH: Sendable {
   }
 
   /// 1 - S(t-) for each row, S the Kaplan–Meier estimate of all rows (ignoring strata and
-  /// weights, as R's cox.zph), with delayed entry for counting-process data.
+  /// weights, as R's cox.zph), with delayed entry for counting-process data: read from the
+  /// event table of the fit's rows.
   static func kaplanMeierBefore(_ problem: CoxProblem) -> [Double] {
-    let n = problem.n
-    let byStop = (0..<n).sorted { problem.stop[$0] < problem.stop[$1] }
-    let starts = problem.start.map { s in (0..<n).map { s[$0] }.sorted() }
-    var surv = 1.0
-    var result = [Double](repeating: 0, count: n)
-    var a = 0
-    var removedBefore = 0  // rows with stop < t
-    var entered = 0  // rows with start < t
-    while a < n {
-      let t = problem.stop[byStop[a]]
-      var b = a
-      var deaths = 0.0
-      while b < n && problem.stop[byStop[b]] == t {
-        if problem.status[byStop[b]] == 1 { deaths += 1 }
-        b += 1
-      }
-      if let starts {
-        while entered < n && starts[entered] < t { entered += 1 }
-      } else {
-        entered = n
-      }
-      let atRisk = Double(entered - removedBefore)
-      for k in a..<b { result[byStop[k]] = 1 - surv }
-      if deaths > 0 { surv *= (atRisk - deaths) / atRisk }
-      removedBefore = b
-      a = b
+    let table = EventTable(
+      time: problem.stop, status: problem.status.map { $0 == 1 ? 1 : 0 }, entry: problem.start)
+    let s = KaplanMeier.survival(table.pooled(stratum: 0))
+    return (0..<problem.n).map { i in
+      let j = Int(table.timeIndex[i])
+      return 1 - (j == 0 ? 1 : s[j - 1])
     }
-    return result
   }
 }
 

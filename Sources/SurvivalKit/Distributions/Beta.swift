@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import RealModule
 
 /// The beta distribution: regularized incomplete beta function and its inverse, for exact
 /// (Clopper–Pearson) binomial confidence intervals.
@@ -12,11 +8,11 @@ public enum Beta {
   public static func regularized(_ x: Double, a: Double, b: Double) -> Double {
     if x <= 0 { return 0 }
     if x >= 1 { return 1 }
-    let logFront = lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x)
+    let logFront = Double.logGamma(a + b) - Double.logGamma(a) - Double.logGamma(b) + a * Double.log(x) + b * Double.log(onePlus: -x)
     if x < (a + 1) / (a + b + 2) {
-      return exp(logFront) * continuedFraction(x, a, b) / a
+      return Double.exp(logFront) * continuedFraction(x, a, b) / a
     }
-    return 1 - exp(logFront) * continuedFraction(1 - x, b, a) / b
+    return 1 - Double.exp(logFront) * continuedFraction(1 - x, b, a) / b
   }
 
   static func continuedFraction(_ x: Double, _ a: Double, _ b: Double) -> Double {

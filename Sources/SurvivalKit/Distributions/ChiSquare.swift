@@ -1,14 +1,10 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import RealModule
 
 /// The chi-square distribution's upper tail, for p-values.
 public enum ChiSquare {
   /// P(X > x) for X ~ χ²(df): the regularized upper incomplete gamma Q(df/2, x/2).
   ///
-  /// df = 1 uses erfc(√(x/2)) and df = 2 uses exp(-x/2) (both exact to rounding); otherwise
+  /// df = 1 uses Double.erfc(√(x/2)) and df = 2 uses Double.exp(-x/2) (both exact to rounding); otherwise
   /// Q(a, z) is the power series of P for z < a + 1 (then Q = 1 - P, which is not small there)
   /// and the Legendre continued fraction (modified Lentz) for z >= a + 1, which keeps full
   /// relative precision far into the tail (p-values like 1e-200 are printed as such).
@@ -19,14 +15,14 @@ public enum ChiSquare {
     if x.isNaN || df.isNaN || df <= 0 { return .nan }
     if x <= 0 { return 1 }
     if x.isInfinite { return 0 }
-    if df == 1 { return erfc((x / 2).squareRoot()) }
-    if df == 2 { return exp(-x / 2) }
+    if df == 1 { return Double.erfc((x / 2).squareRoot()) }
+    if df == 2 { return Double.exp(-x / 2) }
     return regularizedUpperGamma(a: df / 2, z: x / 2)
   }
 
   /// Q(a, z) = Γ(a, z) / Γ(a).
   static func regularizedUpperGamma(a: Double, z: Double) -> Double {
-    let logPrefix = a * log(z) - z - lgamma(a)
+    let logPrefix = a * Double.log(z) - z - Double.logGamma(a)
     if z < a + 1 {
       // P(a, z) = z^a e^-z / Γ(a+1) Σ z^n / ((a+1)...(a+n))
       var term = 1.0 / a
@@ -38,7 +34,7 @@ public enum ChiSquare {
         if abs(term) < abs(sum) * 1e-17 { break }
         n += 1
       }
-      return max(0, 1 - sum * exp(logPrefix))
+      return max(0, 1 - sum * Double.exp(logPrefix))
     }
     // Continued fraction for Q (Lentz's method).
     let tiny = 1e-300
@@ -60,6 +56,6 @@ public enum ChiSquare {
       if abs(delta - 1) < 1e-16 { break }
       i += 1
     }
-    return exp(logPrefix) * h
+    return Double.exp(logPrefix) * h
   }
 }

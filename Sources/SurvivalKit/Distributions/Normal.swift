@@ -1,25 +1,21 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import RealModule
 
 /// The standard normal distribution.
 public enum Normal {
-  /// Φ(x) = P(Z <= x) = erfc(-x / √2) / 2, accurate to full double precision in both tails.
+  /// Φ(x) = P(Z <= x) = Double.erfc(-x / √2) / 2, accurate to full double precision in both tails.
   public static func cdf(_ x: Double) -> Double {
-    0.5 * erfc(-x / 2.0.squareRoot())
+    0.5 * Double.erfc(-x / 2.0.squareRoot())
   }
 
-  /// Upper tail P(Z > x) = erfc(x / √2) / 2 (no cancellation for large x).
+  /// Upper tail P(Z > x) = Double.erfc(x / √2) / 2 (no cancellation for large x).
   public static func upperTail(_ x: Double) -> Double {
-    0.5 * erfc(x / 2.0.squareRoot())
+    0.5 * Double.erfc(x / 2.0.squareRoot())
   }
 
   /// The quantile Φ⁻¹(p) for 0 < p < 1 (±infinity at 0 and 1, NaN outside).
   ///
   /// Wichura's algorithm AS 241 (PPND16), relative accuracy about 1e-16: a rational
-  /// approximation in q = p - 0.5 for |q| <= 0.425, otherwise in r = sqrt(-log(min(p, 1-p)))
+  /// approximation in q = p - 0.5 for |q| <= 0.425, otherwise in r = Double.sqrt(-Double.log(min(p, 1-p)))
   /// with one branch for r <= 5 and one beyond. This is the algorithm R's `qnorm` uses, so
   /// z-values (and hence every confidence limit) agree with R to the last bits.
   ///
@@ -45,7 +41,7 @@ public enum Normal {
       return q * num / den
     }
     var r = q < 0 ? p : 1 - p
-    r = (-log(r)).squareRoot()
+    r = (-Double.log(r)).squareRoot()
     var value: Double
     if r <= 5 {
       r -= 1.6

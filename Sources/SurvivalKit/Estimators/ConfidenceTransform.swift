@@ -1,18 +1,14 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import RealModule
 
 /// The transform on which pointwise confidence limits for S(t) are built (R's `conf.type`).
 ///
 /// With z = Φ⁻¹(1 - (1 - level)/2) and σ = SE of the cumulative hazard by Greenwood,
 /// σ² = Σ d/(n(n-d)) (so SE(S) = S σ):
-/// - `log` (default): S exp(∓zσ), upper limit capped at 1;
-/// - `logLog`: S^exp(±zσ / log S), i.e. exp(-exp(log(-log S) ∓ zσ/log S)); undefined at S = 1;
+/// - `log` (default): S Double.exp(∓zσ), upper limit capped at 1;
+/// - `logLog`: S^Double.exp(±zσ / log S), i.e. Double.exp(-Double.exp(Double.log(-log S) ∓ zσ/log S)); undefined at S = 1;
 /// - `plain`: S ∓ zσS, clipped to [0, 1];
-/// - `logit`: 1 - 1/(1 + exp(log(S/(1-S)) ∓ zσ/(1-S)));
-/// - `arcsin`: sin²(asin(√S) ∓ ½zσ√(S/(1-S))), the angle clipped to [0, π/2].
+/// - `logit`: 1 - 1/(1 + Double.exp(Double.log(S/(1-S)) ∓ zσ/(1-S)));
+/// - `arcsin`: sin²(Double.asin(√S) ∓ ½zσ√(S/(1-S))), the angle clipped to [0, π/2].
 /// Limits are undefined (nil) where the transform is: at S = 0 for every transform, and where
 /// R's `survfit` gives NA or NaN (S = 1 for `log-log`, `logit` and `arcsin`).
 ///
@@ -52,25 +48,25 @@ public enum ConfidenceTransform: String, Sendable, CaseIterable {
       return (max(s - half, 0), min(s + half, 1))
     case .log:
       let half = z * sigma
-      return (defined(exp(Glibc.log(s) - half)), defined(min(exp(Glibc.log(s) + half), 1)))
+      return (defined(Double.exp(Double.log(s) - half)), defined(min(Double.exp(Double.log(s) + half), 1)))
     case .logLog:
       if s == 1 { return (nil, nil) }
-      let half = z * sigma / Glibc.log(s)
-      let center = Glibc.log(-Glibc.log(s))
-      return (defined(exp(-exp(center - half))), defined(exp(-exp(center + half))))
+      let half = z * sigma / Double.log(s)
+      let center = Double.log(-Double.log(s))
+      return (defined(Double.exp(-Double.exp(center - half))), defined(Double.exp(-Double.exp(center + half))))
     case .logit:
       if s == 1 { return (nil, nil) }
       let half = z * sigma * (1 + s / (1 - s))
-      let center = Glibc.log(s / (1 - s))
+      let center = Double.log(s / (1 - s))
       return (
-        defined(1 - 1 / (1 + exp(center - half))), defined(1 - 1 / (1 + exp(center + half)))
+        defined(1 - 1 / (1 + Double.exp(center - half))), defined(1 - 1 / (1 + Double.exp(center + half)))
       )
     case .arcsin:
       if s == 1 { return (nil, nil) }
       let half = 0.5 * z * sigma * (s / (1 - s)).squareRoot()
-      let angle = asin(s.squareRoot())
-      let lower = sin(max(0, angle - half))
-      let upper = sin(min(Double.pi / 2, angle + half))
+      let angle = Double.asin(s.squareRoot())
+      let lower = Double.sin(max(0, angle - half))
+      let upper = Double.sin(min(Double.pi / 2, angle + half))
       return (defined(lower * lower), defined(upper * upper))
     }
   }

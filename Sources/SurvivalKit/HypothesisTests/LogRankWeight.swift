@@ -1,10 +1,6 @@
 import SurvivalSupport
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import RealModule
 
 /// The weight given to each event time in a weighted log-rank test.
 ///
@@ -91,9 +87,9 @@ public enum LogRankWeight: Sendable, Equatable {
   func weight(atRisk n: Double, kaplanMeier s: Double, peto sp: Double) -> Double {
     switch self {
     case .logRank: return 1
-    case .gRho(let rho): return rho == 0 ? 1 : pow(s, rho)
+    case .gRho(let rho): return rho == 0 ? 1 : Double.pow(s, rho)
     case .flemingHarrington(let p, let q):
-      return (p == 0 ? 1 : pow(s, p)) * (q == 0 ? 1 : pow(1 - s, q))
+      return (p == 0 ? 1 : Double.pow(s, p)) * (q == 0 ? 1 : Double.pow(1 - s, q))
     case .gehanBreslow: return n
     case .taroneWare: return n.squareRoot()
     case .petoPeto: return sp

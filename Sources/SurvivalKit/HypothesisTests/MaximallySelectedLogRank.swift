@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import RealModule
 
 /// The maximally selected log-rank statistic over cutpoints of a continuous marker, with its
 /// selection-adjusted p-value (Lausen & Schumacher 1992).
@@ -14,7 +10,7 @@
 /// the naive p-value of the best split is far too small; the adjusted p-value is the
 /// Lausen–Schumacher approximation to P(sup |Brownian bridge statistic| > M):
 ///
-///   p ≈ 4 φ(M)/M + φ(M) (M - 1/M) log((1 - ε)² / ε²),
+///   p ≈ 4 φ(M)/M + φ(M) (M - 1/M) Double.log((1 - ε)² / ε²),
 ///
 /// capped to [0, 1] (R package maxstat, `pmethod = "Lau92"`). maxstat standardises the
 /// log-rank scores by their permutation variance; here Z uses the usual hypergeometric
@@ -141,12 +137,12 @@ public struct MaximallySelectedLogRank: Sendable, Equatable {
 
   /// The Lausen–Schumacher (1992) approximation for a maximally selected statistic `m` over
   /// cutpoints between the `minProportion` and `1 - minProportion` quantiles:
-  /// 4 φ(m)/m + φ(m) (m - 1/m) log((1 - ε)² / ε²); 1 for m < 1 (as R maxstat's `pLausen92`),
+  /// 4 φ(m)/m + φ(m) (m - 1/m) Double.log((1 - ε)² / ε²); 1 for m < 1 (as R maxstat's `pLausen92`),
   /// and never outside [0, 1].
   public static func lausenSchumacherP(_ m: Double, minProportion e: Double) -> Double {
     if m < 1 { return 1 }
-    let density = exp(-m * m / 2) / (2 * Double.pi).squareRoot()
-    let p = 4 * density / m + density * (m - 1 / m) * log((1 - e) * (1 - e) / (e * e))
+    let density = Double.exp(-m * m / 2) / (2 * Double.pi).squareRoot()
+    let p = 4 * density / m + density * (m - 1 / m) * Double.log((1 - e) * (1 - e) / (e * e))
     return min(1, max(0, p))
   }
 }

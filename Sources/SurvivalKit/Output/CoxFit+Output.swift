@@ -1,8 +1,6 @@
 import SurvivalSupport
 
-#if canImport(Glibc)
-  import Glibc
-#endif
+import RealModule
 
 extension CoxFit.Test {
   /// `statistic`, `df`, `p`.
@@ -138,7 +136,7 @@ extension CoxFit {
     let level = NumberFormatting.shortest(confLevel)
     var ci = TextTable(header: ["", "exp(coef)", "exp(-coef)", "lower \(level)", "upper \(level)"])
     for c in coefficients {
-      ci.rows.append([c.term, f(c.hazardRatio), f(c.coef.map { exp(-$0) }), f(c.lower), f(c.upper)])
+      ci.rows.append([c.term, f(c.hazardRatio), f(c.coef.map { Double.exp(-$0) }), f(c.lower), f(c.upper)])
     }
     out += "\n" + ci.rendered() + "\n"
     if let concordance { out += concordance.line() }

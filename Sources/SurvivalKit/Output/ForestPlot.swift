@@ -1,10 +1,6 @@
 import SurvivalSupport
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import RealModule
 
 /// A forest plot of hazard ratios as a standalone SVG document.
 ///
@@ -124,7 +120,7 @@ public struct ForestPlot: Sendable {
     return doc.rendered
   }
 
-  /// The horizontal log scale: log(HR) in [logMin, logMax] onto [left, right] pixels; 0 and
+  /// The horizontal log scale: Double.log(HR) in [logMin, logMax] onto [left, right] pixels; 0 and
   /// below map to the left edge, +∞ to the right edge.
   private struct Axis {
     let left: Double
@@ -135,7 +131,7 @@ public struct ForestPlot: Sendable {
     func x(_ hr: Double) -> Double {
       if hr.isNaN || hr <= 0 { return left }
       if hr.isInfinite { return right }
-      let f = (log(hr) - logMin) / (logMax - logMin)
+      let f = (Double.log(hr) - logMin) / (logMax - logMin)
       return left + min(max(f, 0), 1) * (right - left)
     }
   }
@@ -166,22 +162,22 @@ public struct ForestPlot: Sendable {
     return NumberFormatting.fixed(x, decimals: 2)
   }
 
-  /// The axis range in log(HR): 1 and every finite positive value of the drawable rows,
-  /// clamped to 10^±6, widened to at least log(1.6) and padded by 6 % on each side.
+  /// The axis range in Double.log(HR): 1 and every finite positive value of the drawable rows,
+  /// clamped to 10^±6, widened to at least Double.log(1.6) and padded by 6 % on each side.
   private static func logRange(_ rows: [Row]) -> (Double, Double) {
-    let bound = 6 * log(10.0)
+    let bound = 6 * Double.log(10.0)
     var lo = 0.0
     var hi = 0.0
     for row in rows where estimable(row) != nil {
       for value in [row.estimate, row.lower, row.upper] {
         if let value, value.isFinite, value > 0 {
-          let v = min(max(log(value), -bound), bound)
+          let v = min(max(Double.log(value), -bound), bound)
           lo = min(lo, v)
           hi = max(hi, v)
         }
       }
     }
-    let minSpan = log(1.6)
+    let minSpan = Double.log(1.6)
     if hi - lo < minSpan {
       let mid = (lo + hi) / 2
       lo = mid - minSpan / 2
@@ -202,14 +198,14 @@ public struct ForestPlot: Sendable {
   /// The values m × 10^k inside the axis, kept outward from 1 (always kept) when at least
   /// 36 px from the last kept tick on that side, so labels do not collide.
   private static func spaced(_ mantissas: [Double], _ axis: Axis) -> [Double] {
-    let ln10 = log(10.0)
+    let ln10 = Double.log(10.0)
     let kLow = Int((axis.logMin / ln10).rounded(.down)) - 1
     let kHigh = Int((axis.logMax / ln10).rounded(.up)) + 1
     var candidates: [Double] = []
     for k in kLow...kHigh {
       let scale = NumberFormatting.pow10(k)
       for m in mantissas {
-        let v = log(m * scale)
+        let v = Double.log(m * scale)
         if v >= axis.logMin - 1e-9 && v <= axis.logMax + 1e-9 { candidates.append(m * scale) }
       }
     }

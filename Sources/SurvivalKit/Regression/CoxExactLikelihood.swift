@@ -1,13 +1,9 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import RealModule
 
 /// The exact discrete partial likelihood for tied event times (R's `ties = "exact"`, the
 /// conditional logistic model): at a time with d events among the risk set R,
 ///
-///   L_t = exp(Σ_{events} η) / Σ_{S ⊂ R, |S| = d} exp(Σ_{i∈S} η_i),
+///   L_t = Double.exp(Σ_{events} η) / Σ_{S ⊂ R, |S| = d} Double.exp(Σ_{i∈S} η_i),
 ///
 /// with the denominator B(d, |R|) and its first and second derivatives built by the recursion
 /// B(k, r) = B(k, r-1) + e^{η_r} B(k-1, r-1) over the members of R (Gail, Lubin & Rubinstein
@@ -51,7 +47,7 @@ extension CoxProblem {
         var h = [Double](repeating: 0, count: (d + 1) * p * p)
         b[0] = 1
         for r in members {
-          let e = exp(eta[r] - shift)
+          let e = Double.exp(eta[r] - shift)
           for k in stride(from: d, through: 1, by: -1) {
             let bPrev = b[k - 1]
             if bPrev == 0 { continue }
@@ -75,7 +71,7 @@ extension CoxProblem {
           etaSum += eta[r]
           for a in 0..<p { u[a] += x[r * p + a] }
         }
-        loglik += etaSum - (log(denominator) + Double(d) * shift)
+        loglik += etaSum - (Double.log(denominator) + Double(d) * shift)
         for a in 0..<p {
           let ga = g[d * p + a] / denominator
           u[a] -= ga

@@ -1,10 +1,6 @@
 import SurvivalSupport
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import RealModule
 
 /// Options of a Cox model fit; the defaults are R's `coxph`.
 public struct CoxOptions: Sendable {
@@ -261,9 +257,9 @@ public enum CoxModel {
       let zValue = coef[k] / used
       coefficients.append(
         CoxFit.Coefficient(
-          term: design.names[j], coef: coef[k], hazardRatio: exp(coef[k]), standardError: se,
+          term: design.names[j], coef: coef[k], hazardRatio: Double.exp(coef[k]), standardError: se,
           robustStandardError: robustSE, z: zValue, p: 2 * Normal.upperTail(abs(zValue)),
-          lower: exp(coef[k] - z * used), upper: exp(coef[k] + z * used)))
+          lower: Double.exp(coef[k] - z * used), upper: Double.exp(coef[k] + z * used)))
     }
     func expand(_ m: Matrix) -> [[Double?]] {
       (0..<allColumns).map { i in

@@ -1,10 +1,6 @@
 import Dispatch
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import RealModule
 
 /// The data of a Cox model arranged once for every likelihood evaluation.
 ///
@@ -210,7 +206,7 @@ struct CoxProblem {
               var e = 0.0
               for j in 0..<p { e += beta[j] * row[j] }
               eta[i] = e
-              risk[i] = weight[i] * exp(e)
+              risk[i] = weight[i] * Double.exp(e)
             }
             for stratum in 0..<(strataBounds.count - 1) {
               let lo = strataBounds[stratum]
@@ -281,7 +277,7 @@ struct CoxProblem {
                 for k in 0..<parts {
                   let f = efron ? Double(k) / Double(deaths) : 0
                   let d0 = s0 - f * e0
-                  loglik -= partWeight * log(d0)
+                  loglik -= partWeight * Double.log(d0)
                   let inverse = 1 / d0
                   a += inverse
                   b += f * inverse

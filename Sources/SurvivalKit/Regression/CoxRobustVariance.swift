@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import RealModule
 
 /// Score residuals and the robust (sandwich) variance of a Cox fit.
 ///
@@ -39,7 +35,7 @@ extension CoxProblem {
     for i in 0..<n {
       var e = 0.0
       for j in 0..<p { e += beta[j] * x[i * p + j] }
-      risk[i] = weight[i] * exp(e)
+      risk[i] = weight[i] * Double.exp(e)
     }
     var s1 = [Double](repeating: 0, count: p)
     var e1 = [Double](repeating: 0, count: p)
@@ -133,7 +129,7 @@ extension CoxProblem {
       for i in strataBounds[s]..<strataBounds[s + 1] {
         var e = 0.0
         for j in 0..<p { e += beta[j] * x[i * p + j] }
-        let score = exp(e)
+        let score = Double.exp(e)
         let upper = countUpTo(stop[i])
         let lower = start.map { countUpTo($0[i]) } ?? 0
         var hazard = cumulativeHazard[upper] - cumulativeHazard[lower]

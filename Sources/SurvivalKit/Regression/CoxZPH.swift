@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import RealModule
 
 /// The proportional-hazards test of R's `cox.zph` (survival 3.x): for each term, a score test
 /// of adding β·g(t) interactions, at the fitted β and zero interaction coefficients.
@@ -56,7 +52,7 @@ public struct CoxZPH: Sendable {
           throw SurvivalKitError.invalidArgument(
             name: "zph transform", message: "log needs positive times; use km or rank")
         }
-        g[i] = Foundation_log(problem.stop[i])
+        g[i] = Double.log(problem.stop[i])
       }
     case .rank:
       let sorted = (0..<n).sorted { problem.stop[$0] < problem.stop[$1] }
@@ -154,7 +150,6 @@ public struct CoxZPH: Sendable {
   }
 }
 
-@inline(__always) func Foundation_log(_ x: Double) -> Double { log(x) }
 
 extension CoxProblem {
   /// Per event time: covariance of x in the risk set (tie method), score contribution and the
@@ -174,7 +169,7 @@ extension CoxProblem {
     for i in 0..<n {
       var e = 0.0
       for j in 0..<p { e += beta[j] * x[i * p + j] }
-      risk[i] = weight[i] * exp(e)
+      risk[i] = weight[i] * Double.exp(e)
     }
     for s in 0..<(strataBounds.count - 1) {
       let lo = strataBounds[s]

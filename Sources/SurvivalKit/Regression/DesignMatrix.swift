@@ -1,15 +1,11 @@
 import SurvivalSupport
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import RealModule
 
 /// The covariate matrix of a regression formula, as R's `model.matrix` builds it (without an
 /// intercept, which a Cox model does not have).
 ///
-/// - A numeric variable is one column named after it; `log(x)` one column named `log(x)`.
+/// - A numeric variable is one column named after it; `Double.log(x)` one column named `Double.log(x)`.
 /// - A text variable is a factor with treatment coding: its levels (among the rows used) in
 ///   Unicode code-point order, the first as reference unless `references` names another; one
 ///   0/1 column per other level, named variable + level (`celltypelarge`), as R names them.
@@ -66,7 +62,7 @@ public struct DesignMatrix: Sendable {
               message: "log(\(name)) needs a positive value, got \(NumberFormatting.shortest(v[r]))"
             )
           }
-          values[k] = log(v[r])
+          values[k] = Double.log(v[r])
         }
         result = [("log(\(name))", values)]
       case (.variable(let name), .text(let levels, let codes)):

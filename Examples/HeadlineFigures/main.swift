@@ -1,3 +1,4 @@
+import SurvivalKit
 // HeadlineFigures: the interim analysis's headline figures computed through SurvivalKit's
 // public API, as a biostatistician would write their own analysis script.
 //
@@ -7,8 +8,6 @@
 // text), derives PFS in months from the dates, and prints 1-year PFS overall and by nosology,
 // the log-rank test between nosologies and the Cox model of PFS on GD2 expression.
 import SurvivalSupport
-
-import SurvivalKit
 
 #if canImport(Glibc)
   import Glibc

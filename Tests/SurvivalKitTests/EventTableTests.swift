@@ -68,7 +68,8 @@ final class EventTableTests: XCTestCase {
     XCTAssertEqual(series.nRisk, curve.nRisk)
     let before = [1.0] + curve.survival.dropLast()
     XCTAssertEqual(LogRankWeight.gRho(1).weights(series), before)
-    XCTAssertEqual(LogRankWeight.gRho(0).weights(series), [Double](repeating: 1, count: before.count))
+    XCTAssertEqual(
+      LogRankWeight.gRho(0).weights(series), [Double](repeating: 1, count: before.count))
     let fh = LogRankWeight.flemingHarrington(p: 1, q: 1).weights(series)
     for j in before.indices { XCTAssertEqual(fh[j], before[j] * (1 - before[j])) }
     XCTAssertEqual(LogRankWeight.gehanBreslow.weights(series), curve.nRisk.map(Double.init))

@@ -1,6 +1,5 @@
-import SurvivalSupport
-
 import Foundation
+import SurvivalSupport
 import XCTest
 
 @testable import SurvivalKit

@@ -1,6 +1,5 @@
-import SurvivalSupport
-
 import Dispatch
+import SurvivalSupport
 
 #if canImport(Glibc)
   import Glibc

@@ -8,7 +8,9 @@ public enum Beta {
   public static func regularized(_ x: Double, a: Double, b: Double) -> Double {
     if x <= 0 { return 0 }
     if x >= 1 { return 1 }
-    let logFront = Double.logGamma(a + b) - Double.logGamma(a) - Double.logGamma(b) + a * Double.log(x) + b * Double.log(onePlus: -x)
+    let logFront =
+      Double.logGamma(a + b) - Double.logGamma(a) - Double.logGamma(b) + a * Double.log(x) + b
+      * Double.log(onePlus: -x)
     if x < (a + 1) / (a + b + 2) {
       return Double.exp(logFront) * continuedFraction(x, a, b) / a
     }

@@ -48,18 +48,24 @@ public enum ConfidenceTransform: String, Sendable, CaseIterable {
       return (max(s - half, 0), min(s + half, 1))
     case .log:
       let half = z * sigma
-      return (defined(Double.exp(Double.log(s) - half)), defined(min(Double.exp(Double.log(s) + half), 1)))
+      return (
+        defined(Double.exp(Double.log(s) - half)), defined(min(Double.exp(Double.log(s) + half), 1))
+      )
     case .logLog:
       if s == 1 { return (nil, nil) }
       let half = z * sigma / Double.log(s)
       let center = Double.log(-Double.log(s))
-      return (defined(Double.exp(-Double.exp(center - half))), defined(Double.exp(-Double.exp(center + half))))
+      return (
+        defined(Double.exp(-Double.exp(center - half))),
+        defined(Double.exp(-Double.exp(center + half)))
+      )
     case .logit:
       if s == 1 { return (nil, nil) }
       let half = z * sigma * (1 + s / (1 - s))
       let center = Double.log(s / (1 - s))
       return (
-        defined(1 - 1 / (1 + Double.exp(center - half))), defined(1 - 1 / (1 + Double.exp(center + half)))
+        defined(1 - 1 / (1 + Double.exp(center - half))),
+        defined(1 - 1 / (1 + Double.exp(center + half)))
       )
     case .arcsin:
       if s == 1 { return (nil, nil) }

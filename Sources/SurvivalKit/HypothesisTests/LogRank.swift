@@ -93,7 +93,8 @@ public enum LogRank {
     }
     return LogRankTest(
       weight: weight, groups: groups,
-      variance: (0..<k).map { a in (0..<k).map { b in accumulation.variance[a, b] } }, chisq: chisq, df: df,
+      variance: (0..<k).map { a in (0..<k).map { b in accumulation.variance[a, b] } }, chisq: chisq,
+      df: df,
       p: df > 0 ? ChiSquare.upperTail(chisq, df: Double(df)) : nil, strata: strataLabels.count,
       notes: notes, formula: formula, dropped: dropped)
   }

@@ -37,9 +37,13 @@ public struct LogRankPairwise: Sendable {
     var raw: [(Int, Int, LogRankTest)] = []
     for a in 0..<k {
       for b in (a + 1)..<k {
-        raw.append((a, b, try LogRank.test(
-            table, groups: [a, b], weight: weight, formula: sample.formula,
-            dropped: sample.dropped)))
+        raw.append(
+          (
+            a, b,
+            try LogRank.test(
+              table, groups: [a, b], weight: weight, formula: sample.formula,
+              dropped: sample.dropped)
+          ))
       }
     }
     let defined = raw.compactMap { $0.2.p }

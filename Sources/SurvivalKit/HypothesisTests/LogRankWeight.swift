@@ -1,6 +1,5 @@
-import SurvivalSupport
-
 import RealModule
+import SurvivalSupport
 
 /// The weight given to each event time in a weighted log-rank test.
 ///

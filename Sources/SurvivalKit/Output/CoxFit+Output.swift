@@ -1,6 +1,5 @@
-import SurvivalSupport
-
 import RealModule
+import SurvivalSupport
 
 extension CoxFit.Test {
   /// `statistic`, `df`, `p`.
@@ -136,7 +135,9 @@ extension CoxFit {
     let level = NumberFormatting.shortest(confLevel)
     var ci = TextTable(header: ["", "exp(coef)", "exp(-coef)", "lower \(level)", "upper \(level)"])
     for c in coefficients {
-      ci.rows.append([c.term, f(c.hazardRatio), f(c.coef.map { Double.exp(-$0) }), f(c.lower), f(c.upper)])
+      ci.rows.append([
+        c.term, f(c.hazardRatio), f(c.coef.map { Double.exp(-$0) }), f(c.lower), f(c.upper),
+      ])
     }
     out += "\n" + ci.rendered() + "\n"
     if let concordance { out += concordance.line() }

@@ -1,6 +1,5 @@
-import SurvivalSupport
-
 import RealModule
+import SurvivalSupport
 
 /// A forest plot of hazard ratios as a standalone SVG document.
 ///

@@ -1,6 +1,5 @@
-import SurvivalSupport
-
 import RealModule
+import SurvivalSupport
 
 /// Options of a Cox model fit; the defaults are R's `coxph`.
 public struct CoxOptions: Sendable {

@@ -1,5 +1,4 @@
 import Dispatch
-
 import RealModule
 
 /// The data of a Cox model arranged once for every likelihood evaluation.

@@ -150,7 +150,6 @@ public struct CoxZPH: Sendable {
   }
 }
 
-
 extension CoxProblem {
   /// Per event time: covariance of x in the risk set (tie method), score contribution and the
   /// Schoenfeld residual of each event; `row` is a sorted index of one of its events.

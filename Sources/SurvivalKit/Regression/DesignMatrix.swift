@@ -1,6 +1,5 @@
-import SurvivalSupport
-
 import RealModule
+import SurvivalSupport
 
 /// The covariate matrix of a regression formula, as R's `model.matrix` builds it (without an
 /// intercept, which a Cox model does not have).

@@ -77,4 +77,3 @@ public struct Grouping: Sendable, Equatable {
     return Grouping(labels: labels, codes: key.map { codeOfKey[$0]! })
   }
 }
-

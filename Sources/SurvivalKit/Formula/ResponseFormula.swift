@@ -72,7 +72,8 @@ public enum ResponseExpression: Sendable, Equatable, CustomStringConvertible {
     case .column(let c): return c
     case .equals(let c, let v): return "\(c) == \(v)"
     case .notEquals(let c, let v): return "\(c) != \(v)"
-    case .isIn(let c, let vs): return "\(c) %in% c(\(vs.map(\.description).joined(separator: ", ")))"
+    case .isIn(let c, let vs):
+      return "\(c) %in% c(\(vs.map(\.description).joined(separator: ", ")))"
     }
   }
 }

@@ -117,8 +117,10 @@ public struct ContingencyTable: Sendable, Equatable {
     guard isBinary else { return counts.map { _ in nil } }
     return try counts.map { row in
       let n = row[0] + row[1]
-      return n == 0 ? nil : try ResponseRate(
-        count: row[1], total: n, method: method, confLevel: confLevel)
+      return n == 0
+        ? nil
+        : try ResponseRate(
+          count: row[1], total: n, method: method, confLevel: confLevel)
     }
   }
 }

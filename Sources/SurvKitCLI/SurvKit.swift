@@ -15,7 +15,8 @@ struct SurvKit: ParsableCommand {
     abstract: "Survival statistics on CSV files: Kaplan–Meier curves and more.",
     version: SurvivalKitVersion.string,
     subcommands: [
-      KMCommand.self, LogRankCommand.self, CoxCommand.self, TableCommand.self, ReportCommand.self,
+      KMCommand.self, LogRankCommand.self, CoxCommand.self, TableCommand.self, LogisticCommand.self,
+      ReportCommand.self,
     ]
   )
 }

@@ -109,24 +109,26 @@ public enum LogisticModel {
       x[i * p] = 1
       for j in 1..<p { x[i * p + j] = design.columns[j - 1][i] }
     }
-    // A constant or duplicated column makes I singular: say which.
-    let problem = LogisticProblem(x: x, y: y, n: n, p: p, firth: options.firth)
     let names = ["(Intercept)"] + design.names
-    let start =
-      [Double.log(Double(events) / Double(n - events))]
-      + [Double](
-        repeating: 0, count: p - 1)
-    let full: LogisticProblem.Fit
-    do {
-      full = try problem.fit(
-        start: start, maxIterations: options.maxIterations, epsilon: options.epsilon)
-    } catch SurvivalKitError.linearAlgebra {
+    // A constant or duplicated column makes XᵀX (and I) singular: say so before fitting.
+    var crossProduct = Matrix(zeros: p)
+    for i in 0..<n {
+      for j in 0..<p { for k in 0..<p { crossProduct[j, k] += x[i * p + j] * x[i * p + k] } }
+    }
+    if (try? LAPACK.cholesky(crossProduct)) == nil {
       throw SurvivalKitError.insufficientData(
-        message: "the information matrix is singular: the columns "
+        message: "the design is singular: the columns "
           + names.dropFirst().joined(separator: ", ")
           + " are collinear with each other or the intercept (a constant column, or a factor "
           + "level that another column duplicates); drop or combine terms")
     }
+    let problem = LogisticProblem(x: x, y: y, n: n, p: p, firth: options.firth)
+    let start =
+      [Double.log(Double(events) / Double(n - events))]
+      + [Double](
+        repeating: 0, count: p - 1)
+    let full = try problem.fit(
+      start: start, maxIterations: options.maxIterations, epsilon: options.epsilon)
     var warnings: [String] = []
     if !full.converged {
       warnings.append(
@@ -144,7 +146,7 @@ public enum LogisticModel {
     }
     var infinite = [Bool](repeating: false, count: p)
     if !options.firth {
-      let step = try problem.remainingStep(full)
+      let step = (try? problem.remainingStep(full)) ?? [Double](repeating: .infinity, count: p)
       for j in 0..<p where abs(step[j]) > 1e-3 * max(1, abs(full.beta[j])) {
         infinite[j] = true
         warnings.append(

@@ -91,8 +91,10 @@ struct LogisticProblem {
   }
 
   /// Maximises l (or l*) over the coefficients not in `fixed` (index -> value), from `start`.
-  /// Stops when a full step changes the log-likelihood by at most ε (|l| + 0.1) (R's glm rule)
-  /// or moves no coefficient by more than 1e-12 (1 + |β|).
+  /// Maximum likelihood stops when a full step changes the log-likelihood by at most
+  /// ε (|l| + 0.1) (R's glm rule; Newton converges quadratically, and under separation the
+  /// steps never shrink) or moves no coefficient by more than 1e-12 (1 + |β|). Firth's
+  /// iteration, which converges linearly, stops only on the step.
   func fit(start: [Double], fixed: [Int: Double] = [:], maxIterations: Int, epsilon: Double)
     throws -> Fit
   {
@@ -109,9 +111,19 @@ struct LogisticProblem {
       for (a, j) in free.enumerated() {
         for (b, k) in free.enumerated() { sub[a, b] = current.information[j, k] }
       }
-      var step = try LAPACK.solve(sub, free.map { current.score[$0] })
+      var step: [Double]
+      do {
+        step = try LAPACK.solve(sub, free.map { current.score[$0] })
+      } catch {
+        // I numerically singular (the design was checked to have full rank): the fitted
+        // probabilities are 0 or 1 wherever a free column varies, i.e. the maximum is at
+        // infinity; the likelihood is at its supremum to rounding.
+        if !firth { break }
+        throw error
+      }
       let largest = step.map { abs($0) }.max() ?? 0
       if largest > 5 { step = step.map { $0 * 5 / largest } }
+      // Firth's iteration (I for the Hessian of l*) converges linearly: it stops on the step.
       if zip(free, step).allSatisfy({ abs($1) <= 1e-12 * (1 + abs(beta[$0])) }) {
         converged = true
         break
@@ -133,7 +145,7 @@ struct LogisticProblem {
       let change = abs(trial.loglik - current.loglik)
       beta = trialBeta
       current = trial
-      if halvings == 0 && change <= epsilon * (abs(trial.loglik) + 0.1) {
+      if !firth && halvings == 0 && change <= epsilon * (abs(trial.loglik) + 0.1) {
         converged = true
         break
       }

@@ -16,7 +16,7 @@ struct SurvKit: ParsableCommand {
     version: SurvivalKitVersion.string,
     subcommands: [
       KMCommand.self, LogRankCommand.self, CoxCommand.self, TableCommand.self, LogisticCommand.self,
-      ReportCommand.self,
+      DesignCommand.self, ReportCommand.self,
     ]
   )
 }

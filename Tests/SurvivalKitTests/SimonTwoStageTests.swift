@@ -55,8 +55,10 @@ final class SimonTwoStageTests: XCTestCase {
     for (p0, p1, alpha, beta, opt, en, pet, mm, enM, petM) in published {
       let s = try SimonTwoStage(p0: p0, p1: p1, alpha: alpha, power: 1 - beta)
       let label = "p0 \(p0) p1 \(p1) alpha \(alpha) beta \(beta)"
-      XCTAssertEqual([s.optimal.r1, s.optimal.n1, s.optimal.r, s.optimal.n], opt, "\(label) optimal")
-      XCTAssertEqual([s.minimax.r1, s.minimax.n1, s.minimax.r, s.minimax.n], mm, "\(label) minimax")
+      XCTAssertEqual(
+        [s.optimal.r1, s.optimal.n1, s.optimal.r, s.optimal.n], opt, "\(label) optimal")
+      XCTAssertEqual(
+        [s.minimax.r1, s.minimax.n1, s.minimax.r, s.minimax.n], mm, "\(label) minimax")
       XCTAssertEqual((s.optimal.expectedSize * 10).rounded() / 10, en, "\(label) EN")
       XCTAssertEqual((s.optimal.earlyTermination * 100).rounded() / 100, pet, "\(label) PET")
       XCTAssertEqual((s.minimax.expectedSize * 10).rounded() / 10, enM, "\(label) EN minimax")

@@ -81,7 +81,8 @@ final class SurvivalDesignTests: XCTestCase {
     assertClose(design.p01, p01, tol: 1e-9, "p01")
     assertClose(design.p00, p01 / theta, tol: 1e-9, "p00")
     let sigma2 = p1 - p1 * p1 + 2 * p01 / theta - pow(p1 / theta, 2) - 2 * p01 + 2 * p1 / theta * p1
-    let z = Normal.quantile(0.95) * (p1 / theta).squareRoot() + Normal.quantile(0.8) * sigma2.squareRoot()
+    let z =
+      Normal.quantile(0.95) * (p1 / theta).squareRoot() + Normal.quantile(0.8) * sigma2.squareRoot()
     assertClose(design.patientsExact, z * z / pow(p1 / theta - p1, 2), tol: 1e-8, "n")
   }
 
@@ -120,7 +121,8 @@ final class SurvivalDesignTests: XCTestCase {
     }
     let trials = 4000
     let typeI = try rejectionRate(theta: 1, trials: trials)
-    XCTAssertLessThan(abs(typeI - 0.05), 4 * (0.05 * 0.95 / Double(trials)).squareRoot(), "\(typeI)")
+    XCTAssertLessThan(
+      abs(typeI - 0.05), 4 * (0.05 * 0.95 / Double(trials)).squareRoot(), "\(typeI)")
     let power = try rejectionRate(theta: 0.6, trials: trials)
     XCTAssertLessThan(abs(power - 0.8), 4 * (0.8 * 0.2 / Double(trials)).squareRoot(), "\(power)")
   }

@@ -16,7 +16,8 @@ struct SurvKit: ParsableCommand {
     version: SurvivalKitVersion.string,
     subcommands: [
       KMCommand.self, LogRankCommand.self, CoxCommand.self, TableCommand.self, LogisticCommand.self,
-      DesignCommand.self, ReportCommand.self,
+      DesignCommand.self, SafetyCommand.self,
+      ReportCommand.self,
     ]
   )
 }

@@ -24,14 +24,19 @@ public struct LogRankSampleSize: Sendable, Equatable {
     case freedman
   }
 
+  /// The events formula used.
   public let method: Method
+  /// Hazard ratio θ, experimental to control.
   public let hazardRatio: Double
+  /// Two-sided type I error.
   public let alpha: Double
+  /// Required power.
   public let power: Double
   /// Fraction allocated to the experimental arm.
   public let allocation: Double
   /// Events needed (not rounded) and rounded up.
   public let eventsExact: Double
+  /// Events needed, rounded up.
   public let events: Int
   /// Probability that a patient has an event by the analysis (nil without a median).
   public let eventProbability: Double?
@@ -39,6 +44,7 @@ public struct LogRankSampleSize: Sendable, Equatable {
   public let patients: Int?
   /// Per-arm probabilities of an event (experimental, control).
   public let eventProbabilityExperimental: Double?
+  /// P(event) in the control arm.
   public let eventProbabilityControl: Double?
 
   /// - Parameters:

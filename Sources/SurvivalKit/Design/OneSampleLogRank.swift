@@ -5,6 +5,7 @@ import RealModule
 public struct ReferenceSurvival: Sendable, Equatable {
   /// Rate λ and shape κ.
   public let rate: Double
+  /// Weibull shape κ (1: exponential).
   public let shape: Double
 
   /// From the rate and shape directly.
@@ -47,11 +48,15 @@ public struct ReferenceSurvival: Sendable, Equatable {
 /// Reference: D. M. Finkelstein, A. Muzikansky & D. A. Schoenfeld (2003), Comparing survival
 /// of a sample to that of a standard population, J. Natl Cancer Inst. 95, 1434–1439.
 public struct OneSampleLogRankTest: Sendable, Equatable {
+  /// O, the number of events.
   public let observed: Int
+  /// E = Σ Λ₀(tᵢ), the events the reference curve predicts.
   public let expected: Double
+  /// Z = (E − O) / √E.
   public let z: Double
   /// One-sided p for better survival than the reference.
   public let pBetter: Double
+  /// Two-sided p-value.
   public let p: Double
   /// O / E, the standardised mortality ratio.
   public var ratio: Double { Double(observed) / expected }
@@ -104,24 +109,38 @@ public struct OneSampleLogRankTest: Sendable, Equatable {
 /// References: J. Wu (2015), Sample size calculation for the one-sample log-rank test, Pharm.
 /// Stat. 14, 26–33; Finkelstein et al. (2003).
 public struct OneSampleLogRankDesign: Sendable, Equatable {
+  /// The reference (null) survival curve.
   public let reference: ReferenceSurvival
+  /// Hazard ratio θ of the alternative to the reference.
   public let hazardRatio: Double
+  /// One-sided type I error.
   public let alpha: Double
+  /// Required power.
   public let power: Double
+  /// Accrual period a (uniform entry).
   public let accrual: Double
+  /// Follow-up f after the last entry.
   public let followUp: Double
   /// p₁, p₀, p₀₁, p₀₀ and σ.
   public let p1: Double
+  /// p₀ = E Λ₀(X) under the alternative.
   public let p0: Double
+  /// p₀₁ = E Δ Λ₀(X).
   public let p01: Double
+  /// p₀₀ = E Λ₀(X)² / 2.
   public let p00: Double
+  /// σ, the standard deviation of Λ₀(X) − Δ under the alternative.
   public let sigma: Double
   /// n before rounding, and rounded up.
   public let patientsExact: Double
+  /// Patients needed, rounded up.
   public let patients: Int
   /// n p₁.
   public let expectedEvents: Double
 
+  /// Computes the design.
+  /// - Throws: when θ is not in (0, 1), alpha or power is outside (0, 1), or accrual and
+  ///   follow-up are negative or both 0.
   public init(
     reference: ReferenceSurvival, hazardRatio: Double, alpha: Double = 0.05,
     power: Double = 0.8, accrual: Double, followUp: Double

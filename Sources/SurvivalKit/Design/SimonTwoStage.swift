@@ -22,9 +22,11 @@ public struct SimonTwoStage: Sendable, Equatable {
   public struct Design: Sendable, Equatable {
     /// Stage 1: stop if at most r₁ of n₁ respond.
     public let r1: Int
+    /// Stage-1 size.
     public let n1: Int
     /// Final: promising if more than r of n respond.
     public let r: Int
+    /// Total size.
     public let n: Int
     /// R(p₀): the probability of declaring an inactive treatment promising.
     public let alpha: Double
@@ -32,20 +34,27 @@ public struct SimonTwoStage: Sendable, Equatable {
     public let power: Double
     /// PET(p₀) and EN(p₀).
     public let earlyTermination: Double
+    /// EN(p₀) = n₁ + (1 − PET(p₀)) (n − n₁).
     public let expectedSize: Double
     /// PET(p₁) and EN(p₁).
     public let earlyTerminationAlternative: Double
+    /// EN(p₁).
     public let expectedSizeAlternative: Double
   }
 
+  /// Null (uninteresting) response rate.
   public let p0: Double
+  /// Alternative (target) response rate.
   public let p1: Double
   /// Required type I error and power.
   public let alpha: Double
+  /// Required power.
   public let power: Double
   /// The largest n searched.
   public let maxN: Int
+  /// The design with the smallest EN(p₀).
   public let optimal: Design
+  /// The design with the smallest n (then the smallest EN(p₀)).
   public let minimax: Design
 
   /// Finds both designs.
@@ -145,11 +154,17 @@ public struct SimonTwoStage: Sendable, Equatable {
 /// The exact single-stage design: the smallest n with an r such that P(X > r | p₀) <= α and
 /// P(X > r | p₁) >= power.
 public struct SingleStageBinomial: Sendable, Equatable {
+  /// Total size.
   public let n: Int
+  /// Promising when more than r respond.
   public let r: Int
+  /// Attained type I error.
   public let alpha: Double
+  /// Attained power.
   public let power: Double
 
+  /// Searches n = 1, 2, ... up to maxN.
+  /// - Throws: when no n up to maxN has such an r.
   public init(p0: Double, p1: Double, alpha: Double, power: Double, maxN: Int = 5000) throws {
     for n in 1...maxN {
       let s0 = Binomial.survival(n: n, p: p0)

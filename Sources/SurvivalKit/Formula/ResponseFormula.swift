@@ -83,6 +83,7 @@ public enum ResponseValue: Sendable, Equatable, CustomStringConvertible {
   case number(Double)
   case text(String)
 
+  /// The literal as R writes it (`"CR"`, `2`).
   public var description: String {
     switch self {
     case .number(let x): return x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)"

@@ -12,6 +12,7 @@ public struct LogisticOptions: Sendable {
   /// Non-default reference levels of factors (variable -> level).
   public var references: [String: String] = [:]
 
+  /// Default options: maximum likelihood, 95 % limits.
   public init() {}
 }
 
@@ -23,6 +24,7 @@ public struct LogisticFit: Sendable {
   public struct Coefficient: Sendable, Equatable {
     /// Column name, R style (`(Intercept)`, `gd2`, `nosologyостеосаркома`).
     public let term: String
+    /// The estimate β̂ (log odds ratio).
     public let coef: Double
     /// √ of the diagonal of I(β̂)⁻¹.
     public let standardError: Double
@@ -36,6 +38,7 @@ public struct LogisticFit: Sendable {
     /// Likelihood-ratio chi-square for coef = 0 (1 df): 2 (l(β̂) − max l with coef = 0); the
     /// penalised likelihood for Firth.
     public let lrStatistic: Double
+    /// Upper-tail chi-square (1 df) p-value of `lrStatistic`.
     public let lrP: Double
     /// exp(coef).
     public let oddsRatio: Double
@@ -43,9 +46,11 @@ public struct LogisticFit: Sendable {
     /// 2 (l(β̂) − max l with coef = b) = χ²₁(level); `.infinity` / 0 when the profile never
     /// reaches it.
     public let lower: Double
+    /// Upper profile limit of the odds ratio.
     public let upper: Double
     /// Wald limits exp(coef ∓ z se).
     public let waldLower: Double
+    /// Upper Wald limit of the odds ratio.
     public let waldUpper: Double
   }
 
@@ -53,33 +58,45 @@ public struct LogisticFit: Sendable {
   public struct Test: Sendable, Equatable {
     /// Model term (`nosology`), or `model` for the global test.
     public let term: String
+    /// Likelihood-ratio chi-square.
     public let statistic: Double
+    /// Degrees of freedom: the number of coefficients held at 0.
     public let df: Int
+    /// Upper-tail chi-square p-value.
     public let p: Double
   }
 
+  /// The model as written.
   public let formula: String
   /// Firth penalised (true) or maximum likelihood.
   public let firth: Bool
   /// Rows used, responses among them, rows dropped for a missing value.
   public let n: Int
+  /// Rows with the response (y = 1).
   public let events: Int
+  /// Rows dropped for a missing response or covariate.
   public let dropped: Int
+  /// Newton–Raphson iterations of the full fit.
   public let iterations: Int
+  /// Whether the full fit converged.
   public let converged: Bool
   /// Warnings a reader must see: non-convergence, infinite coefficients (separation).
   public let warnings: [String]
+  /// Level of the confidence limits.
   public let confLevel: Double
   /// Reference level of each factor.
   public let references: [String: String]
+  /// The coefficients, intercept first.
   public let coefficients: [Coefficient]
   /// I(β̂)⁻¹, rows and columns in coefficient order.
   public let variance: [[Double]]
   /// Log-likelihood (penalised for Firth) of the fit and of the intercept-only model.
   public let loglik: Double
+  /// Log-likelihood (penalised for Firth) with every coefficient but the intercept at 0.
   public let loglikNull: Double
   /// Residual and null deviance −2 l (maximum likelihood only; R's `deviance`, `null.deviance`).
   public let deviance: Double?
+  /// −2 times the intercept-only log-likelihood (maximum likelihood only).
   public let nullDeviance: Double?
   /// AIC = −2 l + 2 p (maximum likelihood only).
   public let aic: Double?

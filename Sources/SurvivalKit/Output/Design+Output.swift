@@ -2,6 +2,7 @@ import RealModule
 import SurvivalSupport
 
 extension SimonTwoStage.Design {
+  /// `r1`, `n1`, `r`, `n`, `alpha`, `power`, `pet_p0`, `en_p0`, `pet_p1`, `en_p1`.
   public var jsonValue: JSONValue {
     .object([
       ("r1", .number(Double(r1))), ("n1", .number(Double(n1))), ("r", .number(Double(r))),
@@ -15,6 +16,7 @@ extension SimonTwoStage.Design {
 
 /// Renderings of Simon's designs.
 extension SimonTwoStage {
+  /// The JSON document `survkit design ... --format json` prints.
   public func json() -> JSONValue {
     .object([
       ("design", .string("simon")), ("p0", .number(p0)), ("p1", .number(p1)),
@@ -43,11 +45,13 @@ extension SimonTwoStage {
 }
 
 extension SimonTwoStage: CustomStringConvertible {
+  /// The table `survkit design` prints.
   public var description: String { table() }
 }
 
 /// Renderings of the two-arm log-rank sample size, with a power curve.
 extension LogRankSampleSize {
+  /// The JSON document `survkit design ... --format json` prints.
   public func json() -> JSONValue {
     .object([
       ("design", .string("logrank")), ("method", .string(method.rawValue)),
@@ -61,6 +65,7 @@ extension LogRankSampleSize {
     ])
   }
 
+  /// The table `survkit design` prints.
   public func table() -> String {
     let f = { (x: Double?) in NumberFormatting.significant(x) }
     let name = method == .schoenfeld ? "Schoenfeld (1983)" : "Freedman (1982)"
@@ -124,11 +129,13 @@ extension LogRankSampleSize {
 }
 
 extension LogRankSampleSize: CustomStringConvertible {
+  /// The table `survkit design` prints.
   public var description: String { table() }
 }
 
 /// Renderings of the one-sample log-rank design.
 extension OneSampleLogRankDesign {
+  /// The JSON document `survkit design ... --format json` prints.
   public func json() -> JSONValue {
     .object([
       ("design", .string("one-sample-logrank")), ("reference_rate", .number(reference.rate)),
@@ -141,6 +148,7 @@ extension OneSampleLogRankDesign {
     ])
   }
 
+  /// The table `survkit design` prints.
   public func table() -> String {
     let f = { (x: Double) in NumberFormatting.significant(x) }
     var out = "One-sample log-rank design (Wu 2015): reference Weibull rate \(f(reference.rate)), "
@@ -153,5 +161,6 @@ extension OneSampleLogRankDesign {
 }
 
 extension OneSampleLogRankDesign: CustomStringConvertible {
+  /// The table `survkit design` prints.
   public var description: String { table() }
 }

@@ -2,6 +2,7 @@ import SurvivalSupport
 
 /// JSON, table and CSV renderings of a logistic fit (schema in the README).
 extension LogisticFit {
+  /// The JSON document `survkit logistic --format json` prints.
   public func json() -> JSONValue {
     func test(_ t: Test) -> JSONValue {
       .object([

@@ -28,6 +28,7 @@ extension ResponseRate {
 }
 
 extension CochranArmitageTest {
+  /// `statistic`, `expected`, `p`, `p_increasing`, `p_decreasing`, `chisq`, `chisq_p`.
   public var jsonValue: JSONValue {
     .object([
       ("statistic", .number(statistic)), ("expected", .number(expected)), ("p", .number(p)),
@@ -39,6 +40,7 @@ extension CochranArmitageTest {
 
 /// Table, JSON and CSV renderings of a response table (schema in the README).
 extension ResponseTableAnalysis {
+  /// The JSON document `survkit table --format json` prints.
   public func json() -> JSONValue {
     let t = contingency
     var rows: [JSONValue] = []

@@ -2,6 +2,7 @@ import SurvivalSupport
 
 /// Table and JSON renderings of the safety tables (schema in the README).
 extension SafetySummary {
+  /// The JSON document `survkit safety --format json` prints.
   public func json() -> JSONValue {
     func row(_ r: Row) -> JSONValue {
       .object([
@@ -41,6 +42,7 @@ extension SafetySummary {
     ])
   }
 
+  /// The tables `survkit safety` prints: by term, by organ class, by cycle, exposure.
   public func table() -> String {
     func pct(_ n: Int, _ d: Int) -> String {
       d == 0 ? "NA" : "\(n) (\(NumberFormatting.fixed(100 * Double(n) / Double(d), decimals: 1)))"

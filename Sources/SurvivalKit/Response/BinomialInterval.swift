@@ -27,9 +27,13 @@ public struct ResponseRate: Sendable, Equatable {
   public let total: Int
   /// x / n.
   public let estimate: Double
+  /// Lower confidence limit.
   public let lower: Double
+  /// Upper confidence limit.
   public let upper: Double
+  /// How the interval was computed.
   public let method: BinomialInterval
+  /// Confidence level of the interval.
   public let confLevel: Double
 
   /// - Throws: when x is not in 0...n, n is not positive or the level is not in (0, 1).

@@ -30,6 +30,7 @@ public struct CochranArmitageTest: Sendable, Equatable {
   public let pDecreasing: Double
   /// R's `prop.trend.test` chi-square (1 df) and its p-value.
   public let chiSquare: Double
+  /// Upper-tail chi-square (1 df) p-value of `chiSquare`.
   public let chiSquareP: Double
 
   /// - Parameters:

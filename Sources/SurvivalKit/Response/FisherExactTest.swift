@@ -41,6 +41,7 @@ public struct FisherExactTest: Sendable, Equatable {
   public let oddsRatio: Double?
   /// Exact confidence limits of the odds ratio (2 × 2 only).
   public let lower: Double?
+  /// Upper exact confidence limit of the odds ratio (2 × 2 only; `.infinity` when unbounded).
   public let upper: Double?
   /// Confidence level of the limits.
   public let confLevel: Double

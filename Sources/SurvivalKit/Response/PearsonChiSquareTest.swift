@@ -4,8 +4,11 @@
 ///
 /// Reference: K. Pearson (1900), Phil. Mag. 50, 157–175.
 public struct PearsonChiSquareTest: Sendable, Equatable {
+  /// X² = Σ (O − E)² / E.
   public let statistic: Double
+  /// (r − 1)(c − 1) over the non-empty rows and columns.
   public let df: Int
+  /// Upper-tail chi-square p-value.
   public let p: Double
   /// The smallest expected count (the approximation is doubtful below 5).
   public let smallestExpected: Double

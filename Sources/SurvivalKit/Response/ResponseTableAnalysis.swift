@@ -17,7 +17,9 @@ public struct ResponseTableAnalysis: Sendable {
   public let fisher: FisherExactTest?
   /// The exact Cochran–Armitage trend test across the ordered rows, when asked for.
   public let trend: CochranArmitageTest?
+  /// Interval method of the rates.
   public let interval: BinomialInterval
+  /// Confidence level of the rates.
   public let confLevel: Double
 
   /// - Parameters:

@@ -3,15 +3,24 @@ import SurvivalSupport
 /// The columns of an adverse-event export (one row per event). The defaults are the headers of
 /// the format documented in `datasets/README.md` (`adverse_events_cut2.csv`).
 public struct AdverseEventColumns: Sendable, Equatable {
+  /// Patient id (the same ids as the trial export).
   public var patient = "№"
+  /// Treatment course number.
   public var course = "Курс"
+  /// Cycle in which the event began.
   public var cycle = "Цикл"
+  /// CTCAE term.
   public var term = "Термин CTCAE"
+  /// MedDRA system organ class.
   public var organClass = "Системно-органный класс"
+  /// CTCAE grade 1–5.
   public var grade = "Степень"
+  /// Onset date.
   public var onset = "Дата начала"
+  /// Resolution date (empty while unresolved).
   public var resolution = "Дата разрешения"
 
+  /// The documented headers.
   public init() {}
 }
 
@@ -75,16 +84,21 @@ public struct TreatedPopulation: Sendable, Equatable {
 
 /// One adverse event.
 public struct AdverseEvent: Sendable, Equatable {
+  /// Patient id as written in the file.
   public let patient: String
+  /// Treatment course.
   public let course: Int
+  /// Cycle in which the event began.
   public let cycle: Int
   /// CTCAE term and system organ class.
   public let term: String
+  /// MedDRA system organ class.
   public let organClass: String
   /// CTCAE grade 1–5.
   public let grade: Int
   /// Onset and resolution dates (days since 1970-01-01); resolution nil while unresolved.
   public let onset: Double
+  /// Resolution date (days since 1970-01-01); nil while unresolved.
   public let resolution: Double?
   /// The file line of the event.
   public let line: Int
@@ -96,9 +110,13 @@ public struct AdverseEvent: Sendable, Equatable {
 /// an onset on or after enrolment and a resolution (if any) on or after the onset; anything
 /// else stops with the line and column.
 public struct AdverseEventData: Sendable {
+  /// The events, in file order.
   public let events: [AdverseEvent]
+  /// The treated population they were checked against.
   public let population: TreatedPopulation
 
+  /// Reads and checks the events.
+  /// - Throws: `SurvivalKitError.invalidData` naming the line and column of the first bad event.
   public init(
     table: DataTable, population: TreatedPopulation,
     columns: AdverseEventColumns = AdverseEventColumns()

@@ -7,9 +7,11 @@ import SurvivalSupport
 public struct SafetySummary: Sendable {
   /// One line of a by-term or by-class table.
   public struct Row: Sendable, Equatable {
+    /// Term, organ class, or `any adverse event`.
     public let label: String
     /// Patients with at least one event, and with one of grade >= 3.
     public let patients: Int
+    /// Patients with at least one event of grade >= 3.
     public let patientsGrade3: Int
     /// Patients by their worst grade, grades 1...5.
     public let worstGrade: [Int]
@@ -19,27 +21,35 @@ public struct SafetySummary: Sendable {
 
   /// One cycle.
   public struct CycleRow: Sendable, Equatable {
+    /// Cycle number.
     public let cycle: Int
     /// Patients who received the cycle (the denominator).
     public let treated: Int
+    /// Events.
     public let events: Int
+    /// Patients with at least one event.
     public let patients: Int
+    /// Patients with at least one event of grade >= 3.
     public let patientsGrade3: Int
   }
 
   /// Patients in the treated population.
   public let treated: Int
+  /// Events.
   public let events: Int
   /// Patients with any event / any event of grade >= 3, and by worst grade.
   public let overall: Row
   /// Sorted by the number of patients (most first), then by label in code-point order.
   public let byTerm: [Row]
+  /// By system organ class, ordered as `byTerm`.
   public let byOrganClass: [Row]
+  /// Cycle 1 to the last cycle given.
   public let byCycle: [CycleRow]
   /// (cycles received, patients), ascending.
   public let exposure: [(cycles: Int, patients: Int)]
   /// Patients who started a repeat course: more than `courseLength` cycles received.
   public let repeatCourse: Int
+  /// Cycles of the first course.
   public let courseLength: Int
 
   /// - Parameter courseLength: cycles in the first course (6 in the synthetic trial).

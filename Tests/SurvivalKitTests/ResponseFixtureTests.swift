@@ -181,3 +181,20 @@ extension ResponseFixtureTests {
     XCTAssertEqual(try ResponseFormula("y != -2 ~ x").response, .notEquals("y", .number(-2)))
   }
 }
+
+extension ResponseFixtureTests {
+  /// A 6 × 7 table where R's FEXACT is off in the fourth digit (0.14303): the exact p-value
+  /// agrees with R's own Monte Carlo estimate (B = 1e7, SE ≈ 1.1e-4) within 3 standard errors,
+  /// and FEXACT's value does not (it is 8 SE away). See fixtures/R/README.md.
+  func testFreemanHaltonAgainstRMonteCarlo() throws {
+    let url = TestSupport.fixtures.appendingPathComponent("response/fisher_monte_carlo.json")
+    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+    let counts = (json["counts"] as! [[NSNumber]]).map { $0.map(\.intValue) }
+    let simulated = d(json["p_simulated"])!
+    let draws = d(json["B"])!
+    let se = (simulated * (1 - simulated) / draws).squareRoot()
+    let test = try FisherExactTest(counts: counts)
+    XCTAssertLessThan(abs(test.p - simulated), 3 * se, "exact \(test.p), simulated \(simulated)")
+    XCTAssertGreaterThan(abs(d(json["p_fexact"])! - simulated), 3 * se)
+  }
+}

@@ -376,10 +376,43 @@ struct FreemanHalton {
           }
         }
         if pending.isEmpty { continue }
-        try children(column: column, remaining: node) { value, child in
-          for path in pending {
-            let v = path.value + value
-            next[child, default: [:]][key(v), default: (v, 0)].count += path.count
+        var list: [(value: Double, child: [Int])] = []
+        try children(column: column, remaining: node) { list.append(($0, $1)) }
+        // Sorted by value, the paths a child takes whole form a prefix and those it drops a
+        // suffix: binary searches and prefix sums (scaled by the largest value) replace a
+        // test per path and child.
+        pending.sort { $0.value < $1.value }
+        let top = pending.last!.value
+        var prefix = [0.0]
+        prefix.reserveCapacity(pending.count + 1)
+        for path in pending {
+          prefix.append(prefix.last! + path.count * Double.exp(path.value - top))
+        }
+        func count(atMost limit: Double) -> Int {
+          var lo = 0
+          var hi = pending.count
+          while lo < hi {
+            let mid = (lo + hi) / 2
+            if pending[mid].value <= limit { lo = mid + 1 } else { hi = mid }
+          }
+          return lo
+        }
+        for (value, child) in list {
+          let c = try extremes(column: column + 1, remaining: child)
+          let whole = count(atMost: threshold - value - c.high)
+          let kept = count(atMost: threshold - value - c.low)
+          if whole > 0 {
+            p +=
+              prefix[whole] * Double.exp(top + value + logAll(column: column + 1, remaining: child))
+          }
+          if kept > whole {
+            // Take the child's paths out (no copy), merge, put them back.
+            var merged = next.removeValue(forKey: child) ?? [:]
+            for path in pending[whole..<kept] {
+              let v = path.value + value
+              merged[key(v), default: (v, 0)].count += path.count
+            }
+            next[child] = merged
           }
         }
       }

@@ -252,7 +252,25 @@ struct FreemanHalton {
   let maxNodes: Int
   var work = 0
   /// Smallest and largest Σ −log x! over the completions of a node: key = [column] + rows.
-  var extremesCache: [[Int]: (low: Double, high: Double)] = [:]
+  var extremesCache: [NodeKey: (low: Double, high: Double)] = [:]
+  /// Bits per row total when a node packs into one UInt64 (0 when it cannot).
+  let packBits: Int
+
+  /// A node (column, sorted row totals) as a hash key: packed into one integer when the
+  /// totals fit (the usual case), which hashes much faster than an array.
+  enum NodeKey: Hashable {
+    case packed(UInt64)
+    case array([Int])
+  }
+
+  func nodeKey(column: Int, remaining: [Int]) -> NodeKey {
+    if packBits > 0 {
+      var k = UInt64(column)
+      for r in remaining { k = k << UInt64(packBits) | UInt64(r) }
+      return .packed(k << 8 | UInt64(remaining.count))
+    }
+    return .array([column] + remaining)
+  }
 
   init(table: [[Int]], maxNodes: Int) {
     // The columns are the shorter side, largest first.
@@ -273,6 +291,9 @@ struct FreemanHalton {
     for row in t { for x in row { observed -= f[x] } }
     threshold = observed + 1e-7
     self.maxNodes = maxNodes
+    // Column index (8 bits), row count (8 bits) and each row total must fit in 64 bits.
+    let bits = max(1, Int.bitWidth - n.leadingZeroBitCount)
+    packBits = 16 + rowTotals.count * bits <= 64 && columnTotals.count < 256 ? bits : 0
   }
 
   /// log of the constant ∏ r_i! ∏ c_j! / N!.
@@ -342,7 +363,7 @@ struct FreemanHalton {
       for r in remaining { v -= f[r] }
       return (v, v)
     }
-    let key = [column] + remaining
+    let key = nodeKey(column: column, remaining: remaining)
     if let e = extremesCache[key] { return e }
     var low = Double.infinity
     var high = -Double.infinity
@@ -361,11 +382,16 @@ struct FreemanHalton {
     // Paths at each node: value key -> (value, multiplicity).
     typealias Paths = [Int64: (value: Double, count: Double)]
     func key(_ v: Double) -> Int64 { Int64((v * 1e9).rounded()) }
-    var stage: [[Int]: Paths] = [rows.sorted(by: >): [key(logConstant): (logConstant, 1)]]
+    // Nodes of the current column: key -> (row totals, paths).
+    let start = rows.sorted(by: >)
+    var stage: [NodeKey: (node: [Int], paths: Paths)] = [
+      nodeKey(column: 0, remaining: start): (start, [key(logConstant): (logConstant, 1)])
+    ]
     var p = 0.0
     for column in 0..<columns.count {
-      var next: [[Int]: Paths] = [:]
-      for (node, paths) in stage {
+      var next: [NodeKey: (node: [Int], paths: Paths)] = [:]
+      for (_, entry) in stage {
+        let (node, paths) = entry
         let e = try extremes(column: column, remaining: node)
         var pending: [(value: Double, count: Double)] = []
         for (_, path) in paths {
@@ -407,12 +433,13 @@ struct FreemanHalton {
           }
           if kept > whole {
             // Take the child's paths out (no copy), merge, put them back.
-            var merged = next.removeValue(forKey: child) ?? [:]
+            let childKey = nodeKey(column: column + 1, remaining: child)
+            var merged = next.removeValue(forKey: childKey)?.paths ?? [:]
             for path in pending[whole..<kept] {
               let v = path.value + value
               merged[key(v), default: (v, 0)].count += path.count
             }
-            next[child] = merged
+            next[childKey] = (child, merged)
           }
         }
       }

@@ -16,7 +16,7 @@ struct SurvKit: ParsableCommand {
     version: SurvivalKitVersion.string,
     subcommands: [
       KMCommand.self, LogRankCommand.self, CoxCommand.self, TableCommand.self, LogisticCommand.self,
-      DesignCommand.self, SafetyCommand.self,
+      DesignCommand.self, OneSampleCommand.self, SafetyCommand.self,
       ReportCommand.self,
     ]
   )

@@ -65,3 +65,28 @@ final class DesignCommandTests: XCTestCase {
     XCTAssertTrue(a.stderr.contains("invalid alpha: 1.2 is outside (0, 1)"), a.stderr)
   }
 }
+
+extension DesignCommandTests {
+  /// `survkit one-sample` on aml against S₀(24) = 0.4 (exponential): O and E by hand from the
+  /// file (E = Σ λ tᵢ with λ = −log(0.4)/24), Z = (E − O)/√E.
+  func testOneSampleTestCommand() throws {
+    let table = try CSVReader.read(path: TestSupport.dataset("aml.csv"))
+    guard case .numeric(let time) = try table.column(named: "time").values,
+      case .numeric(let status) = try table.column(named: "status").values
+    else { return XCTFail("aml columns") }
+    let rate = -log(0.4) / 24
+    let expected = time.reduce(0) { $0 + rate * $1 }
+    let observed = status.reduce(0, +)
+    let run = try TestSupport.runSurvkit([
+      "one-sample", TestSupport.dataset("aml.csv"), "Surv(time, status) ~ 1", "--survival", "0.4",
+      "--at", "24", "--format", "json",
+    ])
+    XCTAssertEqual(run.status, 0, run.stderr)
+    let result = try json(run.stdout)
+    XCTAssertEqual((result["observed"] as! NSNumber).doubleValue, observed)
+    assertClose((result["expected"] as! NSNumber).doubleValue, expected, tol: 1e-12, "E")
+    assertClose(
+      (result["z"] as! NSNumber).doubleValue, (expected - observed) / expected.squareRoot(),
+      tol: 1e-12, "Z")
+  }
+}

@@ -164,3 +164,29 @@ extension OneSampleLogRankDesign: CustomStringConvertible {
   /// The table `survkit design` prints.
   public var description: String { table() }
 }
+
+/// Renderings of the one-sample log-rank test.
+extension OneSampleLogRankTest {
+  /// The JSON document `survkit one-sample --format json` prints.
+  public func json(reference: ReferenceSurvival, n: Int, dropped: Int) -> JSONValue {
+    .object([
+      ("n", .number(Double(n))), ("dropped", .number(Double(dropped))),
+      ("reference_rate", .number(reference.rate)), ("reference_shape", .number(reference.shape)),
+      ("observed", .number(Double(observed))), ("expected", .number(expected)),
+      ("ratio", .number(ratio)), ("z", .number(z)), ("p_better", .number(pBetter)),
+      ("p", .number(p)),
+    ])
+  }
+
+  /// The lines `survkit one-sample` prints.
+  public func table(reference: ReferenceSurvival, n: Int, dropped: Int) -> String {
+    let f = { (x: Double) in NumberFormatting.significant(x) }
+    var out = "One-sample log-rank test (Finkelstein et al. 2003) against a Weibull reference, "
+    out += "rate \(f(reference.rate)), shape \(f(reference.shape))\n"
+    out += "n = \(n), rows dropped for missing values: \(dropped)\n"
+    out += "observed \(observed), expected \(f(expected)), O/E = \(f(ratio))\n"
+    out += "Z = (E - O)/sqrt(E) = \(f(z)); p = \(f(pBetter)) one-sided for better survival, "
+    out += "\(f(p)) two-sided\n"
+    return out
+  }
+}

@@ -127,6 +127,22 @@ final class SurvivalDesignTests: XCTestCase {
     XCTAssertLessThan(abs(power - 0.8), 4 * (0.8 * 0.2 / Double(trials)).squareRoot(), "\(power)")
   }
 
+  /// A published example of Wu's (2015) formula: reference median 9, Weibull shape 1.22,
+  /// hazard ratio 1/1.75, accrual 5, follow-up 3, one-sided 5 %, power 80 %: n = 88, and
+  /// power 0.803 with 88 patients (the documented examples of `SampleSize()` and `power()` in
+  /// the R package logRank1s, an implementation of Wu 2015; not packaged for Debian).
+  func testWuWorkedExample() throws {
+    let design = try OneSampleLogRankDesign(
+      reference: ReferenceSurvival(survival: 0.5, at: 9, shape: 1.22), hazardRatio: 1 / 1.75,
+      alpha: 0.05, power: 0.8, accrual: 5, followUp: 3)
+    XCTAssertEqual(design.patients, 88)
+    XCTAssertEqual((design.power(patients: 88) * 1000).rounded() / 1000, 0.803)
+    // Under proportional hazards E Δ = θ E Λ₀(X) and E ΔΛ₀(X) = θ E Λ₀(X)²/2 (the counting
+    // process martingale), which the separately integrated p's must satisfy.
+    assertClose(design.p1, design.p0 / 1.75, tol: 1e-9, "p1 = θ p0")
+    assertClose(design.p01, design.p00 / 1.75, tol: 1e-9, "p01 = θ p00")
+  }
+
   /// The test statistic by hand: O = 2, E = Σ λt = 0.1 (2 + 3 + 5) = 1, Z = (1 − 2)/1.
   func testOneSampleTestByHand() throws {
     let test = try OneSampleLogRankTest(

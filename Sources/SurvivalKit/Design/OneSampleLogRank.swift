@@ -190,6 +190,13 @@ public struct OneSampleLogRankDesign: Sendable, Equatable {
     patients = Int((patientsExact - 1e-9).rounded(.up))
     expectedEvents = Double(patients) * q1
   }
+
+  /// The power with n patients: Φ((√n (p₀ − p₁) − z_(1−α) √p₀) / σ).
+  public func power(patients n: Int) -> Double {
+    Normal.cdf(
+      ((Double(n)).squareRoot() * (p0 - p1) - Normal.quantile(1 - alpha) * p0.squareRoot())
+        / sigma)
+  }
 }
 
 /// Composite Gauss–Legendre quadrature.

@@ -60,10 +60,17 @@ let package = Package(
       dependencies: ["SurvivalKit", "SurvivalReport"],
       path: "Examples/HeadlineFigures"
     ),
+    // A Cox model fitted from arrays and printed, as in the README.
+    .executableTarget(
+      name: "CoxFromArrays",
+      dependencies: ["SurvivalKit"],
+      path: "Examples/CoxFromArrays"
+    ),
     .testTarget(
       name: "SurvivalKitTests",
       dependencies: [
         "SurvivalKit", "SurvivalReport", "SurvivalSupport", "SurvKitCLI", "HeadlineFigures",
+        "CoxFromArrays",
       ],
       path: "Tests/SurvivalKitTests",
       exclude: ["Fixtures"]

@@ -63,7 +63,8 @@ final class ArchitectureTests: XCTestCase {
     // Top-level type declarations per folder.
     var declaredIn: [String: String] = [:]
     let declaration = try NSRegularExpression(
-      pattern: #"^(?:public |package |internal |fileprivate |private |final )*(?:struct|enum|class|protocol|typealias|actor) ([A-Z][A-Za-z0-9_]*)"#,
+      pattern:
+        #"^(?:public |package |internal |fileprivate |private |final )*(?:struct|enum|class|protocol|typealias|actor) ([A-Z][A-Za-z0-9_]*)"#,
       options: [.anchorsMatchLines])
     for file in files {
       let layer = layerOf[file.folder]

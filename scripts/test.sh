@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# The README's test command: installs what is missing, builds, runs every test.
-# The tests compare against committed R fixtures, so R is not needed here.
+# The README's test command: installs what is missing, checks formatting, builds the DocC
+# documentation (a broken doc link or an undocumented parameter fails), builds and runs every
+# test. The tests compare against committed R fixtures, so R is not needed here.
 # The suite is XCTest only (no Swift Testing), so the run closes on XCTest's summary,
 # followed by a plain "N passed, M failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
+echo "== swift format lint --strict" >&2
+swift format lint --strict --recursive Sources Tests Examples Package.swift
+echo "== DocC (warnings are errors)" >&2
+bash scripts/docs.sh >/dev/null
+echo "== build and test" >&2
 swift build --build-tests
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT

@@ -24,6 +24,8 @@ public struct CoxModelFrame: Sendable {
   /// Reads the rows a formula uses from a table: rows with a missing value in any variable of
   /// the formula, the weights or the cluster are dropped and counted.
   /// - Parameters:
+  ///   - table: the data.
+  ///   - formula: the model, e.g. `Surv(time, status) ~ age + strata(inst) + cluster(id)`.
   ///   - weights: name of a column of positive case weights.
   ///   - references: non-default reference levels of factors (variable -> level).
   public init(

@@ -6,7 +6,8 @@ public enum Beta {
   /// The regularized incomplete beta function I_x(a, b) = B(x; a, b) / B(a, b).
   ///
   /// Computed by the continued fraction of Abramowitz & Stegun 26.5.8 (modified Lentz), using
-  /// the symmetry I_x(a, b) = 1 - I_{1-x}(b, a) where it converges faster (x >= (a + 1)/(a + b + 2)).
+  /// the symmetry I_x(a, b) = 1 - I_{1-x}(b, a) where it converges faster
+  /// (x >= (a + 1)/(a + b + 2)).
   ///
   /// - Parameters:
   ///   - x: The upper limit of integration.

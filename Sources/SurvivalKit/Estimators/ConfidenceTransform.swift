@@ -46,7 +46,7 @@ public enum ConfidenceTransform: String, Sendable, CaseIterable {
   /// Pointwise limits for a survival probability on this transform.
   ///
   /// - Parameters:
-  ///   - survival: S(t), in [0, 1].
+  ///   - s: The `survival` argument: S(t), in [0, 1].
   ///   - sigma: σ(t), the Greenwood standard error of the cumulative hazard (may be +∞).
   ///   - z: The normal quantile Φ⁻¹(1 - (1 - level)/2).
   /// - Returns: The lower and upper limits of S(t); each nil where undefined (S = 0, S or σ NaN,

@@ -218,8 +218,8 @@ public struct KaplanMeierCurve: Sendable {
   ///
   /// - Parameters:
   ///   - label: The curve's label.
-  ///   - series: Distinct times with numbers at risk, events and censorings (an
-  ///     `EventTable.Series`).
+  ///   - table: The `series` argument: distinct times with numbers at risk, events and
+  ///     censorings (an `EventTable.Series`).
   ///   - confType: The transform of the pointwise confidence limits.
   ///   - confLevel: The confidence level, in (0, 1) (not checked here; `KaplanMeier.fit` checks
   ///     it).

@@ -158,7 +158,7 @@ public struct MaximallySelectedLogRank: Sendable, Equatable {
   ///
   /// - Parameters:
   ///   - m: The maximally selected statistic M.
-  ///   - minProportion: ε, in (0, 0.5).
+  ///   - e: The `minProportion` argument ε, in (0, 0.5).
   /// - Returns: The approximate p-value, in [0, 1].
   public static func lausenSchumacherP(_ m: Double, minProportion e: Double) -> Double {
     if m < 1 { return 1 }

@@ -140,7 +140,7 @@ public struct ForestPlot: Sendable {
     return doc.rendered
   }
 
-  /// The horizontal log scale: Double.log(HR) in [logMin, logMax] onto [left, right] pixels; 0 and
+  /// The horizontal log scale: log(HR) in [logMin, logMax] onto [left, right] pixels; 0 and
   /// below map to the left edge, +∞ to the right edge.
   private struct Axis {
     let left: Double
@@ -182,8 +182,8 @@ public struct ForestPlot: Sendable {
     return NumberFormatting.fixed(x, decimals: 2)
   }
 
-  /// The axis range in Double.log(HR): 1 and every finite positive value of the drawable rows,
-  /// clamped to 10^±6, widened to at least Double.log(1.6) and padded by 6 % on each side.
+  /// The axis range in log(HR): 1 and every finite positive value of the drawable rows,
+  /// clamped to 10^±6, widened to at least log(1.6) and padded by 6 % on each side.
   private static func logRange(_ rows: [Row]) -> (Double, Double) {
     let bound = 6 * Double.log(10.0)
     var lo = 0.0

@@ -4,7 +4,7 @@ import SurvivalSupport
 /// The covariate matrix of a regression formula, as R's `model.matrix` builds it (without an
 /// intercept, which a Cox model does not have).
 ///
-/// - A numeric variable is one column named after it; `Double.log(x)` one column named `Double.log(x)`.
+/// - A numeric variable is one column named after it; `log(x)` one column named `log(x)`.
 /// - A text variable is a factor with treatment coding: its levels (among the rows used) in
 ///   Unicode code-point order, the first as reference unless `references` names another; one
 ///   0/1 column per other level, named variable + level (`celltypelarge`), as R names them.

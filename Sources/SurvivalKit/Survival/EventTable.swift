@@ -318,13 +318,13 @@ public struct EventTable: Sendable {
 
   /// The pooled times of stratum `s`.
   ///
-  /// - Parameter stratum: A stratum index, below `strata.count`.
+  /// - Parameter s: The `stratum` argument: a stratum index, below `strata.count`.
   /// - Returns: The indices of the stratum's times in `time`, `nRisk`, `nEvent` and `nCensor`.
   public func range(stratum s: Int) -> Range<Int> { stratumStart[s]..<stratumStart[s + 1] }
 
   /// Subjects in stratum `s`, all groups.
   ///
-  /// - Parameter stratum: A stratum index, below `strata.count`.
+  /// - Parameter s: The `stratum` argument: a stratum index, below `strata.count`.
   /// - Returns: The number of rows of the stratum.
   public func size(stratum s: Int) -> Int {
     (0..<groups.count).reduce(0) { $0 + size[s * groups.count + $1] }
@@ -332,7 +332,7 @@ public struct EventTable: Sendable {
 
   /// The series of stratum `s`, all groups pooled.
   ///
-  /// - Parameter stratum: A stratum index, below `strata.count`.
+  /// - Parameter s: The `stratum` argument: a stratum index, below `strata.count`.
   /// - Returns: Its distinct times with the pooled numbers at risk, events and censorings.
   /// - Complexity: O(times of the stratum).
   public func pooled(stratum s: Int) -> Series {
@@ -352,9 +352,9 @@ public struct EventTable: Sendable {
   /// - Complexity: O(cells of the stratum).
   ///
   /// - Parameters:
-  ///   - stratum: A stratum index, below `strata.count`.
-  ///   - groups: Distinct group indices, below `groups.count`; exactly one with delayed entry
-  ///     (more stops the program).
+  ///   - s: The `stratum` argument: a stratum index, below `strata.count`.
+  ///   - chosen: The `groups` argument: distinct group indices, below `groups.count`; exactly
+  ///     one with delayed entry (more stops the program).
   /// - Returns: The times at which the chosen groups have a row, with their numbers at risk,
   ///   events and censorings.
   public func series(stratum s: Int, groups chosen: [Int]) -> Series {

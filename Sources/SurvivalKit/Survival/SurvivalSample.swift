@@ -122,7 +122,7 @@ public struct SurvivalSample: Sendable {
   /// `strata()` combinations, and `rows` maps back to the table for the design matrix.
   ///
   /// - Parameters:
-  ///   - regressionTable: The data.
+  ///   - table: The `regressionTable` argument: the data.
   ///   - formula: The model formula.
   ///   - extraColumns: Further columns a used row must have (for example the weights).
   ///   - timefix: Whether to merge near-tied times as R's `timefix` does.

@@ -10,7 +10,7 @@ public enum ChiSquare {
   /// relative precision far into the tail (p-values like 1e-200 are printed as such).
   ///
   /// Reference: Abramowitz & Stegun 6.5.29 and 6.5.31; Press et al., Numerical Recipes,
-  /// 3rd ed., §6.2. Matches R's `pchisq(x, df, lower.tail = FALSE)`.
+  /// 3rd ed., §6.2. The quantity of R's `pchisq(x, df, lower.tail = FALSE)`.
   ///
   /// - Parameters:
   ///   - x: The statistic.

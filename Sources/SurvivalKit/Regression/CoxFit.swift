@@ -16,7 +16,8 @@ public struct CoxFit: Sendable {
     public let z: Double?
     /// Two-sided normal p-value of `z`, 2 (1 - Φ(|z|)).
     public let p: Double?
-    /// Confidence limits of the hazard ratio.
+    /// Lower confidence limit of the hazard ratio, exp(β̂ - z SE), with
+    /// z = Φ⁻¹(1 - (1 - confLevel)/2) and the robust SE when one was requested.
     public let lower: Double?
     /// Upper confidence limit of the hazard ratio, exp(β̂ + z SE).
     public let upper: Double?

@@ -19,8 +19,8 @@ public struct CoxOptions: Sendable {
   /// Non-default reference levels: variable -> level.
   public var references: [String: String] = [:]
 
-  /// R's defaults: Efron ties, ε = 1e-9, 20 iterations, no weights, robust variance only for
-  /// non-integer weights, 95 % limits, first-level references.
+  /// R's defaults: Efron ties, ε = 1e-9, at most 20 iterations, no weights column, `robust`
+  /// nil (R's rule), 95 % limits, the first level of each factor as reference.
   public init() {}
 }
 

@@ -14,6 +14,15 @@ public struct CSVOptions: Sendable {
   /// The default missing-value spellings: empty, `NA`, `NaN`, `.`, `NULL`.
   public static let defaultMissingValues: Set<String> = ["", "NA", "NaN", ".", "NULL"]
 
+  /// Options for reading a CSV file; every argument left nil is detected from the file.
+  ///
+  /// - Parameters:
+  ///   - delimiter: Field delimiter; nil detects among `,`, `;` and tab from the header line.
+  ///   - encoding: Text encoding; nil reads UTF-8 (BOM allowed) and falls back to Windows-1251
+  ///     only when the bytes are not valid UTF-8.
+  ///   - missingValues: Cells (after trimming spaces) that mean "missing"; by default
+  ///     `defaultMissingValues`.
+  ///   - decimalComma: Whether `,` is a decimal separator; nil means "when the delimiter is `;`".
   public init(
     delimiter: Character? = nil, encoding: TextEncoding? = nil,
     missingValues: Set<String> = CSVOptions.defaultMissingValues, decimalComma: Bool? = nil

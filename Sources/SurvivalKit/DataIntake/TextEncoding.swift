@@ -4,10 +4,14 @@
 /// else is UTF-8 (with or without a byte-order mark). Input in any other encoding is read as
 /// UTF-8 only when it is valid UTF-8, so nothing is mis-decoded silently.
 public enum TextEncoding: String, Sendable, CaseIterable {
+  /// UTF-8, with or without a byte-order mark.
   case utf8 = "utf-8"
+  /// Windows-1251 (Cyrillic), as exported by spreadsheets in a Russian locale.
   case windows1251 = "cp1251"
 
   /// Parses a user's spelling of an encoding name (`utf8`, `UTF-8`, `cp1251`, `windows-1251`).
+  ///
+  /// - Parameter name: The name, case-insensitive, `_` read as `-`; nil for any other encoding.
   public init?(name: String) {
     switch name.lowercased().replacing("_", with: "-") {
     case "utf8", "utf-8": self = .utf8

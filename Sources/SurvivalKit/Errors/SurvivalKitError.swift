@@ -23,6 +23,7 @@ public enum SurvivalKitError: Error, Equatable, Sendable, CustomStringConvertibl
   /// No usable rows or no events where the method needs some.
   case insufficientData(message: String)
 
+  /// The message a user reads: where the problem is and what to do next.
   public var description: String {
     switch self {
     case .fileUnreadable(let path, let reason):

@@ -15,6 +15,17 @@
 /// - Complexity: O(n log n) for one sort per stratum, then O(k²) per distinct event time.
 public enum LogRank {
   /// Runs the test on the sample's `groups`, stratified by its `strata`.
+  ///
+  /// As R's `survdiff(Surv(time, status) ~ groups + strata(...), rho = ρ)` for the weights R has.
+  ///
+  /// - Parameters:
+  ///   - sample: Right-censored data with at least two `groups`; its `strata` stratify the test.
+  ///   - weight: The weight of each event time.
+  /// - Returns: The statistic with observed and expected events per group.
+  /// - Throws: `SurvivalKitError.invalidArgument` for counting-process data
+  ///   (`Surv(start, stop, status)`); `SurvivalKitError.insufficientData` when the sample has no
+  ///   rows or one group, or when the variance matrix is singular.
+  /// - Complexity: O(n log n) for the event table, then O(k²) per distinct event time.
   public static func test(_ sample: SurvivalSample, weight: LogRankWeight = .logRank) throws
     -> LogRankTest
   {
@@ -184,7 +195,9 @@ public enum LogRank {
 
 /// The result of a log-rank-family test: an immutable value.
 public struct LogRankTest: Sendable {
+  /// One compared group: its size, events, and weighted observed and expected events.
   public struct Group: Sendable, Equatable {
+    /// The group label as R labels strata (`sex=1`).
     public let label: String
     /// Subjects in the group.
     public let n: Int
@@ -196,11 +209,15 @@ public struct LogRankTest: Sendable {
     public let expected: Double
   }
 
+  /// The weight function of the test.
   public let weight: LogRankWeight
+  /// Every group in group order, including any left out of the statistic (expected 0).
   public let groups: [Group]
   /// The k × k variance matrix of O - E: `variance[a][b]`.
   public let variance: [[Double]]
+  /// χ² = (O - E)ᵀ V⁻¹ (O - E) over the groups with E_k > 0, the first dropped; 0 when df = 0.
   public let chisq: Double
+  /// Degrees of freedom: the number of groups with E_k > 0, minus 1 (never negative).
   public let df: Int
   /// Upper-tail chi-square p-value; nil when no test is possible (df = 0).
   public let p: Double?

@@ -9,13 +9,25 @@ import SurvivalSupport
 /// Reference: Collett (2015), Modelling Survival Data in Medical Research, 3rd ed., §2.6;
 /// Klein & Moeschberger (2003), §7.4.
 public struct LogRankTrend: Sendable, Equatable {
+  /// The score c_k of each group, in group order.
   public let scores: [Double]
+  /// χ² = U² / Var U.
   public let statistic: Double
+  /// z = U / √Var U; positive when high-score groups have more events than expected.
   public let z: Double
+  /// Degrees of freedom: always 1.
   public let df: Int
+  /// Upper-tail χ²(1) p-value of `statistic` (two-sided in `z`).
   public let p: Double
 
   /// Trend test from a finished test and one score per group (in group order).
+  ///
+  /// - Parameters:
+  ///   - test: A finished k-group test; its weights and strata carry over.
+  ///   - scores: One finite score per group, in the test's group order.
+  /// - Throws: `SurvivalKitError.invalidArgument` when the number of scores differs from the
+  ///   number of groups or a score is not finite; `SurvivalKitError.insufficientData` when Var U
+  ///   is not positive (for example equal scores for every group).
   public init(test: LogRankTest, scores: [Double]) throws {
     guard scores.count == test.groups.count else {
       throw SurvivalKitError.invalidArgument(
@@ -45,6 +57,16 @@ public struct LogRankTrend: Sendable, Equatable {
 
   /// Scores for the groups of a sample: the numeric value of a column (which must be constant
   /// within each group), or nil for the level order 1, 2, ..., k.
+  ///
+  /// - Parameters:
+  ///   - sample: The sample the test was run on, read from `table`.
+  ///   - table: The data the sample was read from.
+  ///   - formula: The sample's formula (not used).
+  ///   - column: A numeric column holding each group's score, or nil for 1, 2, ..., k.
+  /// - Returns: One score per group, in group order.
+  /// - Throws: `SurvivalKitError.unknownColumn` when `table` has no such column;
+  ///   `SurvivalKitError.invalidData` when it is not numeric, a used row has no score, or the
+  ///   score differs within a group.
   public static func scores(
     for sample: SurvivalSample, table: DataTable, formula: Formula, column: String?
   ) throws -> [Double] {

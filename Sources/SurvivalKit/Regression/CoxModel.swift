@@ -3,19 +3,24 @@ import SurvivalSupport
 
 /// Options of a Cox model fit; the defaults are R's `coxph`.
 public struct CoxOptions: Sendable {
+  /// Tie handling; Efron by default, as R.
   public var ties: CoxTies = .efron
   /// Relative change in log partial likelihood at which the iteration stops.
   public var epsilon: Double = 1e-9
+  /// Most Newton–Raphson iterations (R's `iter.max`); 0 reports the estimate at β = 0.
   public var maxIterations: Int = 20
   /// Case-weight column.
   public var weights: String? = nil
   /// Sandwich variance without clustering (each row its own cluster): true forces it, false
   /// turns it off, nil (the default) follows R: on when any case weight is not an integer.
   public var robust: Bool? = nil
+  /// The confidence level of the hazard-ratio limits, in (0, 1).
   public var confLevel: Double = 0.95
   /// Non-default reference levels: variable -> level.
   public var references: [String: String] = [:]
 
+  /// R's defaults: Efron ties, ε = 1e-9, at most 20 iterations, no weights column, `robust`
+  /// nil (R's rule), 95 % limits, the first level of each factor as reference.
   public init() {}
 }
 
@@ -35,6 +40,16 @@ public struct CoxOptions: Sendable {
 public enum CoxModel {
   /// Reads the model frame from a table and fits the model (R's
   /// `coxph(formula, data, weights, ties, robust)`).
+  ///
+  /// - Parameters:
+  ///   - table: The data.
+  ///   - formula: The model formula; at least one covariate.
+  ///   - options: Tie handling, convergence, weights column, robust variance, confidence level
+  ///     and reference levels.
+  /// - Returns: The fit.
+  /// - Throws: `SurvivalKitError` when the model frame cannot be built (see
+  ///   `CoxModelFrame.init(table:formula:weights:references:)`) or the model cannot be fitted
+  ///   (see `fit(_:options:)`).
   public static func fit(table: DataTable, formula: Formula, options: CoxOptions = CoxOptions())
     throws -> CoxFit
   {
@@ -52,6 +67,22 @@ public enum CoxModel {
   ///   covariates: [[61, 54, 70, 48, 66]], names: ["age"])
   /// print(fit)
   /// ```
+  ///
+  /// - Parameters:
+  ///   - time: Event or censoring times (stop times with `start`).
+  ///   - status: 1 for an event, 0 for censoring.
+  ///   - start: Entry times for counting-process data, or nil.
+  ///   - covariates: One array per covariate, in the order of `names`.
+  ///   - names: The covariates' names.
+  ///   - weights: Positive case weights, or nil.
+  ///   - strata: Stratum label of each row, or nil.
+  ///   - cluster: Cluster label of each row, or nil.
+  ///   - options: Tie handling, convergence, robust variance and confidence level (its
+  ///     `weights` and `references` are not used here).
+  /// - Returns: The fit.
+  /// - Throws: `SurvivalKitError` when the arrays do not form a valid frame (see
+  ///   `CoxModelFrame.init(time:status:start:covariates:names:weights:strata:cluster:)`) or the
+  ///   model cannot be fitted (see `fit(_:options:)`).
   public static func fit(
     time: [Double], status: [Int], start: [Double]? = nil, covariates: [[Double]],
     names: [String], weights: [Double]? = nil, strata: [String]? = nil, cluster: [String]? = nil,
@@ -69,6 +100,16 @@ public enum CoxModel {
   /// or — R's default — `options.robust` is nil and some case weight is not an integer
   /// ("If there are any non-integer weights, the code also defaults robust=TRUE", survival 3.5
   /// `?coxph`); `options.robust = false` turns that default off.
+  ///
+  /// - Parameters:
+  ///   - frame: The model frame.
+  ///   - options: Tie handling, convergence, robust variance and confidence level (its
+  ///     `weights` and `references` were used when the frame was built).
+  /// - Returns: The fit.
+  /// - Throws: `SurvivalKitError.invalidArgument` for a confidence level outside (0, 1), or exact
+  ///   ties with delayed entry or case weights; `SurvivalKitError.insufficientData` when there are
+  ///   no events, every column is aliased, or the information matrix is singular at the estimate;
+  ///   `SurvivalKitError.linearAlgebra` when a Newton step cannot be solved.
   public static func fit(_ frame: CoxModelFrame, options: CoxOptions = CoxOptions()) throws
     -> CoxFit
   {

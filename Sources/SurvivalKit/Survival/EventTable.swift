@@ -83,6 +83,13 @@ public struct EventTable: Sendable {
     public var events: Int { nEvent.reduce(0, +) }
 
     /// A series from its columns (for tests and hand-built tables).
+    ///
+    /// - Parameters:
+    ///   - time: Distinct times, ascending.
+    ///   - nRisk: Number at risk just before each time.
+    ///   - nEvent: Events at each time.
+    ///   - nCensor: Censorings at each time.
+    ///   - n: Subjects in the series.
     public init(time: [Double], nRisk: [Int], nEvent: [Int], nCensor: [Int], n: Int) {
       self.time = time
       self.nRisk = nRisk
@@ -94,6 +101,8 @@ public struct EventTable: Sendable {
 
   /// The table of a sample: strata are the sample's `strata`, groups its `groups` (what a
   /// log-rank test compares).
+  ///
+  /// - Parameter sample: The outcome, its comparison groups and strata.
   public init(_ sample: SurvivalSample) {
     self.init(
       time: sample.time, status: sample.status, entry: sample.entry, strata: sample.strata,
@@ -102,6 +111,8 @@ public struct EventTable: Sendable {
 
   /// The table with one stratum per curve of the sample (its `grouping`, what `survfit` draws)
   /// and a single group.
+  ///
+  /// - Parameter sample: The outcome and its curve grouping.
   public init(curvesOf sample: SurvivalSample) {
     self.init(
       time: sample.time, status: sample.status, entry: sample.entry, strata: sample.grouping,
@@ -306,14 +317,24 @@ public struct EventTable: Sendable {
   }
 
   /// The pooled times of stratum `s`.
+  ///
+  /// - Parameter s: The `stratum` argument: a stratum index, below `strata.count`.
+  /// - Returns: The indices of the stratum's times in `time`, `nRisk`, `nEvent` and `nCensor`.
   public func range(stratum s: Int) -> Range<Int> { stratumStart[s]..<stratumStart[s + 1] }
 
   /// Subjects in stratum `s`, all groups.
+  ///
+  /// - Parameter s: The `stratum` argument: a stratum index, below `strata.count`.
+  /// - Returns: The number of rows of the stratum.
   public func size(stratum s: Int) -> Int {
     (0..<groups.count).reduce(0) { $0 + size[s * groups.count + $1] }
   }
 
   /// The series of stratum `s`, all groups pooled.
+  ///
+  /// - Parameter s: The `stratum` argument: a stratum index, below `strata.count`.
+  /// - Returns: Its distinct times with the pooled numbers at risk, events and censorings.
+  /// - Complexity: O(times of the stratum).
   public func pooled(stratum s: Int) -> Series {
     let r = range(stratum: s)
     return Series(
@@ -329,6 +350,13 @@ public struct EventTable: Sendable {
   /// right-censored data.
   ///
   /// - Complexity: O(cells of the stratum).
+  ///
+  /// - Parameters:
+  ///   - s: The `stratum` argument: a stratum index, below `strata.count`.
+  ///   - chosen: The `groups` argument: distinct group indices, below `groups.count`; exactly
+  ///     one with delayed entry (more stops the program).
+  /// - Returns: The times at which the chosen groups have a row, with their numbers at risk,
+  ///   events and censorings.
   public func series(stratum s: Int, groups chosen: [Int]) -> Series {
     precondition(!delayedEntry || chosen.count == 1, "subset series need right-censored data")
     var include = [Bool](repeating: false, count: groups.count)

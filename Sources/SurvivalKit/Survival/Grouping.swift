@@ -13,10 +13,20 @@ public struct Grouping: Sendable, Equatable {
   public let codes: [Int32]
 
   /// A single group called `all` (R's `~ 1`).
+  ///
+  /// - Parameter rows: Number of rows.
+  /// - Returns: One group, `all`, with every row in it.
   public static func single(rows: Int) -> Grouping {
     Grouping(labels: ["all"], codes: [Int32](repeating: 0, count: rows))
   }
 
+  /// A grouping from its labels and the group code of each row.
+  ///
+  /// The codes are not checked: each must index `labels`.
+  ///
+  /// - Parameters:
+  ///   - labels: One label per group, in group order.
+  ///   - codes: The group of each row, in 0 ..< `labels.count`.
   public init(labels: [String], codes: [Int32]) {
     self.labels = labels
     self.codes = codes

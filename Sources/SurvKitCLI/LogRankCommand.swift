@@ -94,7 +94,7 @@ struct LogRankCommand: ParsableCommand {
         trend
         ? try LogRankTrend(
           test: result,
-          scores: LogRankTrend.scores(for: sample, table: table, formula: parsed, column: scores))
+          scores: LogRankTrend.scores(for: sample, table: table, column: scores))
         : nil
       let pairwiseResult =
         pairwise

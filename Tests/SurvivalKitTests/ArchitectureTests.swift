@@ -104,4 +104,26 @@ final class ArchitectureTests: XCTestCase {
       XCTAssertFalse(file.text.contains("import SurvivalReport"), file.path)
     }
   }
+
+  /// Every public declaration of the engine carries a doc comment (`///` right above it, with
+  /// attributes allowed in between).
+  func testEveryPublicDeclarationIsDocumented() throws {
+    var missing: [String] = []
+    for file in try engineFiles() {
+      let lines = file.text.split(separator: "\n", omittingEmptySubsequences: false)
+      for (i, line) in lines.enumerated() {
+        let text = line.trimmingCharacters(in: .whitespaces)
+        guard text.hasPrefix("public ") || text.hasPrefix("open "),
+          !text.hasPrefix("public extension")
+        else { continue }
+        var j = i - 1
+        while j >= 0 && lines[j].trimmingCharacters(in: .whitespaces).hasPrefix("@") { j -= 1 }
+        if j < 0 || !lines[j].trimmingCharacters(in: .whitespaces).hasPrefix("///") {
+          missing.append("\(file.path):\(i + 1): \(text.prefix(80))")
+        }
+      }
+    }
+    XCTAssertEqual(
+      missing, [], "undocumented public declarations:\n" + missing.joined(separator: "\n"))
+  }
 }

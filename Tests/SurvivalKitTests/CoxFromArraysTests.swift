@@ -92,4 +92,26 @@ final class CoxFromArraysTests: XCTestCase {
         time: [2, 2, 3], status: [1, 0, 1], start: [0, 2, 1], covariates: [[1, 2, 3]],
         names: ["x"]))
   }
+
+  /// Options that cannot apply are errors, not silently ignored.
+  func testOptionsAreValidated() throws {
+    var options = CoxOptions()
+    options.maxIterations = -1
+    XCTAssertThrowsError(
+      try CoxModel.fit(
+        time: [1, 2, 3], status: [1, 0, 1], covariates: [[1, 2, 4]], names: ["x"],
+        options: options))
+    options = CoxOptions()
+    options.epsilon = 0
+    XCTAssertThrowsError(
+      try CoxModel.fit(
+        time: [1, 2, 3], status: [1, 0, 1], covariates: [[1, 2, 4]], names: ["x"],
+        options: options))
+    options = CoxOptions()
+    options.weights = "w"
+    XCTAssertThrowsError(
+      try CoxModel.fit(
+        time: [1, 2, 3], status: [1, 0, 1], covariates: [[1, 2, 4]], names: ["x"],
+        options: options))
+  }
 }

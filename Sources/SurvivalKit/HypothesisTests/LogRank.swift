@@ -56,7 +56,7 @@ public enum LogRank {
   ) throws -> LogRankTest {
     let k = chosen.count
     let labels = chosen.map { table.groups[$0] }
-    let accumulation = accumulate(table, groups: chosen, weight: weight)
+    let accumulation = try accumulate(table, groups: chosen, weight: weight)
     var notes: [String] = []
     for g in 0..<k where accumulation.events[g] == 0 {
       notes.append("group '\(labels[g])' has no events")
@@ -123,7 +123,7 @@ public enum LogRank {
   /// One pass over each stratum's pooled times of the event table, for the chosen groups
   /// (all groups, or a pair for pairwise tests); the result is indexed by position in `chosen`.
   /// The weights come from the pooled series of the chosen groups (`LogRankWeight.weights`).
-  static func accumulate(_ table: EventTable, groups chosen: [Int], weight: LogRankWeight)
+  static func accumulate(_ table: EventTable, groups chosen: [Int], weight: LogRankWeight) throws
     -> Accumulation
   {
     let k = chosen.count
@@ -147,7 +147,7 @@ public enum LogRank {
         acc.presence[s][a] = size > 0
       }
       let series =
-        allGroups ? table.pooled(stratum: s) : table.series(stratum: s, groups: chosen)
+        allGroups ? table.pooled(stratum: s) : try table.series(stratum: s, groups: chosen)
       guard !series.time.isEmpty else { continue }
       let w = weight.weights(series)
       var q = 0

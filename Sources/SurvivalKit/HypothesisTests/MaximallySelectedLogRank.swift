@@ -73,7 +73,7 @@ public struct MaximallySelectedLogRank: Sendable, Equatable {
     }
     let sample = try SurvivalSample(time: time, status: status)
     let table = EventTable(
-      time: sample.time, status: sample.status, ascendingOrder: sample.ascendingTimeOrder)
+      checkedTime: sample.time, status: sample.status, ascendingOrder: sample.ascendingTimeOrder)
     // Candidates: distinct marker values with at least a fraction ε of subjects on each side.
     let byMarker = SortOrder.order(marker)
     var candidates: [Double] = []
@@ -142,6 +142,10 @@ public struct MaximallySelectedLogRank: Sendable, Equatable {
     }
     var best = (cut: candidates[0], z: -1.0)
     for (c, value) in z.enumerated() where value > best.z { best = (candidates[c], value) }
+    guard best.z >= 0 else {
+      throw SurvivalKitError.insufficientData(
+        message: "no cutpoint gives a log-rank test with positive variance (too few events)")
+    }
     let m = best.z
     self.cutpoint = best.cut
     self.statistic = m

@@ -88,6 +88,12 @@ public enum CoxModel {
     names: [String], weights: [Double]? = nil, strata: [String]? = nil, cluster: [String]? = nil,
     options: CoxOptions = CoxOptions()
   ) throws -> CoxFit {
+    guard options.weights == nil && options.references.isEmpty else {
+      throw SurvivalKitError.invalidArgument(
+        name: "options",
+        message: "options.weights and options.references name table columns; with arrays pass "
+          + "weights: and code factors as 0/1 columns")
+    }
     let frame = try CoxModelFrame(
       time: time, status: status, start: start, covariates: covariates, names: names,
       weights: weights, strata: strata, cluster: cluster)
@@ -116,6 +122,16 @@ public enum CoxModel {
     guard options.confLevel > 0 && options.confLevel < 1 else {
       throw SurvivalKitError.invalidArgument(
         name: "confidence level", message: "\(options.confLevel) is not between 0 and 1")
+    }
+    guard options.maxIterations >= 0 else {
+      throw SurvivalKitError.invalidArgument(
+        name: "maximum iterations",
+        message: "\(options.maxIterations) is negative; use 0 (no iteration) or more, e.g. 20")
+    }
+    guard options.epsilon > 0 && options.epsilon.isFinite else {
+      throw SurvivalKitError.invalidArgument(
+        name: "epsilon",
+        message: "\(options.epsilon) is not a positive number; use e.g. 1e-9")
     }
     let sample = frame.sample
     guard sample.events > 0 else {

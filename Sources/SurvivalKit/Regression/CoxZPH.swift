@@ -166,7 +166,8 @@ public struct CoxZPH: Sendable {
   /// event table of the fit's rows.
   static func kaplanMeierBefore(_ problem: CoxProblem) -> [Double] {
     let table = EventTable(
-      time: problem.stop, status: problem.status.map { $0 == 1 ? 1 : 0 }, entry: problem.start)
+      checkedTime: problem.stop, status: problem.status.map { $0 == 1 ? 1 : 0 },
+      entry: problem.start)
     let s = KaplanMeier.survival(table.pooled(stratum: 0))
     return (0..<problem.n).map { i in
       let j = Int(table.timeIndex[i])

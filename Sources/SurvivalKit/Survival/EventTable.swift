@@ -105,7 +105,7 @@ public struct EventTable: Sendable {
   /// - Parameter sample: The outcome, its comparison groups and strata.
   public init(_ sample: SurvivalSample) {
     self.init(
-      time: sample.time, status: sample.status, entry: sample.entry, strata: sample.strata,
+      checkedTime: sample.time, status: sample.status, entry: sample.entry, strata: sample.strata,
       groups: sample.groups, ascendingOrder: sample.ascendingTimeOrder)
   }
 
@@ -115,22 +115,66 @@ public struct EventTable: Sendable {
   /// - Parameter sample: The outcome and its curve grouping.
   public init(curvesOf sample: SurvivalSample) {
     self.init(
-      time: sample.time, status: sample.status, entry: sample.entry, strata: sample.grouping,
+      checkedTime: sample.time, status: sample.status, entry: sample.entry, strata: sample.grouping,
       groups: nil, ascendingOrder: sample.ascendingTimeOrder)
   }
 
   /// Builds the table from raw columns.
   ///
   /// - Parameters:
-  ///   - time: event or censoring time of each row (already checked and `timefix`ed).
+  ///   - time: event or censoring time of each row (near-ties are not merged here: build a
+  ///     `SurvivalSample` first for R's `timefix`).
   ///   - status: 1 for an event, 0 for censoring.
   ///   - entry: entry times for counting-process data (each below its row's time), or nil.
   ///   - strata: stratum of each row (nil: one stratum `all`).
   ///   - groups: group of each row (nil: one group `all`).
   ///   - weights: case weights (nil: every row counts 1; the weighted counts are then absent).
   ///   - ascendingOrder: the stable ascending order of `time`, when already known.
+  /// - Throws: `SurvivalKitError` when the arrays differ in length, a time is not finite (or is
+  ///   negative without entry times), a status is not 0/1, an entry is not before its time, a
+  ///   weight is negative, a group or stratum code has no label, or `ascendingOrder` is not an
+  ///   ascending ordering.
   public init(
     time: [Double], status: [UInt8], entry: [Double]? = nil, strata: Grouping? = nil,
+    groups: Grouping? = nil, weights: [Double]? = nil, ascendingOrder: [Int]? = nil
+  ) throws {
+    let n = time.count
+    func check(_ count: Int?, _ name: String) throws {
+      if let count, count != n {
+        throw SurvivalKitError.invalidArgument(
+          name: name, message: "has \(count) values for \(n) times; give one per row")
+      }
+    }
+    try check(status.count, "status")
+    try check(entry?.count, "entry")
+    try check(strata?.codes.count, "strata")
+    try check(groups?.codes.count, "groups")
+    try check(weights?.count, "weights")
+    try check(ascendingOrder?.count, "ascendingOrder")
+    let sample = try SurvivalSample(
+      time: time, status: status, grouping: groups, strata: strata, entry: entry, timefix: false)
+    if let weights, let bad = weights.firstIndex(where: { !($0 >= 0 && $0.isFinite) }) {
+      throw SurvivalKitError.invalidData(
+        line: nil, column: "weights", message: "weight \(bad + 1) is \(weights[bad]); use >= 0")
+    }
+    if let ascendingOrder {
+      var seen = [Bool](repeating: false, count: n)
+      for (k, r) in ascendingOrder.enumerated() {
+        guard r >= 0, r < n, !seen[r], k == 0 || time[ascendingOrder[k - 1]] <= time[r] else {
+          throw SurvivalKitError.invalidArgument(
+            name: "ascendingOrder", message: "is not an ascending ordering of the times")
+        }
+        seen[r] = true
+      }
+    }
+    self.init(
+      checkedTime: sample.time, status: status, entry: entry, strata: strata, groups: groups,
+      weights: weights, ascendingOrder: ascendingOrder)
+  }
+
+  /// The table of inputs already checked (by `SurvivalSample` or the public initialiser).
+  init(
+    checkedTime time: [Double], status: [UInt8], entry: [Double]? = nil, strata: Grouping? = nil,
     groups: Grouping? = nil, weights: [Double]? = nil, ascendingOrder: [Int]? = nil
   ) {
     let n = time.count
@@ -357,8 +401,17 @@ public struct EventTable: Sendable {
   ///     one with delayed entry (more stops the program).
   /// - Returns: The times at which the chosen groups have a row, with their numbers at risk,
   ///   events and censorings.
-  public func series(stratum s: Int, groups chosen: [Int]) -> Series {
-    precondition(!delayedEntry || chosen.count == 1, "subset series need right-censored data")
+  public func series(stratum s: Int, groups chosen: [Int]) throws -> Series {
+    guard !delayedEntry || chosen.count == 1 else {
+      throw SurvivalKitError.invalidArgument(
+        name: "groups",
+        message: "with delayed entry the series of several groups together is not available; "
+          + "take one group at a time")
+    }
+    guard strata.indices.contains(s), chosen.allSatisfy({ groups.indices.contains($0) }) else {
+      throw SurvivalKitError.invalidArgument(
+        name: "groups", message: "stratum \(s) or a group of \(chosen) does not exist")
+    }
     var include = [Bool](repeating: false, count: groups.count)
     for g in chosen { include[g] = true }
     var atRisk = [Int](repeating: 0, count: groups.count)

@@ -80,6 +80,27 @@ public struct SurvivalSample: Sendable {
       throw SurvivalKitError.invalidArgument(
         name: "grouping", message: "groups and strata need one code per time")
     }
+    for (name, grouping) in [("grouping", g), ("strata", st)] {
+      if let bad = grouping.codes.firstIndex(where: { $0 < 0 || Int($0) >= grouping.labels.count })
+      {
+        throw SurvivalKitError.invalidArgument(
+          name: name,
+          message: "code \(grouping.codes[bad]) of row \(bad + 1) has no label "
+            + "(\(grouping.labels.count) labels)")
+      }
+    }
+    if let entry {
+      guard entry.count == time.count else {
+        throw SurvivalKitError.invalidArgument(
+          name: "entry", message: "has \(entry.count) values for \(time.count) times")
+      }
+      if let bad = entry.indices.first(where: { !(entry[$0].isFinite && entry[$0] < time[$0]) }) {
+        throw SurvivalKitError.invalidData(
+          line: nil, column: "entry",
+          message: "entry \(bad + 1) (\(NumberFormatting.shortest(entry[bad]))) is not before "
+            + "its time (\(NumberFormatting.shortest(time[bad])))")
+      }
+    }
     var t = time
     var e = entry
     self.ascendingTimeOrder = timefix ? SurvivalSample.fixTimes(&t, &e) : nil

@@ -60,6 +60,12 @@ public enum CSVReader {
   {
     var buffer = input
     var encoding = options.encoding ?? .utf8
+    if TextDecoding.looksLikeUTF16(buffer) {
+      throw SurvivalKitError.invalidArgument(
+        name: "encoding",
+        message: "the file is UTF-16 (it has a UTF-16 byte-order mark or NUL bytes); save it as "
+          + "UTF-8 (\"CSV UTF-8\" in a spreadsheet) and read it again")
+    }
     if buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
       buffer = UnsafeBufferPointer(rebasing: buffer[3...])
       if options.encoding == .windows1251 {
@@ -75,11 +81,19 @@ public enum CSVReader {
         try parse($0, options: options, encoding: .windows1251)
       }
     } else if !TextDecoding.isValidUTF8(buffer) {
-      if options.encoding == .utf8 {
+      // Windows-1251 is assumed only when the file reads as Cyrillic in it and has fewer
+      // well-formed UTF-8 sequences than stray bytes; a UTF-8 file with one bad byte is an
+      // error that names the byte, never a silent change of encoding.
+      let survey = TextDecoding.survey(buffer)
+      let cyrillic = survey.cyrillic1251 >= 3 && survey.cyrillic1251 * 2 >= survey.invalid
+      if options.encoding == .utf8 || survey.multibyte >= survey.invalid || !cyrillic {
+        let (line, byte) = TextDecoding.position(of: survey.firstInvalid ?? 0, in: buffer)
+        let value = String(buffer[survey.firstInvalid ?? 0], radix: 16, uppercase: true)
         throw SurvivalKitError.invalidArgument(
           name: "encoding",
-          message: "the file is not valid UTF-8; if it was exported from a Russian-locale "
-            + "spreadsheet pass --encoding cp1251")
+          message: "line \(line), byte \(byte) (0x\(value)) is not UTF-8"
+            + (survey.invalid > 1 ? " (\(survey.invalid) such bytes in the file)" : "")
+            + "; if the file is Windows-1251, pass --encoding cp1251, else correct the byte")
       }
       let converted = TextDecoding.utf8FromWindows1251(buffer)
       return try converted.withUnsafeBufferPointer {

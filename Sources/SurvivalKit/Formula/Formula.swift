@@ -4,6 +4,9 @@
 /// interactions `a:b`, `a*b` expanded to `a + b + a:b`, `log(x)`), strata variables from
 /// `strata(...)`, and an optional `cluster(id)`. `~ 1` has no terms.
 public struct Formula: Sendable, Equatable {
+  /// The most factors one `a * b * ...` product may cross: 10 factors make 1,023 terms.
+  public static let maximumCrossedFactors = 10
+
   /// The text as the user wrote it.
   public let text: String
   /// The left side: `Surv(time, status)` or `Surv(start, stop, status)`.

@@ -1,3 +1,5 @@
+import SurvivalSupport
+
 /// The k-sample weighted log-rank test (R's `survdiff`, and the weights of `LogRankWeight`),
 /// optionally stratified.
 ///
@@ -43,9 +45,28 @@ public enum LogRank {
           + "('\(sample.groups.labels.first ?? "all")'); name a grouping variable, e.g. "
           + "Surv(time, status) ~ treatment")
     }
+    let table = EventTable(sample)
+    let eventTimes = table.nEvent.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
+    try checkWork(groups: k, eventTimes: eventTimes, what: "a log-rank test")
     return try test(
-      EventTable(sample), groups: Array(0..<k), weight: weight, formula: sample.formula,
+      table, groups: Array(0..<k), weight: weight, formula: sample.formula,
       dropped: sample.dropped)
+  }
+
+  /// The most arithmetic a test may need before it is refused (about a minute at worst).
+  static let workLimit = 20_000_000_000.0
+
+  /// Refuses a test whose k² work per event time would run for hours: a grouping with
+  /// thousands of levels is almost always a wrong column.
+  static func checkWork(groups k: Int, eventTimes: Int, what: String) throws {
+    let work = Double(k) * Double(k) * Double(max(eventTimes, 1))
+    guard k <= 2_000 && work <= workLimit else {
+      throw SurvivalKitError.insufficientData(
+        message: "\(what) of \(k) groups over \(eventTimes) event times needs about "
+          + "\(NumberFormatting.significant(work, digits: 2)) operations (k² per event time), "
+          + "too many to run; a grouping with thousands of levels is almost always a wrong "
+          + "column (an id or a continuous value): group it into fewer levels")
+    }
   }
 
   /// The test of the chosen groups of an event table (all of them, or a pair for pairwise

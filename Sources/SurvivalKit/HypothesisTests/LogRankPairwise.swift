@@ -52,6 +52,13 @@ public struct LogRankPairwise: Sendable {
     }
     try sample.requireRows("formula")
     let table = EventTable(sample)
+    // Each pair reads the cells of its strata: about n work per pair.
+    let pairCount = k * (k - 1) / 2
+    guard Double(pairCount) * Double(max(sample.count, 1)) <= LogRank.workLimit, k <= 2_000 else {
+      throw SurvivalKitError.insufficientData(
+        message: "pairwise comparisons of \(k) groups make \(pairCount) tests on \(sample.count) rows, "
+          + "too many to run; group the variable into fewer levels")
+    }
     var raw: [(Int, Int, LogRankTest)] = []
     for a in 0..<k {
       for b in (a + 1)..<k {

@@ -274,11 +274,24 @@ public enum CoxModel {
       coef[j] = beta[j] * scales[j]
       for l in 0..<p { variance[j, l] = scaledVariance[j, l] * scales[j] * scales[l] }
     }
+    // With covariates near 1e±160 the original-scale variance under- or overflows; standard
+    // errors, the Wald test and the step below are then taken from the scaled fit, where
+    // every quantity is of order one (the scaling cancels out of each of them).
+    func standardError(_ original: Matrix, _ scaled: Matrix, _ k: Int) -> Double {
+      let direct = original[k, k]
+      if direct.isFinite && direct >= Double.leastNormalMagnitude { return direct.squareRoot() }
+      return scaled[k, k].squareRoot() * scales[k]
+    }
     // Monotone likelihood: one more Newton step would still move a coefficient.
     let toleranceInfinite = options.epsilon.squareRoot()
     for j in 0..<p {
       var step = 0.0
       for l in 0..<p { step += current.score[l] / scales[l] * variance[l, j] }
+      if !step.isFinite || variance[j, j] < Double.leastNormalMagnitude {
+        step = 0
+        for l in 0..<p { step += current.score[l] * scaledVariance[l, j] }
+        step *= scales[j]
+      }
       if converged
         && (!current.score[j].isFinite
           || (abs(step) > options.epsilon && abs(step) > toleranceInfinite * abs(coef[j])))
@@ -290,10 +303,14 @@ public enum CoxModel {
     }
     // Robust variance.
     var robustVariance: Matrix? = nil
+    var robustScaled: Matrix? = nil
     var robustScore: Double? = nil
     if let cluster {
       robustVariance = problem.robustVariance(
         beta: beta, ties: ties, scaledVariance: scaledVariance, cluster: cluster)
+      robustScaled = problem.robustVariance(
+        beta: beta, ties: ties, scaledVariance: scaledVariance, cluster: cluster,
+        originalScale: false)
       robustScore = try problem.robustScoreStatistic(ties: ties, cluster: cluster)
     }
     let reportedVariance = robustVariance ?? variance
@@ -307,8 +324,8 @@ public enum CoxModel {
             robustStandardError: nil, z: nil, p: nil, lower: nil, upper: nil))
         continue
       }
-      let se = variance[k, k].squareRoot()
-      let robustSE = robustVariance.map { $0[k, k].squareRoot() }
+      let se = standardError(variance, scaledVariance, k)
+      let robustSE = robustVariance.map { standardError($0, robustScaled!, k) }
       let used = robustSE ?? se
       let zValue = coef[k] / used
       coefficients.append(
@@ -326,7 +343,15 @@ public enum CoxModel {
       }
     }
     let lr = 2 * (loglik - nullLoglik)
-    let waldStatistic = try quadraticForm(inverseOf: reportedVariance, vector: coef)
+    let extreme = (0..<p).contains { k in
+      let d = reportedVariance[k, k]
+      return !(d.isFinite && d >= Double.leastNormalMagnitude)
+    }
+    var waldStatistic =
+      extreme ? .nan : (try? quadraticForm(inverseOf: reportedVariance, vector: coef)) ?? .nan
+    if !waldStatistic.isFinite {
+      waldStatistic = try quadraticForm(inverseOf: robustScaled ?? scaledVariance, vector: beta)
+    }
     func test(_ statistic: Double) -> CoxFit.Test {
       CoxFit.Test(statistic: statistic, df: p, p: ChiSquare.upperTail(statistic, df: Double(p)))
     }

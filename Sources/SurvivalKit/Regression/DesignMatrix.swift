@@ -77,6 +77,7 @@ public struct DesignMatrix: Sendable {
         }
         result = [("log(\(name))", values)]
       case (.variable(let name), .text(let levels, let codes)):
+        try table.requireNotMostlyNumeric(column)
         var present = Set<Int32>()
         for r in sample.rows { present.insert(codes[r]) }
         let ordered = present.map { levels[Int($0)] }.sorted(by: CodePoint.less)

@@ -64,26 +64,31 @@ public struct Grouping: Sendable, Equatable {
         levelTexts.append(order.map { levels[$0] })
       }
     }
-    // Mixed-radix key, first variable most significant.
+    // Combine one variable at a time, first variable most significant: the combined key of
+    // the variables so far is recoded densely (0 ..< combinations present) after each step,
+    // so keys stay below rows × levels and never overflow, whatever the number of variables.
+    // `members[c]` is the level index of each variable in present combination c.
     var key = [Int](repeating: 0, count: rows.count)
+    var members: [[Int32]] = [[]]
     for (j, rank) in ranks.enumerated() {
       let radix = levelTexts[j].count
-      for k in 0..<rows.count { key[k] = key[k] * radix + Int(rank[k]) }
-    }
-    let presentKeys = Set(key).sorted()
-    var codeOfKey: [Int: Int32] = [:]
-    var labels: [String] = []
-    for (g, k) in presentKeys.enumerated() {
-      codeOfKey[k] = Int32(g)
-      var rest = k
-      var parts: [String] = []
-      for j in stride(from: columns.count - 1, through: 0, by: -1) {
-        let radix = levelTexts[j].count
-        parts.append("\(columns[j].name)=\(levelTexts[j][rest % radix])")
-        rest /= radix
+      var combined = [Int](repeating: 0, count: rows.count)
+      for k in 0..<rows.count { combined[k] = key[k] * radix + Int(rank[k]) }
+      let present = Set(combined).sorted()
+      var dense: [Int: Int] = [:]
+      var nextMembers: [[Int32]] = []
+      nextMembers.reserveCapacity(present.count)
+      for (code, value) in present.enumerated() {
+        dense[value] = code
+        nextMembers.append(members[value / radix] + [Int32(value % radix)])
       }
-      labels.append(parts.reversed().joined(separator: ", "))
+      for k in 0..<rows.count { key[k] = dense[combined[k]]! }
+      members = nextMembers
     }
-    return Grouping(labels: labels, codes: key.map { codeOfKey[$0]! })
+    let labels = members.map { levels in
+      levels.enumerated().map { j, level in "\(columns[j].name)=\(levelTexts[j][Int(level)])" }
+        .joined(separator: ", ")
+    }
+    return Grouping(labels: labels, codes: key.map { Int32($0) })
   }
 }

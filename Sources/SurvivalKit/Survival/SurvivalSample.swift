@@ -191,6 +191,7 @@ public struct SurvivalSample: Sendable {
     }
     let termColumns = try termNames.map { try table.column(named: $0) }
     let strataColumns = try formula.strata.map { try table.column(named: $0) }
+    for column in groupColumns { try table.requireNotMostlyNumeric(column) }
 
     let stop = try SurvivalSample.numbers(stopColumn, table: table, role: "time")
     let start = try startColumn.map {

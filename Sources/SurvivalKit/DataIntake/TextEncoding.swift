@@ -94,7 +94,8 @@ enum TextDecoding {
         i += 1
         continue
       }
-      let length = b >= 0xF0 && b <= 0xF4 ? 4 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xC2 && b <= 0xDF ? 2 : 0
+      let length =
+        b >= 0xF0 && b <= 0xF4 ? 4 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xC2 && b <= 0xDF ? 2 : 0
       var ok = length > 0 && i + length <= n
       if ok {
         for k in 1..<length where bytes[i + k] & 0xC0 != 0x80 { ok = false }

@@ -6,6 +6,14 @@
 /// S never drops again). The confidence limits are the same rule applied to the lower and
 /// upper pointwise limit curves (Brookmeyer & Crowley 1982, as R's `quantile.survfit`).
 /// A quantile the curve never reaches is nil (R's NA).
+///
+/// R disagrees with itself at one point: when S sits exactly at 1 - p from some time until
+/// the curve's last time, a censoring (data 10 event, 20 event, 30 censored, 40 censored: S = 0.5
+/// from 20 on), R's `quantile.survfit` gives the midpoint of that stretch (median 30) while
+/// `print.survfit` and `summary(fit)$table` give its start (20). SurvivalKit follows
+/// `quantile.survfit`, because that is the one rule it applies to every p and to the confidence
+/// limits, and R's own quantile function is the documented definition; the two answers bracket
+/// the stretch on which the median is not identified.
 public struct SurvivalQuantile: Sendable, Equatable {
   /// The probability p: the quantile is the first time at which S(t) <= 1 - p.
   public let probability: Double

@@ -56,7 +56,8 @@ public struct LogRankPairwise: Sendable {
     let pairCount = k * (k - 1) / 2
     guard Double(pairCount) * Double(max(sample.count, 1)) <= LogRank.workLimit, k <= 2_000 else {
       throw SurvivalKitError.insufficientData(
-        message: "pairwise comparisons of \(k) groups make \(pairCount) tests on \(sample.count) rows, "
+        message:
+          "pairwise comparisons of \(k) groups make \(pairCount) tests on \(sample.count) rows, "
           + "too many to run; group the variable into fewer levels")
     }
     var raw: [(Int, Int, LogRankTest)] = []

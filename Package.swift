@@ -66,6 +66,11 @@ let package = Package(
       dependencies: ["SurvivalKit"],
       path: "Examples/CoxFromArrays"
     ),
+    // libFuzzer targets (scripts/fuzz.sh builds them with -sanitize=fuzzer,address).
+    .executableTarget(name: "FuzzCSV", dependencies: ["SurvivalKit"], path: "Fuzz/FuzzCSV"),
+    .executableTarget(
+      name: "FuzzFormula", dependencies: ["SurvivalKit"], path: "Fuzz/FuzzFormula"),
+    .executableTarget(name: "FuzzPlan", dependencies: ["SurvivalReport"], path: "Fuzz/FuzzPlan"),
     .testTarget(
       name: "SurvivalKitTests",
       dependencies: [

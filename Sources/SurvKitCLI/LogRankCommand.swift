@@ -86,8 +86,10 @@ struct LogRankCommand: ParsableCommand {
 
   func run() throws {
     try runReportingErrors {
-      let table = try CSVReader.read(path: file, options: input.csvOptions)
+      // Parse first, so that only the columns the formula uses are read and typed.
       let parsed = try Formula(formula)
+      let table = try CSVReader.read(
+        path: file, options: input.csvOptions.only(parsed.variables + (scores.map { [$0] } ?? [])))
       let sample = try SurvivalSample(table: table, formula: parsed)
       let result = try LogRank.test(sample, weight: weight)
       let trendResult =

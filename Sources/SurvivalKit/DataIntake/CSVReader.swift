@@ -159,6 +159,19 @@ public enum CSVReader {
         if terminator != .delimiter { break }
       }
       let columnCount = names.count
+      // Projection: the slot of each column among the stored ones, or -1.
+      var slots = [Int32](repeating: -1, count: columnCount)
+      var kept: [Int] = []
+      if let wanted = options.columns {
+        for name in wanted.sorted() where !names.contains(name) {
+          throw SurvivalKitError.unknownColumn(name: name, available: names)
+        }
+      }
+      for j in 0..<columnCount where options.columns?.contains(names[j]) ?? true {
+        slots[j] = Int32(kept.count)
+        kept.append(j)
+      }
+      let storedCount = kept.count
 
       // Body: one flat, row-major array of packed cells. Without any quote in the body, rows
       // cannot span lines, so the body is split at line ends and tokenized in parallel.
@@ -182,11 +195,13 @@ public enum CSVReader {
         let shared = SharedChunkOutput(
           base: base, special: specialBuffer.baseAddress!, out: out.baseAddress!)
         let chunkCuts = cuts
+        let columnSlots = slots
         DispatchQueue.concurrentPerform(iterations: chunkCount) { k in
           do {
             let chunk = try tokenizeBody(
               base: shared.base, start: chunkCuts[k], end: chunkCuts[k + 1], delimiter: delimiter,
-              special: shared.special, columnCount: columnCount)
+              special: shared.special, columnCount: columnCount, slots: columnSlots,
+              storedCount: storedCount)
             shared.out[k] = .success(chunk)
           } catch let error as SurvivalKitError {
             shared.out[k] = .failure(error)
@@ -215,15 +230,16 @@ public enum CSVReader {
 
       // Typing, one column per task, reading the chunks' cells in order.
       let missing = options.missingValues.map { Array($0.utf8) }
-      var columns = [Column?](repeating: nil, count: columnCount)
+      var columns = [Column?](repeating: nil, count: storedCount)
       let headerNames = names
       var segments: [CellSegment] = []
       var keepAlive: [[UInt64]] = []
+      let chunkRows = chunks.map(\.lines.count)
       for chunk in chunks { keepAlive.append(chunk.cells) }
       chunks.removeAll()
       for k in keepAlive.indices {
         keepAlive[k].withUnsafeBufferPointer { b in
-          segments.append(CellSegment(cells: b.baseAddress, rows: b.count / max(1, columnCount)))
+          segments.append(CellSegment(cells: b.baseAddress, rows: chunkRows[k]))
         }
       }
       withExtendedLifetime(keepAlive) {
@@ -231,11 +247,12 @@ public enum CSVReader {
           // Each task reads the shared, immutable input and writes only its own output slot.
           let shared = SharedPointers(base: base, out: out.baseAddress!)
           let allSegments = segments
-          DispatchQueue.concurrentPerform(iterations: columnCount) { j in
+          let keptColumns = kept
+          DispatchQueue.concurrentPerform(iterations: storedCount) { j in
             let values = typeColumn(
-              base: shared.base, segments: allSegments, stride: columnCount, column: j,
+              base: shared.base, segments: allSegments, stride: storedCount, column: j,
               missing: missing, decimalComma: decimalComma)
-            shared.out[j] = Column(name: headerNames[j], values: values)
+            shared.out[j] = Column(name: headerNames[keptColumns[j]], values: values)
           }
         }
       }

@@ -157,12 +157,13 @@ extension CSVReader {
 
   static func tokenizeBody(
     base: UnsafePointer<UInt8>, start: Int, end: Int, delimiter: UInt8,
-    special: UnsafePointer<Bool>, columnCount: Int
+    special: UnsafePointer<Bool>, columnCount: Int, slots: [Int32], storedCount: Int
   ) throws -> BodyChunk {
     var tokenizer = Tokenizer(
       base: base, count: end, delimiter: delimiter, special: special, position: start, line: 1)
     var cells: [UInt64] = []
-    cells.reserveCapacity(max(16, (end - start) / 4))
+    let storeAll = storedCount == columnCount
+    cells.reserveCapacity(max(16, (end - start) / 4 * storedCount / max(1, columnCount)))
     var lines: [Int] = []
     while tokenizer.position < end {
       let c = base[tokenizer.position]
@@ -185,8 +186,10 @@ extension CSVReader {
             message: "this row has more than the header's \(columnCount) fields; "
               + "quote fields that contain the delimiter")
         }
-        cells.append(
-          UInt64(fieldStart) << 24 | UInt64(fieldEnd - fieldStart) << 1 | (escaped ? 1 : 0))
+        if storeAll || slots[fields - 1] >= 0 {
+          cells.append(
+            UInt64(fieldStart) << 24 | UInt64(fieldEnd - fieldStart) << 1 | (escaped ? 1 : 0))
+        }
         if terminator != .delimiter { break }
       }
       if fields != columnCount {

@@ -37,6 +37,18 @@ public struct Formula: Sendable, Equatable {
   }
 
   /// Every variable a grouping (curve per combination) uses: term variables then strata.
+  /// Every column the formula reads: the response's time(s) and status, the terms' variables,
+  /// `strata()` and `cluster()`; what `CSVOptions.columns` needs to read the file for this
+  /// formula only.
+  public var variables: [String] {
+    var names = [response.start, response.stop, response.status.column].compactMap { $0 }
+    for name in groupingVariables + (cluster.map { [$0] } ?? []) where !names.contains(name) {
+      names.append(name)
+    }
+    return names
+  }
+
+  /// The grouping variables: the terms' variables, then the `strata()` variables.
   public var groupingVariables: [String] {
     var names: [String] = []
     for term in terms {

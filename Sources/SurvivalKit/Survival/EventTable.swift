@@ -189,6 +189,13 @@ public struct EventTable: Sendable {
     }
     var size = [Int](repeating: 0, count: strataCount * k)
     for i in 0..<n { size[Int(strata.codes[i]) * k + Int(groups.codes[i])] += 1 }
+    // Gather the columns in sorted order once (independent loads, which the processor overlaps),
+    // so the merging pass below reads them sequentially.
+    let sortedTime = rows.map { time[$0] }
+    let sortedStatus = rows.map { status[$0] }
+    let sortedGroup = k == 1 ? [] : rows.map { groups.codes[$0] }
+    let sortedWeight = weights.map { w in rows.map { w[$0] } }
+    var sortedTimeIndex = [Int32](repeating: 0, count: n)
 
     var times: [Double] = []
     var risk: [Int] = []
@@ -235,9 +242,9 @@ public struct EventTable: Sendable {
         pooledEntered = end - position
         if let weights {
           for p in position..<end {
-            let r = rows[p]
-            wEntered[Int(groups.codes[r])] += weights[r]
-            wPooledEntered += weights[r]
+            let g = k == 1 ? 0 : Int(sortedGroup[p])
+            wEntered[g] += weights[rows[p]]
+            wPooledEntered += weights[rows[p]]
           }
         }
       }
@@ -245,7 +252,7 @@ public struct EventTable: Sendable {
       var pooledLeft = 0
       var wPooledLeft = 0.0
       while position < end {
-        let t = time[rows[position]]
+        let t = sortedTime[position]
         if let entryRows, let entry {
           while entryPosition < entryEnd && entry[entryRows[entryPosition]] < t {
             let r = entryRows[entryPosition]
@@ -264,15 +271,14 @@ public struct EventTable: Sendable {
         var ct = 0
         var wdt = 0.0
         var wct = 0.0
-        while position < end && time[rows[position]] == t {
-          let r = rows[position]
-          let g = Int(groups.codes[r])
+        while position < end && sortedTime[position] == t {
+          let g = k == 1 ? 0 : Int(sortedGroup[position])
           if !isTouched[g] {
             isTouched[g] = true
             touched.append(Int32(g))
           }
-          let w = weights?[r] ?? 1
-          if status[r] == 1 {
+          let w = sortedWeight?[position] ?? 1
+          if sortedStatus[position] == 1 {
             d[g] += 1
             dt += 1
             wd[g] += w
@@ -283,7 +289,7 @@ public struct EventTable: Sendable {
             wc[g] += w
             wct += w
           }
-          timeIndex[r] = j
+          sortedTimeIndex[position] = j
           position += 1
         }
         times.append(t)
@@ -322,6 +328,7 @@ public struct EventTable: Sendable {
       entryPosition = entryEnd
       stratumStart.append(times.count)
     }
+    for (p, r) in rows.enumerated() { timeIndex[r] = sortedTimeIndex[p] }
     self.strata = strata.labels
     self.groups = groups.labels
     self.stratumStart = stratumStart

@@ -74,15 +74,27 @@ public struct Grouping: Sendable, Equatable {
       let radix = levelTexts[j].count
       var combined = [Int](repeating: 0, count: rows.count)
       for k in 0..<rows.count { combined[k] = key[k] * radix + Int(rank[k]) }
-      let present = Set(combined).sorted()
-      var dense: [Int: Int] = [:]
       var nextMembers: [[Int32]] = []
-      nextMembers.reserveCapacity(present.count)
-      for (code, value) in present.enumerated() {
-        dense[value] = code
-        nextMembers.append(members[value / radix] + [Int32(value % radix)])
+      let range = members.count * radix
+      if range <= 1 << 22 {
+        // Few combinations possible: a flat table instead of hashing every row.
+        var dense = [Int](repeating: -1, count: range)
+        for value in combined { dense[value] = 0 }
+        for value in 0..<range where dense[value] == 0 {
+          dense[value] = nextMembers.count
+          nextMembers.append(members[value / radix] + [Int32(value % radix)])
+        }
+        for k in 0..<rows.count { key[k] = dense[combined[k]] }
+      } else {
+        let present = Set(combined).sorted()
+        var dense: [Int: Int] = [:]
+        nextMembers.reserveCapacity(present.count)
+        for (code, value) in present.enumerated() {
+          dense[value] = code
+          nextMembers.append(members[value / radix] + [Int32(value % radix)])
+        }
+        for k in 0..<rows.count { key[k] = dense[combined[k]]! }
       }
-      for k in 0..<rows.count { key[k] = dense[combined[k]]! }
       members = nextMembers
     }
     let labels = members.map { levels in

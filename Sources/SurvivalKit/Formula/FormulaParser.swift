@@ -11,6 +11,7 @@
 ///           | 'cluster' '(' name ')'
 /// name     := R identifier (letters of any script, digits, '.', '_') | `backquoted`
 /// ```
+/// A `ResponseFormula` replaces `surv` by `response` (see `parseResponseFormula()`).
 struct FormulaParser {
   enum Token: Equatable {
     case name(String)
@@ -21,18 +22,18 @@ struct FormulaParser {
   }
 
   let text: String
-  private var tokens: [(token: Token, offset: Int)] = []
-  private var index = 0
+  var tokens: [(token: Token, offset: Int)] = []
+  var index = 0
 
   init(_ text: String) {
     self.text = text
   }
 
-  private func fail(_ message: String, at offset: Int) -> SurvivalKitError {
+  func fail(_ message: String, at offset: Int) -> SurvivalKitError {
     .formulaSyntax(formula: text, position: offset, message: message)
   }
 
-  private mutating func tokenize() throws {
+  mutating func tokenize() throws {
     let chars = Array(text)
     var i = 0
     while i < chars.count {
@@ -81,6 +82,18 @@ struct FormulaParser {
       } else if (c == "=" || c == "!") && i + 1 < chars.count && chars[i + 1] == "=" {
         tokens.append((.symbol(String([c, "="])), startOffset))
         i += 2
+      } else if c == "%" {
+        var op = "%"
+        i += 1
+        while i < chars.count && chars[i] != "%" {
+          op.append(chars[i])
+          i += 1
+        }
+        guard i < chars.count, op == "%in" else {
+          throw fail("unknown operator; the only %-operator is %in%", at: startOffset)
+        }
+        i += 1
+        tokens.append((.symbol("%in%"), startOffset))
       } else if "()~+:*,-".contains(c) {
         tokens.append((.symbol(String(c)), startOffset))
         i += 1
@@ -91,15 +104,15 @@ struct FormulaParser {
     tokens.append((.end, chars.count))
   }
 
-  private var current: Token { tokens[index].token }
-  private var offset: Int { tokens[index].offset }
+  var current: Token { tokens[index].token }
+  var offset: Int { tokens[index].offset }
 
-  private mutating func expect(_ symbol: String, _ what: String) throws {
+  mutating func expect(_ symbol: String, _ what: String) throws {
     guard current == .symbol(symbol) else { throw fail("expected \(what)", at: offset) }
     index += 1
   }
 
-  private mutating func name(_ what: String) throws -> String {
+  mutating func name(_ what: String) throws -> String {
     guard case .name(let n) = current else { throw fail("expected \(what)", at: offset) }
     index += 1
     return n
@@ -160,14 +173,19 @@ struct FormulaParser {
     let response = SurvResponse(
       start: arguments.count == 2 ? arguments[0] : nil, stop: arguments.last!, status: status!)
     try expect("~", "'~' after Surv(...)")
+    let (terms, strata, cluster) = try parseRightSide()
+    return Formula(text: text, response: response, terms: terms, strata: strata, cluster: cluster)
+  }
 
+  /// The right side of '~': terms, `strata()` variables and the `cluster()` variable.
+  mutating func parseRightSide() throws -> (terms: [Term], strata: [String], cluster: String?) {
     var terms: [Term] = []
     var strata: [String] = []
     var cluster: String? = nil
     if case .number(let v, _) = current, v == 1 {
       index += 1
       guard current == .end else { throw fail("nothing may follow '~ 1'", at: offset) }
-      return Formula(text: text, response: response, terms: [], strata: [], cluster: nil)
+      return ([], [], nil)
     }
     while true {
       var factors: [[TermFactor]] = []  // product groups joined by '*'
@@ -273,6 +291,6 @@ struct FormulaParser {
     unique = unique.enumerated().sorted {
       ($0.element.factors.count, $0.offset) < ($1.element.factors.count, $1.offset)
     }.map(\.element)
-    return Formula(text: text, response: response, terms: unique, strata: strata, cluster: cluster)
+    return (unique, strata, cluster)
   }
 }

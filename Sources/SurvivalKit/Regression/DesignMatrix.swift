@@ -38,8 +38,16 @@ public struct DesignMatrix: Sendable {
   public static func make(
     table: DataTable, formula: Formula, sample: SurvivalSample, references: [String: String] = [:]
   ) throws -> DesignMatrix {
+    try make(table: table, terms: formula.terms, rows: sample.rows, references: references)
+  }
+
+  /// Builds the matrix of `terms` for the given rows of the table (indices of complete rows).
+  static func make(
+    table: DataTable, terms: [Term], rows: [Int], references: [String: String] = [:]
+  ) throws -> DesignMatrix {
+    let sample = (rows: rows, count: rows.count)
     var variables: [String] = []
-    for term in formula.terms {
+    for term in terms {
       for f in term.factors where !variables.contains(f.variable) { variables.append(f.variable) }
     }
     for name in references.keys where !variables.contains(name) {
@@ -117,7 +125,7 @@ public struct DesignMatrix: Sendable {
     var names: [String] = []
     var termNames: [String] = []
     var columns: [[Double]] = []
-    for term in formula.terms {
+    for term in terms {
       var product: [(name: String, values: [Double])] = [("", [])]
       for (k, factor) in term.factors.enumerated() {
         let next = try factorColumns(factor)

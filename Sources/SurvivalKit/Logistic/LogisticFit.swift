@@ -1,0 +1,90 @@
+/// Options of a logistic regression fit.
+public struct LogisticOptions: Sendable {
+  /// Firth's penalised likelihood (R's `logistf`) instead of maximum likelihood (R's `glm`).
+  public var firth = false
+  /// Level of the confidence limits.
+  public var confLevel = 0.95
+  /// Newton–Raphson iteration limit per fit.
+  public var maxIterations = 50
+  /// Convergence: a full step changes the log-likelihood by at most ε (|l| + 0.1). R's glm uses
+  /// 1e-8; the smaller default converges the estimates to about 1e-10.
+  public var epsilon = 1e-12
+  /// Non-default reference levels of factors (variable -> level).
+  public var references: [String: String] = [:]
+
+  public init() {}
+}
+
+/// An immutable logistic regression result: coefficients with Wald and (penalised)
+/// likelihood-ratio inference, odds ratios with Wald and profile-likelihood limits, and the
+/// global and per-term likelihood-ratio tests.
+public struct LogisticFit: Sendable {
+  /// One coefficient (the intercept first).
+  public struct Coefficient: Sendable, Equatable {
+    /// Column name, R style (`(Intercept)`, `gd2`, `nosologyостеосаркома`).
+    public let term: String
+    public let coef: Double
+    /// √ of the diagonal of I(β̂)⁻¹.
+    public let standardError: Double
+    /// Wald z = coef / se.
+    public let z: Double
+    /// The p-value the model reports: Wald (maximum likelihood, as `summary.glm`) or the
+    /// penalised likelihood-ratio test (Firth, as `logistf`).
+    public let p: Double
+    /// Wald p-value 2 Φ(−|z|).
+    public let waldP: Double
+    /// Likelihood-ratio chi-square for coef = 0 (1 df): 2 (l(β̂) − max l with coef = 0); the
+    /// penalised likelihood for Firth.
+    public let lrStatistic: Double
+    public let lrP: Double
+    /// exp(coef).
+    public let oddsRatio: Double
+    /// Profile (penalised) likelihood limits of the odds ratio: exp(b) where
+    /// 2 (l(β̂) − max l with coef = b) = χ²₁(level); `.infinity` / 0 when the profile never
+    /// reaches it.
+    public let lower: Double
+    public let upper: Double
+    /// Wald limits exp(coef ∓ z se).
+    public let waldLower: Double
+    public let waldUpper: Double
+  }
+
+  /// A likelihood-ratio test.
+  public struct Test: Sendable, Equatable {
+    /// Model term (`nosology`), or `model` for the global test.
+    public let term: String
+    public let statistic: Double
+    public let df: Int
+    public let p: Double
+  }
+
+  public let formula: String
+  /// Firth penalised (true) or maximum likelihood.
+  public let firth: Bool
+  /// Rows used, responses among them, rows dropped for a missing value.
+  public let n: Int
+  public let events: Int
+  public let dropped: Int
+  public let iterations: Int
+  public let converged: Bool
+  /// Warnings a reader must see: non-convergence, infinite coefficients (separation).
+  public let warnings: [String]
+  public let confLevel: Double
+  /// Reference level of each factor.
+  public let references: [String: String]
+  public let coefficients: [Coefficient]
+  /// I(β̂)⁻¹, rows and columns in coefficient order.
+  public let variance: [[Double]]
+  /// Log-likelihood (penalised for Firth) of the fit and of the intercept-only model.
+  public let loglik: Double
+  public let loglikNull: Double
+  /// Residual and null deviance −2 l (maximum likelihood only; R's `deviance`, `null.deviance`).
+  public let deviance: Double?
+  public let nullDeviance: Double?
+  /// AIC = −2 l + 2 p (maximum likelihood only).
+  public let aic: Double?
+  /// The global test of every coefficient but the intercept.
+  public let likelihoodRatio: Test
+  /// One test per model term (all of a factor's columns together, as R's `drop1(test = "LRT")`).
+  public let termTests: [Test]
+}

@@ -12,8 +12,8 @@ final class ArchitectureTests: XCTestCase {
     ["Formula"],
     ["Survival"],
     ["Estimators"],
-    ["HypothesisTests"],
-    ["Regression"],
+    ["HypothesisTests", "Response", "Design"],
+    ["Regression", "Logistic"],
     ["Output"],
   ]
 

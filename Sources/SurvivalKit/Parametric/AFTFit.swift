@@ -81,6 +81,8 @@ public struct AFTFit: Sendable {
   /// The estimates (β, log σ).
   let theta: [Double]
   let strataLabels: [String]
+  /// The term of each non-intercept column.
+  let columnTerms: [String]
 
   init(
     problem: AFTProblem, result: AFTProblem.Result, nullLoglik: Double, frame: AFTFrame,
@@ -204,6 +206,7 @@ public struct AFTFit: Sendable {
     self.hazardRatios = hazardRatios
     self.theta = result.theta
     self.strataLabels = frame.strata.labels
+    self.columnTerms = frame.terms
   }
 
   /// A predicted quantile of the event time for one covariate profile.
@@ -275,5 +278,63 @@ public struct AFTFit: Sendable {
     return times.map { t in
       t <= 0 ? 1 : distribution.standardSurvival((Double.log(t) - lp) / sigma)
     }
+  }
+
+  /// The design row and stratum of a covariate profile given as variable = value pairs
+  /// (`age=60`, `sex=2`, `celltype=large`): numeric variables take the number, factors
+  /// the level, `log(x)` terms the log of x's value, interactions the product of their parts;
+  /// with `strata()`, the profile names the stratum's variables too.
+  /// - Throws: when a variable the model needs is missing or a level is unknown.
+  public func profile(_ values: [String: String]) throws -> (x: [Double], stratum: Int) {
+    var x: [Double] = []
+    for (j, term) in columnTerms.enumerated() {
+      let column = coefficients[j + 1].term
+      let termParts = term.split(separator: ":").map(String.init)
+      let columnParts = column.split(separator: ":").map(String.init)
+      var value = 1.0
+      for (tp, cp) in zip(termParts, columnParts) {
+        var variable = tp
+        var isLog = false
+        if tp.hasPrefix("log("), tp.hasSuffix(")") {
+          variable = String(tp.dropFirst(4).dropLast())
+          isLog = true
+        }
+        guard let given = values[variable] else {
+          throw SurvivalKitError.invalidArgument(
+            name: "profile",
+            message: "no value for '\(variable)'; give every model variable, e.g. \(variable)=...")
+        }
+        if tp == cp {
+          guard let number = Double(given) else {
+            throw SurvivalKitError.invalidArgument(
+              name: "profile", message: "'\(variable)' is numeric; '\(given)' is not a number")
+          }
+          value *= isLog ? Double.log(number) : number
+        } else {
+          let level = String(cp.dropFirst(tp.count))
+          value *= given == level ? 1 : 0
+        }
+      }
+      x.append(value)
+    }
+    var stratum = 0
+    if strataLabels.count > 1 {
+      guard
+        let s = strataLabels.firstIndex(where: { label in
+          label.split(separator: ",").allSatisfy { part in
+            let pair = String(part).trimmingCharacters(inSetOf: " ").split(
+              separator: "=", maxSplits: 1)
+            return pair.count == 2 && values[String(pair[0])] == String(pair[1])
+          }
+        })
+      else {
+        throw SurvivalKitError.invalidArgument(
+          name: "profile",
+          message: "name the stratum's variables; strata are "
+            + strataLabels.joined(separator: "; "))
+      }
+      stratum = s
+    }
+    return (x, stratum)
   }
 }

@@ -15,7 +15,8 @@ struct SurvKit: ParsableCommand {
     abstract: "Survival statistics on CSV files: Kaplan–Meier curves and more.",
     version: SurvivalKitVersion.string,
     subcommands: [
-      KMCommand.self, LogRankCommand.self, CoxCommand.self, CIFCommand.self, AFTCommand.self,
+      KMCommand.self, LogRankCommand.self, CoxCommand.self, CIFCommand.self, FineGrayCommand.self,
+      AFTCommand.self,
       ReportCommand.self,
     ]
   )

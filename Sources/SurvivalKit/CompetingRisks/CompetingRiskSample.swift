@@ -36,6 +36,8 @@ public struct CompetingRiskSample: Sendable {
   public let formula: String
   /// The stable ascending order of `time`, when known.
   let ascendingTimeOrder: [Int]?
+  /// The underlying event sample (rows, line numbers) for a design matrix.
+  let eventSample: SurvivalSample?
 
   /// Number of used rows.
   public var count: Int { time.count }
@@ -53,6 +55,15 @@ public struct CompetingRiskSample: Sendable {
   public init(table: DataTable, formula: Formula, censoring: String? = nil, weights: String? = nil)
     throws
   {
+    try self.init(
+      table: table, formula: formula, censoring: censoring, weights: weights, regression: false)
+  }
+
+  /// With `regression`, terms may be any model terms (rows missing a covariate are dropped)
+  /// and the grouping is a single group; `rows` maps the used rows back to the table.
+  init(
+    table: DataTable, formula: Formula, censoring: String?, weights: String?, regression: Bool
+  ) throws {
     guard case .column(let name) = formula.response.status else {
       throw SurvivalKitError.formulaSyntax(
         formula: formula.text, position: 0,
@@ -102,7 +113,7 @@ public struct CompetingRiskSample: Sendable {
       text: formula.text, response: response, terms: formula.terms, strata: formula.strata,
       cluster: formula.cluster)
     let sample = try SurvivalSample(
-      table: table, formula: eventFormula, timefix: true, regression: false,
+      table: table, formula: eventFormula, timefix: true, regression: regression,
       extraColumns: weights.map { [$0] } ?? [])
     try sample.requireRows("formula")
 
@@ -176,6 +187,7 @@ public struct CompetingRiskSample: Sendable {
     self.dropped = sample.dropped
     self.formula = formula.text
     self.ascendingTimeOrder = sample.ascendingTimeOrder
+    self.eventSample = sample
   }
 
   /// Direct construction from arrays (for the library API and tests).
@@ -217,5 +229,6 @@ public struct CompetingRiskSample: Sendable {
     self.dropped = 0
     self.formula = sample.formula
     self.ascendingTimeOrder = sample.ascendingTimeOrder
+    self.eventSample = nil
   }
 }

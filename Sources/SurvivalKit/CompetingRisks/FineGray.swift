@@ -16,6 +16,7 @@ public struct FineGrayOptions: Sendable {
   /// Non-default reference levels of factors (variable -> level).
   public var references: [String: String] = [:]
 
+  /// Default settings.
   public init() {}
 }
 
@@ -185,7 +186,9 @@ public enum FineGray {
 public struct FineGrayFit: Sendable, Equatable {
   /// One coefficient.
   public struct Coefficient: Sendable, Equatable {
+    /// Column name, R style.
     public let term: String
+    /// The estimate.
     public let coef: Double
     /// Subdistribution hazard ratio exp(coef).
     public let hazardRatio: Double
@@ -193,15 +196,19 @@ public struct FineGrayFit: Sendable, Equatable {
     public let standardError: Double
     /// From the inverse information alone (G treated as known, no sandwich).
     public let naiveStandardError: Double
+    /// Estimate / SE.
     public let z: Double
+    /// Two-sided p-value (chi-square upper tail for tests).
     public let p: Double
     /// Limits of the subdistribution hazard ratio.
     public let lower: Double
+    /// Upper confidence limit.
     public let upper: Double
   }
 
   /// The cause modelled.
   public let cause: String
+  /// One entry per column, in design order.
   public let coefficients: [Coefficient]
   /// Fine–Gray sandwich variance.
   public let variance: [[Double]]
@@ -209,17 +216,27 @@ public struct FineGrayFit: Sendable, Equatable {
   public let naiveVariance: [[Double]]
   /// Log pseudo-likelihood at β = 0 and at the fit (crr's `loglik.null`, `loglik`).
   public let loglikNull: Double
+  /// Log-likelihood at the fit (the pseudo-likelihood for Fine–Gray).
   public let loglik: Double
+  /// Newton–Raphson iterations used.
   public let iterations: Int
+  /// Whether the convergence criterion was met.
   public let converged: Bool
+  /// Rows used.
   public let n: Int
   /// Rows with the cause of interest, with a competing event, censored.
   public let events: Int
+  /// Rows with a competing event.
   public let competing: Int
+  /// Censored rows.
   public let censored: Int
+  /// Rows dropped for missing values.
   public let dropped: Int
+  /// Confidence level of the limits.
   public let confLevel: Double
+  /// The formula as written.
   public let formula: String
+  /// Reference level of each factor.
   public let references: [String: String]
 }
 

@@ -19,10 +19,15 @@ import SurvivalSupport
 public struct RestrictedMeanContrast: Sendable, Equatable {
   /// One group's RMST.
   public struct Group: Sendable, Equatable {
+    /// Group label.
     public let label: String
+    /// Rows used.
     public let n: Int
+    /// Events in the group.
     public let events: Int
+    /// The estimate.
     public let estimate: Double
+    /// Standard error.
     public let standardError: Double
   }
 
@@ -32,15 +37,21 @@ public struct RestrictedMeanContrast: Sendable, Equatable {
     public let estimate: Double
     /// SE of the difference, or of the log ratio.
     public let standardError: Double
+    /// Lower confidence limit.
     public let lower: Double
+    /// Upper confidence limit.
     public let upper: Double
+    /// Estimate / SE.
     public let z: Double
+    /// Two-sided p-value (chi-square upper tail for tests).
     public let p: Double
   }
 
+  /// The horizon τ.
   public let tau: Double
   /// How τ was chosen: "given" or "smallest of the groups' largest times".
   public let tauRule: String
+  /// One entry per group, in group order.
   public let groups: [Group]
   /// Second group minus first (two groups only).
   public let difference: Estimate?
@@ -48,8 +59,11 @@ public struct RestrictedMeanContrast: Sendable, Equatable {
   public let ratio: Estimate?
   /// Wald chi-square for equal RMSTs (k - 1 df).
   public let chisq: Double
+  /// Degrees of freedom.
   public let df: Int
+  /// Two-sided p-value (chi-square upper tail for tests).
   public let p: Double
+  /// Confidence level of the limits.
   public let confLevel: Double
 
   /// Compares the curves of `fit` at `tau` (nil: the smallest of the groups' largest times).

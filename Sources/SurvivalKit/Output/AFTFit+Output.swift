@@ -5,11 +5,16 @@ import SurvivalSupport
 extension AFTFit {
   /// Predictions for one profile, for the JSON and the table.
   public struct Prediction: Sendable {
+    /// The covariate profile as given.
     public let profile: [String: String]
+    /// Predicted quantiles.
     public let quantiles: [Quantile]
+    /// Times of the predicted survival.
     public let times: [Double]
+    /// Predicted survival at `times`.
     public let survival: [Double]
 
+    /// Creates the value from its parts.
     public init(
       profile: [String: String], quantiles: [Quantile], times: [Double], survival: [Double]
     ) {

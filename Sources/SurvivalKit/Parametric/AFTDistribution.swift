@@ -103,6 +103,7 @@ public struct AFTObservation: Sendable, Equatable {
     /// Between `lower` and `upper`.
     case interval
   }
+  /// What is known about the event time.
   public let kind: Kind
   /// Log of the lower time (exact, right, interval).
   public let lower: Double

@@ -7,6 +7,7 @@ public struct AFTFit: Sendable {
   public struct Coefficient: Sendable, Equatable {
     /// Column name, R style (`(Intercept)`, `age`, `sexf`).
     public let term: String
+    /// The estimate.
     public let coef: Double
     /// Model-based standard error.
     public let standardError: Double
@@ -14,9 +15,11 @@ public struct AFTFit: Sendable {
     public let robustStandardError: Double?
     /// coef / SE (the robust SE when one was requested).
     public let z: Double
+    /// Two-sided p-value (chi-square upper tail for tests).
     public let p: Double
     /// Confidence limits of the coefficient.
     public let lower: Double
+    /// Upper confidence limit.
     public let upper: Double
   }
 
@@ -32,21 +35,30 @@ public struct AFTFit: Sendable {
     public let standardError: Double
     /// z and p for log σ = 0, as R prints them.
     public let z: Double
+    /// Two-sided p-value (chi-square upper tail for tests).
     public let p: Double
   }
 
   /// A Weibull coefficient on the proportional-hazards scale: β_PH = -β/σ, HR = exp(β_PH);
   /// SE by the delta method from the joint variance of (β, log σ).
   public struct HazardRatio: Sendable, Equatable {
+    /// Column name, R style.
     public let term: String
+    /// The estimate.
     public let coef: Double
+    /// exp(coef).
     public let hazardRatio: Double
+    /// Standard error.
     public let standardError: Double
+    /// Lower confidence limit.
     public let lower: Double
+    /// Upper confidence limit.
     public let upper: Double
   }
 
+  /// The distribution fitted.
   public let distribution: AFTDistribution
+  /// One entry per column, in design order.
   public let coefficients: [Coefficient]
   /// One entry per stratum (empty for the exponential, whose scale is fixed at 1).
   public let scales: [Scale]
@@ -60,18 +72,27 @@ public struct AFTFit: Sendable {
   public let loglik: Double
   /// 2 (loglik - loglikNull), with `df` = number of non-intercept coefficients.
   public let chisq: Double
+  /// Degrees of freedom.
   public let df: Int
+  /// Two-sided p-value (chi-square upper tail for tests).
   public let p: Double?
   /// -2 loglik + 2 × (coefficients + scales).
   public let aic: Double
+  /// Newton–Raphson iterations used.
   public let iterations: Int
+  /// Whether the convergence criterion was met.
   public let converged: Bool
+  /// Rows used.
   public let n: Int
   /// Rows with an observed event (exact times), plus left- and interval-censored rows.
   public let events: Int
+  /// Rows dropped for missing values.
   public let dropped: Int
+  /// Whether the robust (sandwich) variance is reported.
   public let robust: Bool
+  /// Confidence level of the limits.
   public let confLevel: Double
+  /// The formula as written.
   public let formula: String
   /// Reference level of each factor.
   public let references: [String: String]
@@ -211,13 +232,16 @@ public struct AFTFit: Sendable {
 
   /// A predicted quantile of the event time for one covariate profile.
   public struct Quantile: Sendable, Equatable {
+    /// The probability p of the quantile.
     public let probability: Double
+    /// The predicted time.
     public let time: Double
     /// Delta-method standard error on the time scale (R's `predict(type = "quantile",
     /// se.fit = TRUE)`).
     public let standardError: Double
     /// Limits from the log scale: exp(log t ± z SE(log t)).
     public let lower: Double
+    /// Upper confidence limit.
     public let upper: Double
   }
 

@@ -21,6 +21,7 @@ public struct AFTOptions: Sendable {
   /// left is left-censored, a missing right right-censored, left == right exact.
   public var interval: Bool = false
 
+  /// Default settings.
   public init() {}
 }
 

@@ -14,7 +14,7 @@ public struct CumulativeIncidencePlot: Sendable {
   public var title: String
   /// The x-axis title, e.g. "Months since enrolment".
   public var xLabel: String
-  /// Upper end of the y axis (nil: the largest incidence rounded up to 0.1).
+  /// Upper end of the y axis (nil: the largest incidence rounded up to the next grid line).
   public var yMax: Double?
 
   /// A plot with the given labels.
@@ -33,7 +33,10 @@ public struct CumulativeIncidencePlot: Sendable {
     for curve in curves {
       for cause in curve.causes { top = Swift.max(top, cause.incidence.last ?? 0) }
     }
-    let upper = yMax ?? Swift.max(0.1, (top * 10).rounded(.up) / 10)
+    // Grid every 0.1 up to 0.5, else every 0.2; the axis ends on a grid line.
+    let gridStep = (yMax ?? top) <= 0.5 ? 0.1 : 0.2
+    let upper = yMax ?? Swift.max(gridStep, (top / gridStep).rounded(.up) * gridStep)
+    let gridLines = Swift.max(1, Int((upper / gridStep).rounded()))
     var maxTime = 0.0
     for curve in curves { maxTime = Swift.max(maxTime, curve.time.last ?? 0) }
     if !(maxTime > 0) { maxTime = 1 }
@@ -56,8 +59,8 @@ public struct CumulativeIncidencePlot: Sendable {
     var doc = SVGDocument(width: 720, height: height)
     doc.rect(x: 0, y: 0, width: 720, height: height, fill: "#FFFFFF")
     if !title.isEmpty { doc.text(title, x: 360, y: 28, size: 16, anchor: .middle, bold: true) }
-    for step in 0...5 {
-      let value = upper * Double(step) / 5
+    for step in 0...gridLines {
+      let value = upper * Double(step) / Double(gridLines)
       doc.line(x1: left, y1: y(value), x2: right, y2: y(value), stroke: "#E3E3E3")
       doc.text(
         NumberFormatting.shortest((value * 1000).rounded() / 1000), x: left - 8, y: y(value) + 4,

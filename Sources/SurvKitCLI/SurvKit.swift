@@ -16,6 +16,7 @@ struct SurvKit: ParsableCommand {
     version: SurvivalKitVersion.string,
     subcommands: [
       KMCommand.self, LogRankCommand.self, CoxCommand.self, TableCommand.self, LogisticCommand.self,
+      CIFCommand.self, FineGrayCommand.self, AFTCommand.self,
       ReportCommand.self,
     ]
   )

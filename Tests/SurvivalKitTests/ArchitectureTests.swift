@@ -13,7 +13,7 @@ final class ArchitectureTests: XCTestCase {
     ["Survival"],
     ["Estimators"],
     ["HypothesisTests", "Response", "Design"],
-    ["Regression", "Logistic"],
+    ["Regression", "Logistic", "CompetingRisks", "Parametric"],
     ["Output"],
   ]
 

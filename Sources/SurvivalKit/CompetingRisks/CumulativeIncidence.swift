@@ -25,7 +25,7 @@ public enum CumulativeIncidence {
     try KaplanMeier.validate(confLevel: confLevel)
     let anyEvent = sample.cause.map { $0 > 0 ? UInt8(1) : 0 }
     let table = EventTable(
-      time: sample.time, status: anyEvent, entry: sample.entry, strata: sample.grouping,
+      checkedTime: sample.time, status: anyEvent, entry: sample.entry, strata: sample.grouping,
       groups: nil, weights: sample.weights, ascendingOrder: sample.ascendingTimeOrder)
     let k = sample.causes.count
     let m = table.time.count

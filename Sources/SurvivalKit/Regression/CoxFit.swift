@@ -72,4 +72,15 @@ struct CoxState: Sendable {
   let columnNames: [String]
   /// Term name -> indices among the estimated columns, in term order.
   let termColumns: [(String, [Int])]
+  /// File line of each sample row.
+  let lineNumbers: [Int]
+  /// Model-based variance of the estimated coefficients (original coordinates).
+  let naiveVariance: Matrix
+  /// The `cluster()` groups of the sample rows with their values as written, for
+  /// `collapse`.
+  let cluster: Grouping?
+  /// Stratum labels (`inst=3`), indexed by the strata codes of the sample.
+  let strataLabels: [String]
+  /// Stratum code of each sample row.
+  let strataCodes: [Int32]
 }

@@ -90,7 +90,8 @@ public enum CoxModel {
     return try fit(
       sample: sample, design: frame.design, weights: frame.weights, cluster: cluster,
       concordanceCluster: frame.cluster, options: options, formula: frame.formula,
-      robustByDefault: robustByDefault)
+      robustByDefault: robustByDefault,
+      clusterGroups: frame.cluster.map { Grouping(labels: frame.clusterLevels ?? [], codes: $0) })
   }
 
   /// Fits a prepared sample and design. `cluster` gives the sandwich variance's groups (one
@@ -99,7 +100,7 @@ public enum CoxModel {
   static func fit(
     sample: SurvivalSample, design: DesignMatrix, weights: [Double], cluster: [Int32]?,
     concordanceCluster: [Int32]? = nil, options: CoxOptions, formula: String,
-    robustByDefault: Bool
+    robustByDefault: Bool, clusterGroups: Grouping? = nil
   ) throws -> CoxFit {
     var warnings: [String] = []
     let allColumns = design.columns.count
@@ -286,11 +287,14 @@ public enum CoxModel {
       wald: test(waldStatistic), score: test(scoreStatistic), robustScore: robustScore.map(test),
       references: design.references,
       concordance: concordance,
-      state: state(problem: problem, beta: beta, ties: ties, design: design, kept: kept))
+      state: state(
+        problem: problem, beta: beta, ties: ties, design: design, kept: kept, sample: sample,
+        naiveVariance: variance, cluster: clusterGroups))
   }
 
   static func state(
-    problem: CoxProblem, beta: [Double], ties: CoxTies, design: DesignMatrix, kept: [Int]
+    problem: CoxProblem, beta: [Double], ties: CoxTies, design: DesignMatrix, kept: [Int],
+    sample: SurvivalSample, naiveVariance: Matrix, cluster: Grouping?
   )
     -> CoxState
   {
@@ -305,7 +309,8 @@ public enum CoxModel {
     }
     return CoxState(
       problem: problem, betaScaled: beta, ties: ties, columnNames: kept.map { design.names[$0] },
-      termColumns: termColumns)
+      termColumns: termColumns, lineNumbers: sample.lineNumbers, naiveVariance: naiveVariance,
+      cluster: cluster, strataLabels: sample.strata.labels, strataCodes: sample.strata.codes)
   }
 
   /// The linear predictor of each row in the problem's sorted order.

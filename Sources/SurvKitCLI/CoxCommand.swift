@@ -12,6 +12,7 @@ struct CoxCommand: ParsableCommand {
         survkit cox datasets/lung.csv "Surv(time, status) ~ age + sex"
         survkit cox datasets/veteran.csv "Surv(time, status) ~ trt + celltype" --reference celltype=squamous
         survkit cox datasets/lung.csv "Surv(time, status) ~ age + sex + cluster(inst)" --zph
+        survkit cox datasets/lung.csv "Surv(time, status) ~ age + sex" --residuals dfbeta --format csv
       """
   )
 
@@ -55,6 +56,17 @@ struct CoxCommand: ParsableCommand {
   @Option(help: "Time transform for --zph: km, identity, rank or log.")
   var zphTransform: String = "km"
 
+  @Option(
+    help: ArgumentHelp(
+      "Residuals (R's residuals.coxph): martingale, deviance, score, schoenfeld, scaledsch, "
+        + "dfbeta or dfbetas.",
+      discussion: "With --format csv only the residuals are written: one row per input row "
+        + "(per event for schoenfeld and scaledsch) with its line number."))
+  var residuals: String?
+
+  @Flag(help: "Sum the residuals within the cluster() groups (R's collapse).")
+  var collapse = false
+
   @Option(help: "Output format: table, json or csv.")
   var format: OutputFormat = .table
 
@@ -70,6 +82,15 @@ struct CoxCommand: ParsableCommand {
     _ = try parsedReferences()
     guard CoxZPH.Transform(rawValue: zphTransform.lowercased()) != nil else {
       throw ValidationError("--zph-transform must be km, identity, rank or log")
+    }
+    if let residuals, CoxResiduals.Kind(rawValue: residuals.lowercased()) == nil {
+      throw ValidationError(
+        "--residuals must be one of "
+          + CoxResiduals.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+          + " (got '\(residuals)')")
+    }
+    if collapse && residuals == nil {
+      throw ValidationError("--collapse sums residuals: give --residuals TYPE too")
     }
   }
 
@@ -102,10 +123,22 @@ struct CoxCommand: ParsableCommand {
         zph
         ? try CoxZPH.test(
           fit: fit, transform: CoxZPH.Transform(rawValue: zphTransform.lowercased())!) : nil
+      let residualValues = try residuals.map {
+        try fit.residuals(CoxResiduals.Kind(rawValue: $0.lowercased())!, collapse: collapse)
+      }
       switch format {
-      case .json: FileHandleOutput.standardOutput(fit.json(zph: test).serialized())
-      case .csv: FileHandleOutput.standardOutput(fit.csv())
-      case .table: FileHandleOutput.standardOutput(fit.table(zph: test))
+      case .json:
+        var json = fit.json(zph: test)
+        if let residualValues, case .object(var members) = json {
+          members.append(("residuals", residualValues.jsonValue))
+          json = .object(members)
+        }
+        FileHandleOutput.standardOutput(json.serialized())
+      case .csv: FileHandleOutput.standardOutput(residualValues?.csv() ?? fit.csv())
+      case .table:
+        var text = fit.table(zph: test)
+        if let residualValues { text += "\n" + residualValues.table() }
+        FileHandleOutput.standardOutput(text)
       }
     }
   }

@@ -71,3 +71,61 @@ final class CoxCommandTests: XCTestCase {
     }
   }
 }
+
+/// `survkit cox --residuals`: CSV and JSON layouts, values equal to the library's (which the
+/// R fixtures check).
+final class CoxResidualsCommandTests: XCTestCase {
+  func testCSVHasOneRowPerInputRowWithItsLine() throws {
+    let r = try TestSupport.runSurvkit([
+      "cox", "datasets/lung.csv", "Surv(time, status) ~ age + sex + ph.ecog", "--residuals",
+      "dfbeta", "--format", "csv",
+    ])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let rows = r.stdout.split(separator: "\n")
+    XCTAssertEqual(rows.first, "line,age,sex,ph.ecog")
+    XCTAssertEqual(rows.count, 1 + 227)  // one row dropped for a missing ph.ecog
+    let table = try CSVReader.read(path: TestSupport.dataset("lung.csv"))
+    let fit = try CoxModel.fit(
+      table: table, formula: Formula("Surv(time, status) ~ age + sex + ph.ecog"))
+    let expected = try fit.residuals(.dfbeta)
+    let fields = rows[5].split(separator: ",").map { Double($0)! }
+    XCTAssertEqual(Int(fields[0]), expected.lines![4])
+    for j in 0..<3 { XCTAssertEqual(fields[j + 1], expected.values[j][4]) }
+  }
+
+  func testSchoenfeldCSVHasTimeAndJSONHasResiduals() throws {
+    let csv = try TestSupport.runSurvkit([
+      "cox", "datasets/veteran.csv", "Surv(time, status) ~ trt + karno", "--residuals",
+      "schoenfeld", "--format", "csv",
+    ])
+    XCTAssertEqual(csv.status, 0, csv.stderr)
+    let rows = csv.stdout.split(separator: "\n")
+    XCTAssertEqual(rows.first, "line,time,trt,karno")
+    XCTAssertEqual(rows.count, 1 + 128)  // 128 events
+    let json = try TestSupport.runSurvkit([
+      "cox", "datasets/lung.csv", "Surv(time, status) ~ age + sex + cluster(inst)",
+      "--residuals", "martingale", "--collapse", "--format", "json",
+    ])
+    XCTAssertEqual(json.status, 0, json.stderr)
+    let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+    let residuals = object["residuals"] as! [String: Any]
+    XCTAssertEqual(residuals["type"] as? String, "martingale")
+    XCTAssertEqual((residuals["cluster"] as! [String]).count, 18)
+    XCTAssertEqual((residuals["values"] as! [Any]).count, 18)
+    XCTAssertNil(residuals["line"])
+  }
+
+  func testErrors() throws {
+    for (arguments, fragment) in [
+      (["--residuals", "pearson"], "--residuals must be one of martingale"),
+      (["--collapse"], "give --residuals TYPE"),
+      (["--residuals", "score", "--collapse"], "no cluster() term"),
+      (["--residuals", "dfbeta", "--ties", "exact"], "not available for exact ties"),
+    ] {
+      let r = try TestSupport.runSurvkit(
+        ["cox", "datasets/lung.csv", "Surv(time, status) ~ age + sex"] + arguments)
+      XCTAssertNotEqual(r.status, 0, "\(arguments)")
+      XCTAssertTrue(r.stderr.contains(fragment), "\(arguments): \(r.stderr)")
+    }
+  }
+}

@@ -1,8 +1,8 @@
 import Foundation
+import SurvivalSupport
 import XCTest
 
 @testable import SurvivalKit
-import SurvivalSupport
 
 /// Cox residuals against R's `residuals.coxph` (fixtures from
 /// `fixtures/R/cox_residuals_fixtures.R`, R 4.2.2, survival 3.5-3): every type, Efron,

@@ -83,4 +83,14 @@ struct CoxState: Sendable {
   let strataLabels: [String]
   /// Stratum code of each sample row.
   let strataCodes: [Int32]
+  /// The design (to encode new covariate profiles) and the indices of its estimated columns.
+  let design: DesignMatrix
+  let kept: [Int]
+  /// The reported variance of the estimated coefficients (robust when the fit is),
+  /// original coordinates: what R's `survfit.coxph` uses.
+  let variance: Matrix
+  /// R's centring vector `fit$means`: 0 for a column whose values are all -1, 0 or 1,
+  /// otherwise the weighted mean (right-censored data) or the unweighted mean
+  /// (counting-process data, R's `agreg.fit`).
+  let centre: [Double]
 }

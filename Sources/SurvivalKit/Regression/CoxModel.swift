@@ -289,12 +289,12 @@ public enum CoxModel {
       concordance: concordance,
       state: state(
         problem: problem, beta: beta, ties: ties, design: design, kept: kept, sample: sample,
-        naiveVariance: variance, cluster: clusterGroups))
+        naiveVariance: variance, variance: reportedVariance, cluster: clusterGroups))
   }
 
   static func state(
     problem: CoxProblem, beta: [Double], ties: CoxTies, design: DesignMatrix, kept: [Int],
-    sample: SurvivalSample, naiveVariance: Matrix, cluster: Grouping?
+    sample: SurvivalSample, naiveVariance: Matrix, variance: Matrix, cluster: Grouping?
   )
     -> CoxState
   {
@@ -310,7 +310,14 @@ public enum CoxModel {
     return CoxState(
       problem: problem, betaScaled: beta, ties: ties, columnNames: kept.map { design.names[$0] },
       termColumns: termColumns, lineNumbers: sample.lineNumbers, naiveVariance: naiveVariance,
-      cluster: cluster, strataLabels: sample.strata.labels, strataCodes: sample.strata.codes)
+      cluster: cluster, strataLabels: sample.strata.labels, strataCodes: sample.strata.codes,
+      design: design, kept: kept, variance: variance,
+      centre: kept.enumerated().map { k, j in
+        let column = design.columns[j]
+        if column.allSatisfy({ $0 == 0 || $0 == 1 || $0 == -1 }) { return 0 }
+        if sample.entry == nil { return problem.means[k] }
+        return column.reduce(0, +) / Double(column.count)
+      })
   }
 
   /// The linear predictor of each row in the problem's sorted order.

@@ -164,7 +164,9 @@ public struct CoxModelFrame: Sendable {
     let sample = try SurvivalSample(
       time: time, status: codes, strata: strata.map { grouping($0, "strata") }, entry: start)
     self.sample = sample
-    self.design = DesignMatrix(names: names, terms: names, columns: columns, references: [:])
+    self.design = DesignMatrix(
+      names: names, terms: names, columns: columns, references: [:],
+      encodings: Dictionary(uniqueKeysWithValues: names.map { ($0, .numeric) }))
     self.weights = weights ?? [Double](repeating: 1, count: n)
     self.hasWeights = weights != nil
     let clusterGrouping = cluster.map { grouping($0, "cluster") }

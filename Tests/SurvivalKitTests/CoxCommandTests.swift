@@ -129,3 +129,61 @@ final class CoxResidualsCommandTests: XCTestCase {
     }
   }
 }
+
+/// `survkit cox --predict`: the JSON `predictions` schema, the values of the library (which
+/// the R fixtures check), the SVG and the errors.
+final class CoxPredictCommandTests: XCTestCase {
+  func testJSONPredictionsAndFigure() throws {
+    let svg = FileManager.default.temporaryDirectory
+      .appendingPathComponent("survkit-predict-\(UUID().uuidString).svg").path
+    let r = try TestSupport.runSurvkit([
+      "cox", "datasets/veteran.csv", "Surv(time, status) ~ trt + celltype + karno", "--predict",
+      "trt=1,celltype=large,karno=60", "--predict", "trt=2,celltype=squamous,karno=90",
+      "--times", "30,90,365", "--plot", svg, "--format", "json",
+    ])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    let predictions = json["predictions"] as! [[String: Any]]
+    XCTAssertEqual(predictions.count, 2)
+    for key in [
+      "profile", "time", "n_risk", "n_event", "survival", "std_err", "lower", "upper", "cumhaz",
+      "at",
+    ] {
+      XCTAssertNotNil(predictions[0][key], key)
+    }
+    XCTAssertEqual(
+      predictions[0]["profile"] as? [String: String],
+      ["trt": "1", "celltype": "large", "karno": "60"])
+    let at = predictions[1]["at"] as! [String: Any]
+    let fixture =
+      try JSONSerialization.jsonObject(
+        with: Data(
+          contentsOf: TestSupport.fixtures.appendingPathComponent(
+            "cox_predict/veteran_full_efron.json"))) as! [String: Any]
+    let expected =
+      (((fixture["predictions"] as! [[String: Any]])[1]["curves"] as! [[String: Any]])[0]["at"]
+      as! [String: Any])["survival"] as! [Double]
+    for (a, e) in zip(at["survival"] as! [Double], expected) {
+      assertClose(a, e, tol: 1e-6, "survival at")
+    }
+    let figure = try String(contentsOfFile: svg, encoding: .utf8)
+    XCTAssertTrue(figure.hasPrefix("<?xml"))
+    XCTAssertTrue(figure.contains("trt=2, celltype=squamous, karno=90"))
+    try? FileManager.default.removeItem(atPath: svg)
+  }
+
+  func testErrors() throws {
+    for (arguments, fragment) in [
+      (["--predict", "age=60,sex=1,gd2=40"], "'gd2' is not a covariate"),
+      (["--predict", "age=60"], "no value for 'sex'"),
+      (["--predict", "age=60,sex=1", "--times", "1,x"], "'x' is not one"),
+      (["--times", "100"], "give --predict too"),
+      (["--predict", "age=60,sex=1", "--conf-type", "wide"], "--conf-type must be"),
+    ] {
+      let r = try TestSupport.runSurvkit(
+        ["cox", "datasets/lung.csv", "Surv(time, status) ~ age + sex"] + arguments)
+      XCTAssertNotEqual(r.status, 0, "\(arguments)")
+      XCTAssertTrue(r.stderr.contains(fragment), "\(arguments): \(r.stderr)")
+    }
+  }
+}

@@ -59,6 +59,11 @@ public struct CoxFit: Sendable {
   public let references: [String: String]
   /// Harrell's concordance and its standard error.
   public let concordance: Concordance?
+  /// Whether this is Firth's penalised fit (then `loglik` and `loglikNull` are penalised,
+  /// `ties` is Breslow, and each coefficient's `p` is the penalised likelihood-ratio test).
+  public let firth: Bool
+  /// How `lower` and `upper` were computed (nil limits are infinite profile limits).
+  public let intervals: CoxIntervals
   /// What later tests (cox.zph) need: the arranged data and the scaled estimate.
   let state: CoxState?
 }

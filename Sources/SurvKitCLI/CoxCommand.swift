@@ -58,6 +58,17 @@ struct CoxCommand: ParsableCommand {
   @Option(help: "Convergence: relative change of the log partial likelihood.")
   var epsilon: Double = 1e-9
 
+  @Flag(
+    help: ArgumentHelp(
+      "Firth's penalised likelihood (Heinze & Schemper; as R's coxphf, Breslow ties).",
+      discussion: "Finite estimates under a monotone likelihood (e.g. a group without "
+        + "events); limits and p-values from the profile penalised likelihood."))
+  var firth = false
+
+  @Option(
+    help: "Confidence limits: wald (R's confint, the default) or profile (profile likelihood).")
+  var ci: String?
+
   @Flag(help: "Also test proportional hazards (R's cox.zph, km transform).")
   var zph = false
 
@@ -120,6 +131,13 @@ struct CoxCommand: ParsableCommand {
     if collapse && residuals == nil {
       throw ValidationError("--collapse sums residuals: give --residuals TYPE too")
     }
+    if let ci, CoxIntervals(rawValue: ci.lowercased()) == nil {
+      throw ValidationError("--ci must be wald or profile (got '\(ci)')")
+    }
+    if firth && ci?.lowercased() == "wald" {
+      throw ValidationError(
+        "--firth limits come from the profile penalised likelihood; drop --ci wald")
+    }
     guard ConfidenceTransform(name: confType) != nil else {
       throw ValidationError("--conf-type must be log, log-log, plain, logit or arcsin")
     }
@@ -167,6 +185,8 @@ struct CoxCommand: ParsableCommand {
       options.maxIterations = maxIterations
       options.epsilon = epsilon
       options.references = try parsedReferences()
+      options.firth = firth
+      options.intervals = CoxIntervals(rawValue: (ci ?? "wald").lowercased())!
       let fit = try CoxModel.fit(table: table, formula: parsed, options: options)
       let test =
         zph

@@ -187,3 +187,60 @@ final class CoxPredictCommandTests: XCTestCase {
     }
   }
 }
+
+/// `survkit cox --firth` and `--ci profile`: JSON method, limits and p equal to the library's
+/// (which the firthmodels and R fixtures check), the table's method line, errors.
+final class CoxFirthCommandTests: XCTestCase {
+  func testFirthJSONAndTable() throws {
+    let file = TestSupport.fixtures.appendingPathComponent("cox/data/monotone.csv").path
+    let r = try TestSupport.runSurvkit([
+      "cox", file, "Surv(time, status) ~ age + group", "--firth", "--format", "json",
+    ])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    XCTAssertEqual(json["method"] as? String, "firth")
+    XCTAssertEqual(json["intervals"] as? String, "profile")
+    XCTAssertEqual(json["ties"] as? String, "breslow")
+    let fixture =
+      try JSONSerialization.jsonObject(
+        with: Data(
+          contentsOf: TestSupport.fixtures.appendingPathComponent(
+            "firth/monotone_age_group.json"))) as! [String: Any]
+    for (c, e) in zip(
+      json["coefficients"] as! [[String: Any]], fixture["coefficients"] as! [[String: Any]])
+    {
+      assertClose(c["coef"] as? Double, e["coef"] as? Double, tol: 1e-6, "coef")
+      assertClose(
+        (c["lower"] as? Double).map { Double.log($0) }, e["lower"] as? Double, tol: 1e-6, "lower")
+      assertClose(c["p"] as? Double, e["p"] as? Double, tol: 1e-6, "p")
+    }
+    let table = try TestSupport.runSurvkit(["cox", file, "Surv(time, status) ~ age + group"])
+    XCTAssertTrue(table.stdout.contains("(--firth)"), table.stdout)
+    let firth = try TestSupport.runSurvkit([
+      "cox", file, "Surv(time, status) ~ age + group", "--firth",
+    ])
+    XCTAssertTrue(firth.stdout.contains("method: Firth's penalised likelihood"), firth.stdout)
+  }
+
+  func testProfileAndErrors() throws {
+    let r = try TestSupport.runSurvkit([
+      "cox", "datasets/lung.csv", "Surv(time, status) ~ age + sex", "--ci", "profile",
+      "--format", "json",
+    ])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    XCTAssertEqual(json["intervals"] as? String, "profile")
+    let lower = (json["coefficients"] as! [[String: Any]])[1]["lower"] as! Double
+    assertClose(Double.log(lower), -0.8484945177445709, tol: 1e-6, "sex lower (R fixture)")
+    for (arguments, fragment) in [
+      (["--ci", "exact"], "--ci must be wald or profile"),
+      (["--firth", "--ci", "wald"], "drop --ci wald"),
+      (["--firth", "--weights", "age"], "does not take case weights"),
+    ] {
+      let bad = try TestSupport.runSurvkit(
+        ["cox", "datasets/lung.csv", "Surv(time, status) ~ age + sex"] + arguments)
+      XCTAssertNotEqual(bad.status, 0, "\(arguments)")
+      XCTAssertTrue(bad.stderr.contains(fragment), "\(arguments): \(bad.stderr)")
+    }
+  }
+}

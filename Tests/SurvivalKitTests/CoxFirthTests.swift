@@ -106,3 +106,48 @@ final class CoxFirthFixtureTests: XCTestCase {
     }
   }
 }
+
+/// Profile-likelihood limits of ordinary Cox fits against R (`fixtures/R/cox_profile_fixtures.R`:
+/// coxph with the coefficient held by an offset, roots by uniroot), Efron and Breslow, strata,
+/// four data sets. Tolerance 1e-6 relative.
+final class CoxProfileLimitTests: XCTestCase {
+  func testEveryFixture() throws {
+    let folder = TestSupport.fixtures.appendingPathComponent("cox_profile")
+    let files = try FileManager.default.contentsOfDirectory(
+      at: folder, includingPropertiesForKeys: nil
+    ).filter { $0.pathExtension == "json" }
+    XCTAssertGreaterThanOrEqual(files.count, 4)
+    for file in files {
+      let json = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as! [String: Any]
+      var options = CoxOptions()
+      options.ties = CoxTies(rawValue: json["ties"] as! String)!
+      options.intervals = .profile
+      let fit = try CoxModel.fit(
+        table: try CSVReader.read(path: TestSupport.dataset(json["dataset"] as! String)),
+        formula: Formula(json["formula"] as! String), options: options)
+      XCTAssertEqual(fit.intervals, .profile)
+      for (c, e) in zip(fit.coefficients, json["coefficients"] as! [[String: Any]]) {
+        let w = "\(json["case"]!) \(c.term)"
+        XCTAssertEqual(c.term, e["term"] as? String)
+        assertClose(
+          c.lower.map { Double.log($0) }, (e["lower"] as! NSNumber).doubleValue, tol: 1e-6,
+          "\(w) lower")
+        assertClose(
+          c.upper.map { Double.log($0) }, (e["upper"] as! NSNumber).doubleValue, tol: 1e-6,
+          "\(w) upper")
+      }
+    }
+  }
+
+  /// Under a monotone likelihood the profile limit on the diverging side is infinite (nil).
+  func testMonotoneLimitIsInfinite() throws {
+    let path = TestSupport.fixtures.appendingPathComponent("cox/data/monotone.csv").path
+    var options = CoxOptions()
+    options.intervals = .profile
+    let fit = try CoxModel.fit(
+      table: try CSVReader.read(path: path),
+      formula: Formula("Surv(time, status) ~ age + group"), options: options)
+    XCTAssertNotNil(fit.coefficients[1].lower)
+    XCTAssertNil(fit.coefficients[1].upper)
+  }
+}

@@ -158,7 +158,7 @@ struct CoxProfiler {
   /// Profile limits for coordinate j: where 2 (ℓ_max - max_{β_-j} ℓ(β_j = b)) equals the
   /// chi-square quantile `critical`, searched outward from the estimate by doubling, then
   /// by bisection–secant (Illinois) to 1e-10 relative. nil for a side that is not reached
-  /// within 2^30 standard errors (an infinite limit).
+  /// within 2^30 steps (an infinite limit: a monotone likelihood).
   func limits(
     j: Int, estimate: [Double], loglik: Double, standardError: Double, critical: Double
   ) -> (lower: Double?, upper: Double?) {
@@ -174,13 +174,24 @@ struct CoxProfiler {
       warm = estimate
       var inner = estimate[j]
       var fInner = -critical
-      var distance = max(standardError, 1e-8)
+      // Start one SE out (at most 1 on the scaled axis, where covariates have unit mean
+      // absolute deviation: a diverging coefficient's SE is meaningless) and double.
+      var distance = min(max(standardError, 1e-8), 1)
       var outer = inner + direction * distance
       var fOuter: Double? = deviance(outer)
       var expansions = 0
-      while let f = fOuter, f < 0 {
+      while true {
+        if fOuter == nil {
+          // Undefined that far out (e^η overflows): step back halfway.
+          distance /= 2
+          outer = estimate[j] + direction * distance
+          if abs(outer - inner) <= 1e-10 * max(1, abs(inner)) { return nil }
+          fOuter = deviance(outer)
+          continue
+        }
+        if fOuter! >= 0 { break }
         inner = outer
-        fInner = f
+        fInner = fOuter!
         distance *= 2
         expansions += 1
         if expansions > 30 { return nil }

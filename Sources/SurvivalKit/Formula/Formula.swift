@@ -82,10 +82,12 @@ public struct Term: Sendable, Equatable, CustomStringConvertible {
 public enum TermFactor: Sendable, Equatable, CustomStringConvertible {
   case variable(String)
   case log(String)
+  /// A natural cubic spline of the variable with `df` basis columns (R's `splines::ns`).
+  case ns(String, df: Int)
 
   public var variable: String {
     switch self {
-    case .variable(let v), .log(let v): return v
+    case .variable(let v), .log(let v), .ns(let v, _): return v
     }
   }
 
@@ -93,6 +95,7 @@ public enum TermFactor: Sendable, Equatable, CustomStringConvertible {
     switch self {
     case .variable(let v): return v
     case .log(let v): return "log(\(v))"
+    case .ns(let v, let df): return "ns(\(v), df = \(df))"
     }
   }
 }

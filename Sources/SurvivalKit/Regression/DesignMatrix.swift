@@ -24,6 +24,8 @@ public struct DesignMatrix: Sendable {
   var encodings: [String: VariableEncoding] = [:]
   /// The formula's terms (nil for a design built from arrays: one column per variable).
   var formulaTerms: [Term]? = nil
+  /// The natural-spline bases of `ns()` terms, by term text (`ns(age, df = 3)`).
+  var splines: [String: NaturalSpline] = [:]
 
   public var rowCount: Int { columns.first?.count ?? 0 }
 
@@ -50,6 +52,7 @@ public struct DesignMatrix: Sendable {
     }
     var usedReferences: [String: String] = [:]
     var encodings: [String: VariableEncoding] = [:]
+    var splines: [String: NaturalSpline] = [:]
     var cache: [String: [(name: String, values: [Double])]] = [:]
 
     func factorColumns(_ factor: TermFactor) throws -> [(name: String, values: [Double])] {
@@ -105,6 +108,22 @@ public struct DesignMatrix: Sendable {
           let code = Int32(levels.firstIndex(of: level)!)
           result.append((name + level, sample.rows.map { codes[$0] == code ? 1 : 0 }))
         }
+      case (.ns(let name, let df), .numeric(let v)):
+        // R's ns() reads every non-missing value of the column (model.frame evaluates it
+        // before dropping incomplete rows).
+        let spline = try NaturalSpline(values: v, df: df, variable: name)
+        splines[factor.description] = spline
+        encodings[name] = .numeric
+        var columns = [[Double]](repeating: [Double](repeating: 0, count: sample.count), count: df)
+        for (k, r) in sample.rows.enumerated() {
+          for (j, b) in spline.basis(v[r]).enumerated() { columns[j][k] = b }
+        }
+        result = zip(spline.names(term: factor.description), columns).map { ($0, $1) }
+      case (.ns(let name, _), .text):
+        throw SurvivalKitError.invalidData(
+          line: nil, column: name,
+          message: "ns() needs a numeric column; '\(name)' holds text (a factor): a spline of a "
+            + "factor is not defined, use the factor itself")
       case (.log(let name), .text):
         throw SurvivalKitError.invalidData(
           line: nil, column: name, message: "log() needs a numeric column; this one holds text")
@@ -147,7 +166,7 @@ public struct DesignMatrix: Sendable {
     }
     return DesignMatrix(
       names: names, terms: termNames, columns: columns, references: usedReferences,
-      encodings: encodings, formulaTerms: formula.terms)
+      encodings: encodings, formulaTerms: formula.terms, splines: splines)
   }
 
   /// The design row of one covariate profile (variable -> value as written, e.g.
@@ -175,6 +194,9 @@ public struct DesignMatrix: Sendable {
         guard let x = Double(text), x.isFinite else {
           throw SurvivalKitError.invalidArgument(
             name: "profile", message: "'\(name)' is numeric; '\(text)' is not a number")
+        }
+        if case .ns = factor, let spline = splines[factor.description] {
+          return spline.basis(x)
         }
         if case .log = factor {
           guard x > 0 else {

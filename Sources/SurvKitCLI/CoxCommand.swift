@@ -103,6 +103,9 @@ struct CoxCommand: ParsableCommand {
   @Option(help: "Write the predicted curves as an SVG figure to this file.")
   var plot: String?
 
+  @Option(help: "Write the log hazard ratio of the ns() term against x as an SVG to this file.")
+  var splinePlot: String?
+
   @Flag(help: "Print the baseline cumulative hazard (R's basehaz, centred) instead of the fit.")
   var basehaz = false
 
@@ -202,6 +205,15 @@ struct CoxCommand: ParsableCommand {
           profiles: predict.map { try CoxProfile(parsing: $0) }, times: parsedTimes(),
           confType: ConfidenceTransform(name: confType)!)
       let baseline = basehaz ? try fit.baselineHazard() : nil
+      let splines = try CoxModel.splineTerms(
+        table: table, formula: parsed, fit: fit, options: options)
+      if let splinePlot {
+        guard let first = splines.first else {
+          throw SurvivalKitError.invalidArgument(
+            name: "--spline-plot", message: "the formula has no ns() term to draw")
+        }
+        try writeWhole(first.svg(), to: splinePlot)
+      }
       if let plot, let prediction {
         try writeWhole(prediction.svg(), to: plot)
       }
@@ -215,6 +227,7 @@ struct CoxCommand: ParsableCommand {
             members.append(("predictions", .array(prediction.curves.map(\.jsonValue))))
           }
           if let baseline { members.append(("basehaz", baseline.jsonValue)) }
+          if !splines.isEmpty { members.append(("splines", .array(splines.map(\.jsonValue)))) }
           json = .object(members)
         }
         FileHandleOutput.standardOutput(json.serialized())
@@ -223,6 +236,7 @@ struct CoxCommand: ParsableCommand {
           baseline?.description ?? residualValues?.csv() ?? prediction?.csv() ?? fit.csv())
       case .table:
         var text = fit.table(zph: test)
+        for spline in splines { text += spline.description }
         if let residualValues { text += "\n" + residualValues.table() }
         if let prediction { text += "\n" + prediction.table() }
         if let baseline {

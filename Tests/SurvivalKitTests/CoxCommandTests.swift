@@ -244,3 +244,32 @@ final class CoxFirthCommandTests: XCTestCase {
     }
   }
 }
+
+/// `survkit cox` with an ns() term: the non-linearity test in JSON (equal to the R fixture)
+/// and the table, and the spline figure.
+final class CoxSplineCommandTests: XCTestCase {
+  func testNonlinearityAndFigure() throws {
+    let svg = FileManager.default.temporaryDirectory
+      .appendingPathComponent("survkit-spline-\(UUID().uuidString).svg").path
+    let r = try TestSupport.runSurvkit([
+      "cox", "datasets/lung.csv", "Surv(time, status) ~ ns(age, df = 3) + sex", "--format",
+      "json", "--spline-plot", svg,
+    ])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    let spline = (json["splines"] as! [[String: Any]])[0]
+    let test = spline["nonlinearity"] as! [String: Any]
+    assertClose(test["chisq"] as? Double, 1.9244056163151981, tol: 1e-6, "chisq (R fixture)")
+    XCTAssertTrue(try String(contentsOfFile: svg, encoding: .utf8).contains("non-linearity"))
+    try? FileManager.default.removeItem(atPath: svg)
+    let table = try TestSupport.runSurvkit([
+      "cox", "datasets/lung.csv", "Surv(time, status) ~ ns(age, df = 3) + sex",
+    ])
+    XCTAssertTrue(table.stdout.contains("Non-linearity of ns(age, df = 3)"), table.stdout)
+    let bad = try TestSupport.runSurvkit([
+      "cox", "datasets/lung.csv", "Surv(time, status) ~ age + sex", "--spline-plot", svg,
+    ])
+    XCTAssertNotEqual(bad.status, 0)
+    XCTAssertTrue(bad.stderr.contains("no ns() term"), bad.stderr)
+  }
+}

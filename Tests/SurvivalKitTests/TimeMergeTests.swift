@@ -108,3 +108,36 @@ final class TimeMergeFixtureTests: XCTestCase {
       TimeMergeOperation(kind: .tdc, name: "resp", time: "day", value: "value"))
   }
 }
+
+/// `survkit tmerge` end to end: the rows equal the library's (checked against R), then the
+/// Cox fit on them gives R's Mantel–Byar score test; errors name the line.
+final class TMergeCommandTests: XCTestCase {
+  func testWritesCountingProcessRows() throws {
+    let folder = TestSupport.fixtures.appendingPathComponent("tmerge")
+    let out = FileManager.default.temporaryDirectory
+      .appendingPathComponent("survkit-tmerge-\(UUID().uuidString).csv").path
+    let r = try TestSupport.runSurvkit([
+      "tmerge", folder.appendingPathComponent("data/veteran_response_base.csv").path,
+      folder.appendingPathComponent("data/veteran_response_long.csv").path, "--id", "id",
+      "--time", "time", "--status", "status", "--add", "x=tdc(day)", "--output", out,
+    ])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let cox = try TestSupport.runSurvkit([
+      "cox", out, "Surv(tstart, tstop, status) ~ x", "--format", "json",
+    ])
+    XCTAssertEqual(cox.status, 0, cox.stderr)
+    let json = try JSONSerialization.jsonObject(with: Data(cox.stdout.utf8)) as! [String: Any]
+    let tests = json["tests"] as! [String: Any]
+    let score = (tests["score"] as! [String: Any])["statistic"] as! Double
+    assertClose(score, 2.142622644388612, tol: 1e-6, "Mantel-Byar (R fixture)")
+    try? FileManager.default.removeItem(atPath: out)
+    let base = try TestSupport.temporaryFile(Array("id,time,status\n1,10,1\n".utf8))
+    let long = try TestSupport.temporaryFile(Array("id,day\n1,0\n".utf8))
+    let bad = try TestSupport.runSurvkit([
+      "tmerge", base, long, "--id", "id", "--time", "time", "--status", "status", "--add",
+      "prog=event(day)",
+    ])
+    XCTAssertNotEqual(bad.status, 0)
+    XCTAssertTrue(bad.stderr.contains("not after the patient's entry"), bad.stderr)
+  }
+}

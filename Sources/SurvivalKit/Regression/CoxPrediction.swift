@@ -61,6 +61,7 @@ public struct CoxProfile: Sendable, Equatable {
 public struct CoxPrediction: Sendable {
   /// One predicted curve.
   public struct Curve: Sendable {
+    /// The covariate values as given.
     public let profile: CoxProfile
     /// The stratum (`celltype=adeno`), nil for an unstratified model.
     public let stratum: String?
@@ -71,14 +72,19 @@ public struct CoxPrediction: Sendable {
     public let time: [Double]
     /// Weighted number at risk and of events at each time.
     public let nRisk: [Double]
+    /// Weighted number of events at each time.
     public let nEvent: [Double]
+    /// S(t | x) = e^{-Λ(t | x)}.
     public let survival: [Double]
     /// Standard error of S(t | x).
     public let standardError: [Double]
     /// Standard error of Λ(t | x).
     public let cumulativeHazardError: [Double]
+    /// Pointwise confidence limits (nil where the transform is undefined).
     public let lower: [Double?]
+    /// Upper confidence limit.
     public let upper: [Double?]
+    /// Λ(t | x).
     public let cumulativeHazard: [Double]
     /// The curve read at the requested times (empty without `times`).
     public let at: [Point]
@@ -88,24 +94,37 @@ public struct CoxPrediction: Sendable {
   /// last curve time <= t (S = 1, SE 0 and limits 1 before the first), the number at risk at
   /// the first time >= t (0 past the last).
   public struct Point: Sendable, Equatable {
+    /// The requested time.
     public let time: Double
+    /// Weighted number at risk at the first curve time >= t.
     public let nRisk: Double
+    /// S at the last curve time <= t.
     public let survival: Double
+    /// Standard error of S.
     public let standardError: Double
+    /// Confidence limits of S.
     public let lower: Double?
+    /// Upper confidence limit.
     public let upper: Double?
+    /// Λ at the last curve time <= t.
     public let cumulativeHazard: Double
   }
 
+  /// One curve per profile (and stratum), in the order given.
   public let curves: [Curve]
+  /// The confidence transform of the limits.
   public let confType: ConfidenceTransform
+  /// The confidence level (the fit's).
   public let confLevel: Double
+  /// The tie method of the hazard estimator (the fit's).
   public let ties: CoxTies
 }
 
 /// The baseline cumulative hazard, as R's `basehaz(fit, centered)`.
 public struct CoxBaselineHazard: Sendable {
+  /// Distinct times, per stratum in stratum order.
   public let time: [Double]
+  /// Cumulative baseline hazard at each time.
   public let hazard: [Double]
   /// Stratum of each row (nil for an unstratified model).
   public let strata: [String]?

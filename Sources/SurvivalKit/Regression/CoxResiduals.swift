@@ -31,6 +31,7 @@ public struct CoxResiduals: Sendable {
     public var isPerEvent: Bool { self == .schoenfeld || self == .scaledsch }
   }
 
+  /// The residual type.
   public let kind: Kind
   /// Whether the residuals were multiplied by the case weights.
   public let weighted: Bool

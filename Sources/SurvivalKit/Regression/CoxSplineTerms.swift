@@ -9,11 +9,15 @@ import RealModule
 public struct CoxSplineTerm: Sendable {
   /// The term as written (`ns(age, df = 3)`).
   public let term: String
+  /// The variable inside ns().
   public let variable: String
+  /// Basis columns of the term.
   public let df: Int
   /// The LR test of non-linearity.
   public let chisq: Double
+  /// Degrees of freedom of the test (df - 1).
   public let testDF: Int
+  /// p-value of the non-linearity test.
   public let p: Double
   /// Log-likelihood of the model with x linear.
   public let loglikLinear: Double
@@ -21,8 +25,11 @@ public struct CoxSplineTerm: Sendable {
   public let reference: Double
   /// Grid of x over its range, the log hazard ratio and its pointwise limits.
   public let x: [Double]
+  /// Log hazard ratio against the reference at each x.
   public let logHazardRatio: [Double]
+  /// Pointwise limits of the log hazard ratio (the fit's level).
   public let lower: [Double]
+  /// Upper confidence limit.
   public let upper: [Double]
 }
 

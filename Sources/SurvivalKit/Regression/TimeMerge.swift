@@ -2,6 +2,7 @@ import SurvivalSupport
 
 /// One time-dependent variable added by `TimeMerge`.
 public struct TimeMergeOperation: Sendable, Equatable {
+  /// What the new variable records.
   public enum Kind: String, Sendable {
     /// A time-dependent covariate (R's `tdc`): from its time on the value holds (1 without a
     /// value column, 0 before); with a value column it is missing before the first time.
@@ -10,6 +11,7 @@ public struct TimeMergeOperation: Sendable, Equatable {
     case event
   }
 
+  /// Covariate or event.
   public let kind: Kind
   /// Name of the new column.
   public let name: String
@@ -18,6 +20,7 @@ public struct TimeMergeOperation: Sendable, Equatable {
   /// Column of the long table holding the value (nil: 1 at and after the time).
   public let value: String?
 
+  /// A new variable from columns of the long table.
   public init(kind: Kind, name: String, time: String, value: String? = nil) {
     self.kind = kind
     self.name = name

@@ -108,11 +108,13 @@ public enum TermFactor: Sendable, Equatable, CustomStringConvertible {
   case variable(String)
   /// `log(variable)`: the natural logarithm of a numeric variable.
   case log(String)
+  /// A natural cubic spline of the variable with `df` basis columns (R's `splines::ns`).
+  case ns(String, df: Int)
 
   /// The name of the variable, without the transform.
   public var variable: String {
     switch self {
-    case .variable(let v), .log(let v): return v
+    case .variable(let v), .log(let v), .ns(let v, _): return v
     }
   }
 
@@ -121,6 +123,7 @@ public enum TermFactor: Sendable, Equatable, CustomStringConvertible {
     switch self {
     case .variable(let v): return v
     case .log(let v): return "log(\(v))"
+    case .ns(let v, let df): return "ns(\(v), df = \(df))"
     }
   }
 }

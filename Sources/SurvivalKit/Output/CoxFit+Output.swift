@@ -40,6 +40,8 @@ extension CoxFit {
       ("events", .number(Double(events))),
       ("dropped", .number(Double(dropped))),
       ("ties", .string(ties.rawValue)),
+      ("method", .string(firth ? "firth" : "partial_likelihood")),
+      ("intervals", .string(intervals.rawValue)),
       ("iterations", .number(Double(iterations))),
       ("converged", .bool(converged)),
       ("warnings", .array(warnings.map { .string($0) })),
@@ -124,6 +126,14 @@ extension CoxFit {
         + references.keys.sorted().map { "\($0)=\(references[$0]!)" }.joined(separator: ", ")
     }
     out += "\n"
+    if firth {
+      out +=
+        "method: Firth's penalised likelihood (Heinze & Schemper 2001; Breslow ties, as coxphf); "
+        + "limits and Pr(>|z|) from the profile penalised likelihood (Pr is the penalised "
+        + "likelihood-ratio test); log-likelihoods are penalised\n"
+    } else if intervals == .profile {
+      out += "confidence limits: profile likelihood\n"
+    }
     if robustByDefault {
       out +=
         "variance: robust (sandwich), the default for non-integer case weights as in R's coxph; "

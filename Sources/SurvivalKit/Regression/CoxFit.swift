@@ -80,6 +80,11 @@ public struct CoxFit: Sendable {
   public let references: [String: String]
   /// Harrell's concordance and its standard error.
   public let concordance: Concordance?
+  /// Whether this is Firth's penalised fit (then `loglik` and `loglikNull` are penalised,
+  /// `ties` is Breslow, and each coefficient's `p` is the penalised likelihood-ratio test).
+  public let firth: Bool
+  /// How `lower` and `upper` were computed (nil limits are infinite profile limits).
+  public let intervals: CoxIntervals
   /// What later tests (cox.zph) need: the arranged data and the scaled estimate.
   let state: CoxState?
 }
@@ -93,4 +98,25 @@ struct CoxState: Sendable {
   let columnNames: [String]
   /// Term name -> indices among the estimated columns, in term order.
   let termColumns: [(String, [Int])]
+  /// File line of each sample row.
+  let lineNumbers: [Int]
+  /// Model-based variance of the estimated coefficients (original coordinates).
+  let naiveVariance: Matrix
+  /// The `cluster()` groups of the sample rows with their values as written, for
+  /// `collapse`.
+  let cluster: Grouping?
+  /// Stratum labels (`inst=3`), indexed by the strata codes of the sample.
+  let strataLabels: [String]
+  /// Stratum code of each sample row.
+  let strataCodes: [Int32]
+  /// The design (to encode new covariate profiles) and the indices of its estimated columns.
+  let design: DesignMatrix
+  let kept: [Int]
+  /// The reported variance of the estimated coefficients (robust when the fit is),
+  /// original coordinates: what R's `survfit.coxph` uses.
+  let variance: Matrix
+  /// R's centring vector `fit$means`: 0 for a column whose values are all -1, 0 or 1,
+  /// otherwise the weighted mean (right-censored data) or the unweighted mean
+  /// (counting-process data, R's `agreg.fit`).
+  let centre: [Double]
 }

@@ -18,10 +18,26 @@ public struct CoxOptions: Sendable {
   public var confLevel: Double = 0.95
   /// Non-default reference levels: variable -> level.
   public var references: [String: String] = [:]
+  /// Firth's penalised likelihood (Heinze & Schemper 2001; Breslow ties, as R's `coxphf`):
+  /// finite estimates under a monotone likelihood; limits and p-values from the profile
+  /// penalised likelihood.
+  public var firth: Bool = false
+  /// How the confidence limits are computed: `wald` (R's `confint`, default) or `profile`
+  /// (profile likelihood; always so for Firth fits).
+  public var intervals: CoxIntervals = .wald
 
   /// R's defaults: Efron ties, ε = 1e-9, at most 20 iterations, no weights column, `robust`
   /// nil (R's rule), 95 % limits, the first level of each factor as reference.
   public init() {}
+}
+
+/// How the confidence limits of Cox coefficients are computed.
+public enum CoxIntervals: String, Sendable, CaseIterable {
+  /// β̂ ± z SE (R's `confint.coxph`).
+  case wald
+  /// The values b of β_j where 2 (ℓ(β̂) - max_{β_-j} ℓ(β_j = b)) equals the chi-square
+  /// (1 df) quantile of the confidence level (Venzon & Moolgavkar 1988).
+  case profile
 }
 
 /// Cox proportional hazards regression fitted by Newton–Raphson, as R's `coxph`.
@@ -147,7 +163,8 @@ public enum CoxModel {
     return try fit(
       sample: sample, design: frame.design, weights: frame.weights, cluster: cluster,
       concordanceCluster: frame.cluster, options: options, formula: frame.formula,
-      robustByDefault: robustByDefault)
+      robustByDefault: robustByDefault,
+      clusterGroups: frame.cluster.map { Grouping(labels: frame.clusterLevels ?? [], codes: $0) })
   }
 
   /// Fits a prepared sample and design. `cluster` gives the sandwich variance's groups (one
@@ -156,7 +173,7 @@ public enum CoxModel {
   static func fit(
     sample: SurvivalSample, design: DesignMatrix, weights: [Double], cluster: [Int32]?,
     concordanceCluster: [Int32]? = nil, options: CoxOptions, formula: String,
-    robustByDefault: Bool
+    robustByDefault: Bool, clusterGroups: Grouping? = nil
   ) throws -> CoxFit {
     var warnings: [String] = []
     let allColumns = design.columns.count
@@ -201,6 +218,12 @@ public enum CoxModel {
         status: sample.status, weights: weights, strata: sample.strata.codes,
         ascendingOrder: sample.ascendingTimeOrder)
     let p = kept.count
+    if options.firth {
+      return try fitFirth(
+        problem: problem, sample: sample, design: design, weights: weights, kept: kept,
+        cluster: cluster, concordanceCluster: concordanceCluster, options: options,
+        formula: formula, warnings: warnings, clusterGroups: clusterGroups)
+    }
     func evaluate(_ beta: [Double]) -> CoxProblem.Evaluation {
       ties == .exact ? problem.evaluateExact(beta: beta) : problem.evaluate(beta: beta, ties: ties)
     }
@@ -298,7 +321,8 @@ public enum CoxModel {
       {
         warnings.append(
           "the log-likelihood converged before '\(design.names[kept[j]])' did; its coefficient "
-            + "may be infinite (monotone likelihood: e.g. no events in one group)")
+            + "may be infinite (monotone likelihood: e.g. no events in one group); Firth's "
+            + "penalised fit (--firth) gives a finite estimate")
       }
     }
     // Robust variance.
@@ -315,6 +339,18 @@ public enum CoxModel {
     }
     let reportedVariance = robustVariance ?? variance
     let z = Normal.quantile(1 - (1 - options.confLevel) / 2)
+    var profileLimits: [(Double?, Double?)] = []
+    if options.intervals == .profile {
+      let profiler = CoxProfiler(objective: { evaluate($0) }, p: p)
+      let critical = z * z
+      for j in 0..<p {
+        let (lo, hi) = profiler.limits(
+          j: j, estimate: beta, loglik: loglik,
+          standardError: scaledVariance[j, j].squareRoot(), critical: critical)
+        profileLimits.append(
+          (lo.map { Double.exp($0 * scales[j]) }, hi.map { Double.exp($0 * scales[j]) }))
+      }
+    }
     var coefficients: [CoxFit.Coefficient] = []
     for j in 0..<allColumns {
       guard let k = kept.firstIndex(of: j) else {
@@ -332,7 +368,8 @@ public enum CoxModel {
         CoxFit.Coefficient(
           term: design.names[j], coef: coef[k], hazardRatio: Double.exp(coef[k]), standardError: se,
           robustStandardError: robustSE, z: zValue, p: 2 * Normal.upperTail(abs(zValue)),
-          lower: Double.exp(coef[k] - z * used), upper: Double.exp(coef[k] + z * used)))
+          lower: profileLimits.isEmpty ? Double.exp(coef[k] - z * used) : profileLimits[k].0,
+          upper: profileLimits.isEmpty ? Double.exp(coef[k] + z * used) : profileLimits[k].1))
     }
     func expand(_ m: Matrix) -> [[Double?]] {
       (0..<allColumns).map { i in
@@ -367,12 +404,15 @@ public enum CoxModel {
       robustByDefault: robustByDefault, formula: formula, likelihoodRatio: test(lr),
       wald: test(waldStatistic), score: test(scoreStatistic), robustScore: robustScore.map(test),
       references: design.references,
-      concordance: concordance,
-      state: state(problem: problem, beta: beta, ties: ties, design: design, kept: kept))
+      concordance: concordance, firth: false, intervals: options.intervals,
+      state: state(
+        problem: problem, beta: beta, ties: ties, design: design, kept: kept, sample: sample,
+        naiveVariance: variance, variance: reportedVariance, cluster: clusterGroups))
   }
 
   static func state(
-    problem: CoxProblem, beta: [Double], ties: CoxTies, design: DesignMatrix, kept: [Int]
+    problem: CoxProblem, beta: [Double], ties: CoxTies, design: DesignMatrix, kept: [Int],
+    sample: SurvivalSample, naiveVariance: Matrix, variance: Matrix, cluster: Grouping?
   )
     -> CoxState
   {
@@ -387,7 +427,15 @@ public enum CoxModel {
     }
     return CoxState(
       problem: problem, betaScaled: beta, ties: ties, columnNames: kept.map { design.names[$0] },
-      termColumns: termColumns)
+      termColumns: termColumns, lineNumbers: sample.lineNumbers, naiveVariance: naiveVariance,
+      cluster: cluster, strataLabels: sample.strata.labels, strataCodes: sample.strata.codes,
+      design: design, kept: kept, variance: variance,
+      centre: kept.enumerated().map { k, j in
+        let column = design.columns[j]
+        if column.allSatisfy({ $0 == 0 || $0 == 1 || $0 == -1 }) { return 0 }
+        if sample.entry == nil { return problem.means[k] }
+        return column.reduce(0, +) / Double(column.count)
+      })
   }
 
   /// The linear predictor of each row in the problem's sorted order.
@@ -413,5 +461,109 @@ public enum CoxModel {
     var total = 0.0
     for (x, v) in zip(solved, vector) { total += x * v }
     return total
+  }
+
+  /// The Firth-penalised fit (see `CoxProblem.evaluateFirth`): estimates, Wald SEs from
+  /// I(β̂)⁻¹, and per coefficient the profile penalised-likelihood limits and the penalised
+  /// likelihood-ratio test of β_j = 0 (as `coxphf`).
+  static func fitFirth(
+    problem: CoxProblem, sample: SurvivalSample, design: DesignMatrix, weights: [Double],
+    kept: [Int], cluster: [Int32]?, concordanceCluster: [Int32]?, options: CoxOptions,
+    formula: String, warnings: [String], clusterGroups: Grouping?
+  ) throws -> CoxFit {
+    if weights.contains(where: { $0 != 1 }) {
+      throw SurvivalKitError.invalidArgument(
+        name: "firth", message: "Firth's penalised fit does not take case weights (as coxphf)")
+    }
+    if cluster != nil {
+      throw SurvivalKitError.invalidArgument(
+        name: "firth",
+        message: "Firth's penalised fit has no robust variance; drop --robust or cluster()")
+    }
+    let p = problem.p
+    let scales = problem.scales
+    let profiler = CoxProfiler(objective: { problem.evaluateFirth(beta: $0) }, p: p)
+    let zero = [Double](repeating: 0, count: p)
+    guard let null = problem.evaluateFirth(beta: zero),
+      let best = profiler.maximise(start: zero),
+      let final = problem.evaluateFirth(beta: best.beta)
+    else {
+      throw SurvivalKitError.insufficientData(
+        message: "the information matrix is singular: the penalised likelihood cannot be "
+          + "maximised; check for collinear covariates")
+    }
+    var warnings = warnings
+    if !best.converged {
+      warnings.append(
+        "the penalised fit did not converge in \(best.iterations) iterations; the estimates "
+          + "are from the last iteration")
+    }
+    // Back to the original coordinates: log det I_s = log det I + 2 Σ log s_j.
+    var logScale = 0.0
+    for j in 0..<p { logScale += Double.log(scales[j]) }
+    let loglik = best.loglik - logScale
+    let loglikNull = null.loglik - logScale
+    let scaledVariance = try LAPACK.inverse(Matrix(size: p, storage: final.information))
+    var variance = Matrix(zeros: p)
+    var coef = [Double](repeating: 0, count: p)
+    for j in 0..<p {
+      coef[j] = best.beta[j] * scales[j]
+      for l in 0..<p { variance[j, l] = scaledVariance[j, l] * scales[j] * scales[l] }
+    }
+    let zq = Normal.quantile(1 - (1 - options.confLevel) / 2)
+    var coefficients: [CoxFit.Coefficient] = []
+    for j in 0..<design.columns.count {
+      guard let k = kept.firstIndex(of: j) else {
+        coefficients.append(
+          CoxFit.Coefficient(
+            term: design.names[j], coef: nil, hazardRatio: nil, standardError: nil,
+            robustStandardError: nil, z: nil, p: nil, lower: nil, upper: nil))
+        continue
+      }
+      let se = variance[k, k].squareRoot()
+      var start = best.beta
+      start[k] = 0
+      let restricted = profiler.maximise(start: start, fixed: [k])
+      let chisq = restricted.map { max(0, 2 * (best.loglik - $0.loglik)) }
+      let (lo, hi) = profiler.limits(
+        j: k, estimate: best.beta, loglik: best.loglik,
+        standardError: scaledVariance[k, k].squareRoot(), critical: zq * zq)
+      coefficients.append(
+        CoxFit.Coefficient(
+          term: design.names[j], coef: coef[k], hazardRatio: Double.exp(coef[k]),
+          standardError: se, robustStandardError: nil, z: coef[k] / se,
+          p: chisq.map { ChiSquare.upperTail($0, df: 1) },
+          lower: lo.map { Double.exp($0 * scales[k]) },
+          upper: hi.map { Double.exp($0 * scales[k]) }))
+    }
+    let allColumns = design.columns.count
+    func expand(_ m: Matrix) -> [[Double?]] {
+      (0..<allColumns).map { i in
+        (0..<allColumns).map { j in
+          guard let a = kept.firstIndex(of: i), let b = kept.firstIndex(of: j) else { return nil }
+          return m[a, b]
+        }
+      }
+    }
+    func test(_ statistic: Double) -> CoxFit.Test {
+      CoxFit.Test(statistic: statistic, df: p, p: ChiSquare.upperTail(statistic, df: Double(p)))
+    }
+    let lr = 2 * (loglik - loglikNull)
+    let wald = try quadraticForm(inverseOf: variance, vector: coef)
+    let score = try quadraticForm(information: null.information, vector: null.score, p: p)
+    let concordance = Concordance.compute(
+      problem: problem, eta: sortedLinearPredictor(problem: problem, beta: best.beta),
+      cluster: concordanceCluster)
+    return CoxFit(
+      coefficients: coefficients, variance: expand(variance), naiveVariance: nil,
+      loglikNull: loglikNull, loglik: loglik, iterations: best.iterations,
+      converged: best.converged, warnings: warnings, n: sample.count, events: sample.events,
+      dropped: sample.dropped, ties: .breslow, confLevel: options.confLevel, robust: false,
+      robustByDefault: false, formula: formula, likelihoodRatio: test(lr), wald: test(wald),
+      score: test(score), robustScore: nil, references: design.references,
+      concordance: concordance, firth: true, intervals: .profile,
+      state: state(
+        problem: problem, beta: best.beta, ties: .breslow, design: design, kept: kept,
+        sample: sample, naiveVariance: variance, variance: variance, cluster: clusterGroups))
   }
 }

@@ -18,6 +18,8 @@ public struct CoxModelFrame: Sendable {
   public let hasWeights: Bool
   /// Cluster of each row used, from a `cluster()` term or the `cluster` argument.
   public let cluster: [Int32]?
+  /// The value of the `cluster()` variable (or `cluster` label) of each cluster code.
+  public let clusterLevels: [String]?
   /// The model as R would print it (`Surv(time, status) ~ age + sex`).
   public let formula: String
 
@@ -66,15 +68,19 @@ public struct CoxModelFrame: Sendable {
       }
     }
     var cluster: [Int32]? = nil
+    var clusterLevels: [String]? = nil
     if let name = formula.cluster {
       let column = try table.column(named: name)
-      cluster = Grouping.make(columns: [column], rows: sample.rows).codes
+      let grouping = Grouping.make(columns: [column], rows: sample.rows)
+      cluster = grouping.codes
+      clusterLevels = grouping.labels.map { String($0.dropFirst(name.count + 1)) }
     }
     self.sample = sample
     self.design = design
     self.weights = w
     self.hasWeights = weights != nil
     self.cluster = cluster
+    self.clusterLevels = clusterLevels
     self.formula = formula.text
   }
 
@@ -171,10 +177,14 @@ public struct CoxModelFrame: Sendable {
     let sample = try SurvivalSample(
       time: time, status: codes, strata: strata.map { grouping($0, "strata") }, entry: start)
     self.sample = sample
-    self.design = DesignMatrix(names: names, terms: names, columns: columns, references: [:])
+    self.design = DesignMatrix(
+      names: names, terms: names, columns: columns, references: [:],
+      encodings: Dictionary(uniqueKeysWithValues: names.map { ($0, .numeric) }))
     self.weights = weights ?? [Double](repeating: 1, count: n)
     self.hasWeights = weights != nil
-    self.cluster = cluster.map { grouping($0, "cluster").codes }
+    let clusterGrouping = cluster.map { grouping($0, "cluster") }
+    self.cluster = clusterGrouping?.codes
+    self.clusterLevels = clusterGrouping?.labels.map { String($0.dropFirst("cluster=".count)) }
     let response = start == nil ? "Surv(time, status)" : "Surv(start, time, status)"
     var rhs = names
     if strata != nil { rhs.append("strata(strata)") }

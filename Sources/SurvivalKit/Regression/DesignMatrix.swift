@@ -187,11 +187,11 @@ public struct DesignMatrix: Sendable {
     }
     return DesignMatrix(
       names: names, terms: termNames, columns: columns, references: usedReferences,
-      encodings: encodings, formulaTerms: formula.terms, splines: splines)
+      encodings: encodings, formulaTerms: terms, splines: splines)
   }
 
   /// The design row of one covariate profile (variable -> value as written, e.g.
-  /// `["gd2": "40", "nosology": "ewing"]`), coded as the fit's rows were: numbers as given,
+  /// `["age": "60", "celltype": "large"]`), coded as the fit's rows were: numbers as given,
   /// `log(x)` as its logarithm, a factor level as its 0/1 columns.
   /// - Throws: `SurvivalKitError.invalidArgument` naming an unknown variable, a missing one,
   ///   a value that is not a number, or a level the fit did not see.

@@ -1,4 +1,5 @@
 import SurvivalKit
+import SurvivalSupport
 
 /// An analysis plan: which data file, how its columns map to the trial's variables, how the
 /// endpoints are derived, and what to report. Read from a TOML file (see `PlanFile` for the
@@ -24,6 +25,8 @@ public struct AnalysisPlan: Sendable {
   }
 
   public let title: String
+  /// The output folder, relative to the plan's folder (a plain name, default "report").
+  public let output: String
   /// The data file as written in the plan (relative to the plan's folder).
   public let dataFile: String
   public let encoding: TextEncoding?
@@ -39,6 +42,8 @@ public struct AnalysisPlan: Sendable {
   public let landmarks: [Double]
   /// Tick spacing of the survival plots and their at-risk tables.
   public let plotStep: Double
+  /// The line that set `plot_step`, for the check against the data's follow-up.
+  let plotStepLine: Int?
   public let responseCodes: [String]
   public let objectiveResponse: [String]
   public let diseaseControl: [String]
@@ -60,7 +65,7 @@ public struct AnalysisPlan: Sendable {
   public init(text: String) throws {
     let file = try PlanFile(text: text)
     let known: Set<String> = [
-      "title", "data.file", "data.encoding", "data.delimiter", "data.cutoff", "data.after_cutoff",
+      "title", "output", "data.file", "data.encoding", "data.delimiter", "data.cutoff", "data.after_cutoff",
       "columns.id", "columns.nosology", "columns.gd2", "columns.enrolment", "columns.progression",
       "columns.death", "columns.last_contact", "columns.response", "endpoints.time_unit",
       "endpoints.landmarks", "endpoints.plot_step", "response.codes", "response.objective",
@@ -73,6 +78,14 @@ public struct AnalysisPlan: Sendable {
       )
     }
     title = try file.string("title") ?? "Survival analysis"
+    output = try file.string("output") ?? "report"
+    guard !output.isEmpty, !output.hasPrefix("."), !output.contains("/") else {
+      throw SurvivalKitError.invalidData(
+        line: file.line("output"), column: nil,
+        message:
+          "plan: output must be a plain folder name beside the plan (no '/', not starting with '.')"
+      )
+    }
     dataFile = try file.requiredString("data.file")
     if let e = try file.string("data.encoding") {
       guard let parsed = TextEncoding(name: e) else {
@@ -130,7 +143,22 @@ public struct AnalysisPlan: Sendable {
     }
     timeUnit = unit
     landmarks = try file.numbers("endpoints.landmarks") ?? [12]
+    for t in landmarks where t < 0 {
+      throw SurvivalKitError.invalidData(
+        line: file.line("endpoints.landmarks"), column: nil,
+        message:
+          "plan: landmark \(NumberFormatting.shortest(t)) is negative; landmarks are times since the origin (0 or more)"
+      )
+    }
     plotStep = try file.number("endpoints.plot_step") ?? 6
+    plotStepLine = file.line("endpoints.plot_step")
+    guard plotStep > 0 else {
+      throw SurvivalKitError.invalidData(
+        line: plotStepLine, column: nil,
+        message:
+          "plan: plot_step must be a positive time (the spacing of the figures' ticks, e.g. 6 months)"
+      )
+    }
     responseCodes = try file.strings("response.codes") ?? ["CR", "PR", "SD", "PD"]
     objectiveResponse = try file.strings("response.objective") ?? ["CR", "PR"]
     diseaseControl = try file.strings("response.disease_control") ?? ["CR", "PR", "SD"]
@@ -142,6 +170,13 @@ public struct AnalysisPlan: Sendable {
     nosologyLabels = try file.stringTable("nosology.labels").map { (raw: $0.0, label: $0.1) }
     nosologyReference = try file.string("nosology.reference")
     gd2Thresholds = try file.numbers("gd2.thresholds") ?? [1, 5, 20]
+    for t in gd2Thresholds where !(t > 0 && t <= 100) {
+      throw SurvivalKitError.invalidData(
+        line: file.line("gd2.thresholds"), column: nil,
+        message:
+          "plan: GD2 threshold \(NumberFormatting.shortest(t)) is outside (0, 100]; thresholds are % of positive cells"
+      )
+    }
     maxstatMinProportion = try file.number("gd2.maxstat_min_proportion") ?? 0.1
     guard maxstatMinProportion > 0 && maxstatMinProportion < 0.5 else {
       throw SurvivalKitError.invalidData(

@@ -129,6 +129,14 @@ extension InterimAnalysis {
       minProportion: plan.maxstatMinProportion)
 
     // Figures.
+    let longest = max(endpoints.osTime.max() ?? 0, endpoints.pfsTime.max() ?? 0)
+    if longest / plan.plotStep > 100 {
+      throw SurvivalKitError.invalidData(
+        line: plan.plotStepLine, column: nil,
+        message:
+          "plan: plot_step \(NumberFormatting.shortest(plan.plotStep)) would draw \(Int((longest / plan.plotStep).rounded(.up))) ticks over \(NumberFormatting.fixed(longest, decimals: 1)) \(unit) of follow-up; use a step of at least \(NumberFormatting.shortest((longest / 100).rounded(.up))) (at most 100 ticks)"
+      )
+    }
     let ticks = stride(
       from: 0.0, through: max(plan.plotStep, (endpoints.osTime.max() ?? 0)), by: plan.plotStep
     ).map { $0 }

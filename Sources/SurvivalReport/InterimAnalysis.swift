@@ -16,6 +16,17 @@ public struct InterimAnalysis: Sendable {
     var options = CSVOptions()
     options.delimiter = plan.delimiter
     options.encoding = plan.encoding
+    if plan.encoding != .windows1251 {
+      var body = dataBytes[...]
+      if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+      if let bad = UTF8Check.firstInvalid(body) {
+        throw SurvivalKitError.invalidData(
+          line: bad.line, column: nil,
+          message:
+            "the data file '\(plan.dataFile)' is not UTF-8 (byte \(bad.byteInLine) of this line is 0x\(bad.hex)). If it is a Windows-1251 export, add encoding = \"cp1251\" to the plan's [data] table."
+        )
+      }
+    }
     let raw = try CSVReader.read(bytes: dataBytes, options: options)
     self.plan = plan
     self.endpoints = try TrialEndpoints(table: raw, plan: plan)

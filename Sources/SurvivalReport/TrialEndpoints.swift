@@ -89,9 +89,21 @@ public struct TrialEndpoints: Sendable {
     var pfsEvent: [UInt8] = []
     var afterCutoff = 0
     let cut = Double(plan.cutoff)
+    var firstLine: [String: Int] = [:]
     for i in 0..<table.rowCount {
       let line = table.lineNumbers[i]
-      let id = idColumn.text(at: i) ?? "?"
+      guard let id = idColumn.text(at: i), !id.allSatisfy(\.isWhitespace) else {
+        problems.append(
+          "line \(line): the patient id '\(c.id)' is empty; every row needs its patient's id")
+        continue
+      }
+      if let earlier = firstLine[id] {
+        problems.append(
+          "line \(line): patient id \(id) is also on line \(earlier); each patient must be on one row (remove the duplicate)"
+        )
+        continue
+      }
+      firstLine[id] = line
       let who = "line \(line), patient \(id)"
       func problem(_ text: String) { problems.append("\(who): \(text)") }
       guard let nosologyRaw = nosologyColumn.text(at: i) else {

@@ -38,16 +38,17 @@ final class ReportTests: XCTestCase {
     for cut in [1, 2] {
       let (root, plan) = try scratch(cut: cut)
       defer { try? FileManager.default.removeItem(at: root) }
-      let (_, files) = try ReportWriter.run(planPath: plan)
+      let (_, folder, files) = try ReportWriter.run(planPath: plan)
+      XCTAssertEqual(folder, "report")
       XCTAssertTrue(files.contains("results.json"))
       XCTAssertTrue(files.contains("figures/pfs_by_nosology.svg"))
       for file in files {
         let fresh = try Data(
           contentsOf: URL(fileURLWithPath: plan).deletingLastPathComponent().appendingPathComponent(
-            file))
+            "report/" + file))
         let committed = try Data(
           contentsOf: TestSupport.repositoryRoot.appendingPathComponent(
-            "notebooks-data/interim-cut\(cut)/\(file)"))
+            "notebooks-data/interim-cut\(cut)/report/\(file)"))
         XCTAssertEqual(
           fresh, committed,
           "cut \(cut): \(file) differs from the committed output; rerun `survkit report` and review"
@@ -64,6 +65,8 @@ final class ReportTests: XCTestCase {
     defer { try? FileManager.default.removeItem(at: root) }
     assertThrows(try ReportWriter.run(planPath: plan), containing: fragments, line: line)
     let folder = URL(fileURLWithPath: plan).deletingLastPathComponent()
+    let left = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+    XCTAssertEqual(left, ["plan.toml"], "files were left behind", line: line)
     for file in ReportWriter.outputs {
       XCTAssertFalse(
         FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path),
@@ -140,7 +143,7 @@ final class ReportTests: XCTestCase {
       try JSONSerialization.jsonObject(
         with: Data(
           contentsOf: TestSupport.repositoryRoot.appendingPathComponent(
-            "notebooks-data/interim-cut1/results.json"))) as! [String: Any]
+            "notebooks-data/interim-cut1/report/results.json"))) as! [String: Any]
     let pfs = (results["pfs"] as! [String: Any])["landmarks"] as! [[String: Any]]
     let s = pfs[0]["survival"] as! Double
     let se = pfs[0]["std_err"] as! Double
@@ -172,12 +175,12 @@ extension ReportTests {
     let plan = try committedPlan().replacing("encoding = \"utf-8\"", with: "encoding = \"cp1251\"")
     let (root, planPath) = try scratch(cut: 1, planText: plan, data: bytes)
     defer { try? FileManager.default.removeItem(at: root) }
-    let (output, _) = try ReportWriter.run(planPath: planPath)
+    let (output, _, _) = try ReportWriter.run(planPath: planPath)
     let committed =
       try JSONSerialization.jsonObject(
         with: Data(
           contentsOf: TestSupport.repositoryRoot.appendingPathComponent(
-            "notebooks-data/interim-cut1/results.json")))
+            "notebooks-data/interim-cut1/report/results.json")))
       as! [String: Any]
     let fresh =
       try JSONSerialization.jsonObject(with: Data(output.results.serialized().utf8))

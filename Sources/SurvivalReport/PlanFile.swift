@@ -20,10 +20,13 @@ public struct PlanFile: Sendable {
   public let values: [String: (value: Value, line: Int)]
   /// Keys in file order (for messages and unknown-key checks).
   public let keys: [String]
+  /// `[table]` headers in file order, with their lines.
+  public let tables: [(name: String, line: Int)]
 
   public init(text: String) throws {
     var values: [String: (Value, Int)] = [:]
     var keys: [String] = []
+    var tables: [(name: String, line: Int)] = []
     var table = ""
     for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false)
       .enumerated()
@@ -45,6 +48,11 @@ public struct PlanFile: Sendable {
         }
         try scanner.expectEnd()
         table = parts.joined(separator: ".")
+        if tables.contains(where: { $0.name == table }) {
+          throw SurvivalKitError.invalidData(
+            line: line, column: nil, message: "plan: table [\(table)] is declared twice")
+        }
+        tables.append((table, line))
         continue
       }
       var parts: [String] = [try scanner.key()]
@@ -69,6 +77,7 @@ public struct PlanFile: Sendable {
     }
     self.values = values
     self.keys = keys
+    self.tables = tables
   }
 
   struct Scanner {
@@ -189,6 +198,15 @@ public struct PlanFile: Sendable {
   // MARK: - Typed access
 
   func line(_ key: String) -> Int? { values[key]?.line }
+
+  public func bool(_ key: String) throws -> Bool? {
+    guard let (value, line) = values[key] else { return nil }
+    guard case .bool(let b) = value else {
+      throw SurvivalKitError.invalidData(
+        line: line, column: nil, message: "plan: '\(key)' must be true or false")
+    }
+    return b
+  }
 
   public func string(_ key: String) throws -> String? {
     guard let (value, line) = values[key] else { return nil }

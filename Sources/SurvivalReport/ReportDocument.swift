@@ -14,9 +14,14 @@ public struct ReportDocument: Sendable {
   }
 
   public var title: String
+  /// The language code of the text (`<html lang>`).
+  public var language: String
   public var blocks: [Block] = []
 
-  public init(title: String) { self.title = title }
+  public init(title: String, language: String = "en") {
+    self.title = title
+    self.language = language
+  }
 
   public func markdown() -> String {
     var out = "# \(title)\n"
@@ -47,7 +52,7 @@ public struct ReportDocument: Sendable {
     func escape(_ s: String) -> String { MarkupEscaping.escape(s) }
     var out = """
       <!DOCTYPE html>
-      <html lang="en">
+      <html lang="\(language)">
       <head>
       <meta charset="utf-8">
       <title>\(escape(title))</title>

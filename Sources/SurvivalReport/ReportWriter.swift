@@ -33,7 +33,7 @@ public enum ReportWriter {
   /// relative to the plan's folder) and the written file names (relative to it).
   @discardableResult
   public static func run(planPath: String) throws -> (
-    output: InterimAnalysis.Output, folder: String, files: [String]
+    output: StudyReport, folder: String, files: [String]
   ) {
     try run(planPath: planPath, stopAfterStep: nil)
   }
@@ -41,10 +41,10 @@ public enum ReportWriter {
   /// As `run(planPath:)`; with `stopAfterStep`, the process kills itself (SIGKILL) after that
   /// many file-system steps of the write phase. For the kill-at-random-points test only.
   package static func run(planPath: String, stopAfterStep: Int?) throws -> (
-    output: InterimAnalysis.Output, folder: String, files: [String]
+    output: StudyReport, folder: String, files: [String]
   ) {
     let planBytes = try readBytes(planPath)
-    let plan = try AnalysisPlan(text: try PlanText.decode(planBytes))
+    let plan = try StudyPlan(text: try PlanText.decode(planBytes))
     let folder = directory(of: planPath)
     let lock = try FolderLock(folder: folder, plan: planPath)
     defer { lock.release() }
@@ -58,8 +58,19 @@ public enum ReportWriter {
         path: plan.dataFile,
         reason: "the plan's data file was not found (paths are relative to the plan's folder)")
     }
-    let analysis = try InterimAnalysis(plan: plan, planText: planBytes, dataBytes: dataBytes)
-    let output = try analysis.run()
+    var screeningBytes: [UInt8]? = nil
+    if let screening = plan.screening {
+      let path = screening.file.hasPrefix("/") ? screening.file : join(folder, screening.file)
+      do {
+        screeningBytes = try readBytes(path)
+      } catch {
+        throw SurvivalKitError.fileUnreadable(
+          path: screening.file,
+          reason: "the plan's screening log was not found (paths are relative to the plan's folder)")
+      }
+    }
+    let output = try StudyReport(
+      plan: plan, planBytes: planBytes, dataBytes: dataBytes, screeningBytes: screeningBytes)
     var files: [(String, String)] = [
       ("results.json", output.results.serialized()),
       ("report.md", output.document.markdown()),

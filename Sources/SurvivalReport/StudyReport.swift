@@ -79,7 +79,9 @@ public struct StudyReport: Sendable {
     for forest in plan.forests {
       let rows = forest.analyses.flatMap { forestRows[$0] ?? [] }
       let title = w.forestTitle(forest.title)
-      let svg = ForestPlot(title: title, rows: rows, confLevel: plan.confLevel).svg()
+      var plot = ForestPlot(title: title, rows: rows, confLevel: plan.confLevel)
+      plot.text = language.plotText
+      let svg = plot.svg()
       figures.append((name: "\(forest.name).svg", svg: svg))
       sections.append(.heading(level: 2, text: title))
       sections.append(

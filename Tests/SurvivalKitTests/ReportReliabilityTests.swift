@@ -163,20 +163,28 @@ extension ReportTests {
     for bad in ["0", "-6"] {
       try assertFailsWithoutReport(
         planText: plan.replacing("plot_step = 6", with: "plot_step = \(bad)"),
-        [step, "plot_step must be a positive time"])
+        [step, "plot_step = \(bad) is out of range: a positive time"])
     }
     try assertFailsWithoutReport(
       planText: plan.replacing("plot_step = 6", with: "plot_step = 0.000001"),
       [step, "plot_step 1e-06 would draw", "at most 100 ticks"])
+    // The first landmarks line (analysis os) with a negative landmark.
+    let landmarks = lineOf("landmarks = [12, 24]")
+    var lines = plan.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let k = Int(landmarks.dropFirst(5))! - 1
+    lines[k] = "landmarks = [-1, 24]"
     try assertFailsWithoutReport(
-      planText: plan.replacing("landmarks = [12, 24]", with: "landmarks = [-1, 24]"),
-      [lineOf("landmarks = [12, 24]"), "landmark -1 is negative"])
+      planText: lines.joined(separator: "\n"),
+      [landmarks, "[analyses.os] landmarks: -1 is out of range: times since the origin, 0 or more"])
     try assertFailsWithoutReport(
-      planText: plan.replacing("thresholds = [1, 5, 20]", with: "thresholds = [0, 5, 20]"),
-      [lineOf("thresholds = [1, 5, 20]"), "threshold 0 is outside"])
+      planText: plan.replacing("cutpoints = [1, 5, 20]", with: "cutpoints = [1, 5, 200]"),
+      [lineOf("cutpoints = [1, 5, 20]"), "cutpoint 200 is outside the marker's range [0, 100]"])
     try assertFailsWithoutReport(
       planText: plan.replacing("conf_level = 0.95", with: "conf_level = 95"),
-      [lineOf("conf_level = 0.95"), "conf_level must be between 0 and 1"])
+      [lineOf("conf_level = 0.95"), "conf_level = 95 is out of range: between 0 and 1"])
+    try assertFailsWithoutReport(
+      planText: plan.replacing("min_proportion = 0.1", with: "min_proportion = 0.5"),
+      [lineOf("min_proportion = 0.1"), "min_proportion = 0.5 is out of range"])
   }
 
   /// A repeated patient or an empty id stops the run naming the lines (issue 9: one repeated

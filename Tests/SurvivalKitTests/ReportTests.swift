@@ -91,7 +91,8 @@ final class ReportTests: XCTestCase {
     try assertFailsWithoutReport(
       planText: plan.replacing("trial_cut1.csv", with: "no_such.csv"), ["no_such.csv", "not found"])
     try assertFailsWithoutReport(
-      planText: plan.replacing("gd2 = \"GD2, %\"", with: "gd2 = \"GD2\""), ["unknown column 'GD2'"])
+      planText: plan.replacing("column = \"GD2, %\"", with: "column = \"GD2\""),
+      ["unknown column 'GD2'"])
     var lines = try committedData().split(separator: "\n", omittingEmptySubsequences: false).map(
       String.init)
     // A response code outside the list, on data line 3 (file line 3).
@@ -99,7 +100,8 @@ final class ReportTests: XCTestCase {
     cells[7] = "MR"
     lines[2] = cells.joined(separator: ";")
     try assertFailsWithoutReport(
-      data: Array(lines.joined(separator: "\n").utf8), ["line 3", "response 'MR'"])
+      data: Array(lines.joined(separator: "\n").utf8),
+      ["line 3", "'MR' is not one of the plan's levels"])
     // A date in an unknown format.
     lines = try committedData().split(separator: "\n", omittingEmptySubsequences: false).map(
       String.init)
@@ -144,7 +146,9 @@ final class ReportTests: XCTestCase {
         with: Data(
           contentsOf: TestSupport.repositoryRoot.appendingPathComponent(
             "notebooks-data/interim-cut1/report/results.json"))) as! [String: Any]
-    let pfs = (results["pfs"] as! [String: Any])["landmarks"] as! [[String: Any]]
+    let analyses = results["analyses"] as! [String: Any]
+    let curves = (analyses["pfs"] as! [String: Any])["curves"] as! [[String: Any]]
+    let pfs = curves[0]["landmarks"] as! [[String: Any]]
     let s = pfs[0]["survival"] as! Double
     let se = pfs[0]["std_err"] as! Double
     XCTAssertTrue(
@@ -185,10 +189,7 @@ extension ReportTests {
     let fresh =
       try JSONSerialization.jsonObject(with: Data(output.results.serialized().utf8))
       as! [String: Any]
-    for key in [
-      "response", "follow_up", "os", "pfs", "pfs_by_nosology", "cox", "gd2_thresholds",
-      "gd2_maxstat",
-    ] {
+    for key in ["analyses", "populations", "study"] {
       XCTAssertEqual(
         try JSONSerialization.data(withJSONObject: fresh[key]!, options: [.sortedKeys]),
         try JSONSerialization.data(withJSONObject: committed[key]!, options: [.sortedKeys]), key)

@@ -63,7 +63,8 @@ struct CoxAnalysis: PlanAnalysis {
       out.json = [("formula", .string(formulaText)), ("estimable", .bool(false))]
       out.blocks.append(.paragraph(reasons.map(\.message).joined(separator: " ")))
       out.forestRows = formula.terms.map {
-        ForestPlot.Row(label: $0.description, estimate: nil, lower: nil, upper: nil, p: nil)
+        ForestPlot.Row(
+          label: $0.description, estimate: nil, lower: nil, upper: nil, p: nil, model: model)
       }
       return out
     }
@@ -77,8 +78,8 @@ struct CoxAnalysis: PlanAnalysis {
       rows.append([label, f.hazardRatio(c), f.p(c.p)])
       out.forestRows.append(
         ForestPlot.Row(
-          label: "\(label) [\(model)]", estimate: c.hazardRatio, lower: c.lower, upper: c.upper,
-          p: c.p))
+          label: label, estimate: c.hazardRatio, lower: c.lower, upper: c.upper, p: c.p,
+          model: model))
     }
     let single = fit.coefficients.count == 1
     if headline ?? single, let c = fit.coefficients.first {

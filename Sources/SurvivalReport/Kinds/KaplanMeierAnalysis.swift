@@ -143,6 +143,7 @@ struct KaplanMeierAnalysis: PlanAnalysis {
         title: title, xLabel: w.timeSince(plan.timeUnit, plan.variable(endpoint.origin)?.label ?? endpoint.origin),
         yLabel: endpoint.label, timeTicks: context.ticks)
       plot.showConfidenceBands = bands
+      plot.text = context.language.plotText
       let svg = try plot.svg(fit)
       out.figures.append((name: "\(context.id).svg", svg: svg))
       out.blocks.append(

@@ -75,14 +75,25 @@ struct LogRankAnalysis: PlanAnalysis {
     let sentence = w.logrankHeadline(
       endpoint.short, byLabel, f.number(test.chisq, decimals: 2), test.df, f.pEquals(test.p))
     out.headline.append(sentence)
-    var rows = test.groups.map { g in
-      [g.label, "\(g.n)", "\(g.events)", f.number(g.expected, decimals: 1)]
+    // One grouping variable: its levels in the plan's order, without the "name=" prefix.
+    var groups = test.groups
+    var shown: (String) -> String = { $0 }
+    if by.terms.count == 1, by.terms[0].factors.count == 1, by.strata.isEmpty,
+      let v = context.plan.variable(by.terms[0].factors[0].variable)
+    {
+      let prefix = "\(v.name)="
+      let order = v.orderedLabels
+      shown = { $0.hasPrefix(prefix) ? String($0.dropFirst(prefix.count)) : $0 }
+      groups.sort { (order.firstIndex(of: shown($0.label)) ?? Int.max) < (order.firstIndex(of: shown($1.label)) ?? Int.max) }
+    }
+    let rows = groups.map { g in
+      [shown(g.label), "\(g.n)", "\(g.events)", f.number(g.expected, decimals: 1)]
     }
     for g in test.groups where g.events == 0 {
       out.warnings.append(
         Estimability(
           analysis: context.id, code: .noEvents, term: g.label,
-          message: w.noEventsInGroup(context.id, g.label, endpoint.short)))
+          message: w.noEventsInGroup(context.id, shown(g.label), endpoint.short)))
     }
     out.blocks.append(.paragraph(sentence))
     out.blocks.append(.table(header: [w.group, "n", w.events, w.expectedEvents], rows: rows))

@@ -114,8 +114,9 @@ struct ThresholdsAnalysis: PlanAnalysis {
       ])
       out.forestRows.append(
         ForestPlot.Row(
-          label: "\(label) [\(endpoint.short)]", estimate: coefficient?.hazardRatio,
-          lower: coefficient?.lower, upper: coefficient?.upper, p: coefficient?.p))
+          label: label, estimate: coefficient?.hazardRatio, lower: coefficient?.lower,
+          upper: coefficient?.upper, p: coefficient?.p,
+          model: "\(endpoint.short) ~ \(label)"))
     }
     out.json = [
       ("endpoint", .string(endpoint.name)), ("marker", .string(marker.name)),

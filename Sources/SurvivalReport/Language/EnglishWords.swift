@@ -26,7 +26,7 @@ struct EnglishWords: Words {
   let noEstimabilityIssues = "Every reported term could be estimated; no fit needs special care."
   func forestTitle(_ title: String?) -> String { title ?? "Hazard ratios" }
   let forestCaption =
-    "Hazard ratios with their confidence limits; each row names, in brackets, the model (endpoint ~ terms) it comes from."
+    "Hazard ratios with their confidence limits; under each row, in grey, the model (endpoint ~ terms) it comes from."
 
   func unitName(_ unit: String) -> String { unit }
   func landmark(_ t: Double, _ unit: String) -> String {

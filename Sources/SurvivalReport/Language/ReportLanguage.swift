@@ -7,17 +7,28 @@ public struct ReportLanguage: Sendable {
   public let code: String
   public let words: any Words
   public let format: ReportFormat
+  /// The figures' fixed words and decimal separator.
+  public let plotText: PlotText
 
   public init?(code: String) {
+    var text = PlotText()
     switch code {
     case "en":
       self.code = code
       words = EnglishWords()
       format = ReportFormat(decimalComma: false, hazardRatioPrefix: "HR")
+      plotText = text
     case "ru":
       self.code = code
       words = RussianWords()
       format = ReportFormat(decimalComma: true, hazardRatioPrefix: "ОР")
+      text.numberAtRisk = "Число пациентов под риском"
+      text.all = "Все"
+      text.hazardRatioHeader = "ОР (%@ % ДИ)"
+      text.hazardRatioAxis = "Отношение рисков (логарифмическая шкала)"
+      text.notEstimable = "не оценивается"
+      text.decimalComma = true
+      plotText = text
     default:
       return nil
     }

@@ -40,20 +40,24 @@ public struct StudyData: Sendable {
       }
     }
     let raw = try CSVReader.read(bytes: dataBytes, options: options)
-    _ = try raw.column(named: plan.idColumn)
+    if let id = plan.idColumn { _ = try raw.column(named: id) }
     for v in plan.variables { if let c = v.column { _ = try raw.column(named: c) } }
 
     var problems: [String] = []
     let n = raw.rowCount
-    let idColumn = try raw.column(named: plan.idColumn)
+    let idColumn = try plan.idColumn.map { try raw.column(named: $0) }
     var keep = [Bool](repeating: true, count: n)
     var firstLine: [String: Int] = [:]
     var ids: [String] = []
     for i in 0..<n {
       let line = raw.lineNumbers[i]
+      guard let idColumn else {
+        ids.append("\(line)")
+        continue
+      }
       guard let id = idColumn.text(at: i), !id.allSatisfy(\.isWhitespace) else {
         problems.append(
-          "line \(line): the patient id '\(plan.idColumn)' is empty; every row needs its patient's id"
+          "line \(line): the patient id '\(plan.idColumn ?? "")' is empty; every row needs its patient's id"
         )
         keep[i] = false
         ids.append("?")
@@ -162,7 +166,8 @@ public struct StudyData: Sendable {
     }
 
     // Date order and the cut-off.
-    let cut = Double(plan.cutoff)
+    let cut = plan.cutoff.map(Double.init) ?? .infinity
+    let cutText = plan.cutoffText ?? ""
     func dateName(_ name: String) -> String { plan.variable(name)?.label ?? name }
     for i in 0..<n where keep[i] {
       for (a, first) in plan.dateOrder.enumerated() {
@@ -181,7 +186,7 @@ public struct StudyData: Sendable {
           let x = numbers[v.name]![i]
           if !x.isNaN && x > cut {
             problems.append(
-              "\(who(i)): \(v.label) on \(DateFormatting.dotted(days: x)) is after the cut-off \(plan.cutoffText)"
+              "\(who(i)): \(v.label) on \(DateFormatting.dotted(days: x)) is after the cut-off \(cutText)"
             )
           }
         }
@@ -197,6 +202,29 @@ public struct StudyData: Sendable {
       var time = [Double](repeating: .nan, count: n)
       var event = [Double](repeating: .nan, count: n)
       var cause: [String?] = Array(repeating: nil, count: n)
+      if let timeName = endpoint.time, let statusName = endpoint.status {
+        let t = numbers[timeName]!
+        let s = numbers[statusName]!
+        for i in 0..<n where keep[i] {
+          if t[i].isNaN || s[i].isNaN { continue }  // missing: left out of this endpoint
+          if t[i] < 0 {
+            problems.append("\(who(i)): \(dateName(timeName)) \(NumberFormatting.shortest(t[i])) is negative")
+            continue
+          }
+          guard s[i] == endpoint.eventValue || s[i] == endpoint.censorValue else {
+            problems.append(
+              "\(who(i)): \(dateName(statusName)) \(NumberFormatting.shortest(s[i])) is neither the event value \(NumberFormatting.shortest(endpoint.eventValue)) nor the censoring value \(NumberFormatting.shortest(endpoint.censorValue))"
+            )
+            continue
+          }
+          time[i] = t[i] * endpoint.daysPerTimeUnit / plan.daysPerUnit
+          event[i] = s[i] == endpoint.eventValue ? 1 : 0
+          longest = max(longest, time[i])
+        }
+        endpointColumns.append(Column(name: "\(endpoint.name)_time", values: .numeric(time)))
+        endpointColumns.append(Column(name: "\(endpoint.name)_event", values: .numeric(event)))
+        continue
+      }
       for i in 0..<n where keep[i] {
         let origin = numbers[endpoint.origin]![i]
         if origin.isNaN {
@@ -205,7 +233,7 @@ public struct StudyData: Sendable {
         }
         if origin > cut {
           problems.append(
-            "\(who(i)): \(dateName(endpoint.origin)) on \(DateFormatting.dotted(days: origin)) is after the cut-off \(plan.cutoffText)"
+            "\(who(i)): \(dateName(endpoint.origin)) on \(DateFormatting.dotted(days: origin)) is after the cut-off \(cutText)"
           )
           continue
         }

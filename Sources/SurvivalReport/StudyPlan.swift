@@ -57,8 +57,9 @@ public struct StudyPlan: Sendable {
     }
   }
 
-  /// A time-to-event endpoint: from `origin` to the first of `events` (event) or to `censor`
-  /// (censored), in the plan's time unit, with the cut-off rule applied.
+  /// A time-to-event endpoint, in the plan's time unit: either from the date `origin` to the
+  /// first of the dates `events` (event) or to the date `censor` (censored), with the cut-off
+  /// rule applied; or read from a `time` and a `status` variable (times in `timeIn` units).
   public struct Endpoint: Sendable {
     public let name: String
     public let label: String
@@ -67,7 +68,18 @@ public struct StudyPlan: Sendable {
     public let origin: String
     public let events: [String]
     public let censor: String
+    /// A number variable holding the time (instead of dates).
+    public let time: String?
+    /// A number variable holding the status.
+    public let status: String?
+    public let eventValue: Double
+    public let censorValue: Double
+    /// Days per unit of `time`.
+    public let daysPerTimeUnit: Double
     public let line: Int?
+
+    /// Whether the endpoint is derived from dates.
+    public var fromDates: Bool { time == nil }
   }
 
   /// A named set of patients: everyone for whom every condition holds.
@@ -116,11 +128,12 @@ public struct StudyPlan: Sendable {
   public let dataFile: String
   public let encoding: TextEncoding?
   public let delimiter: Character?
-  /// The column holding each patient's id.
-  public let idColumn: String
-  public let cutoffText: String
+  /// The column holding each patient's id (nil: the file line identifies the row).
+  public let idColumn: String?
+  /// The data cut-off as written (required when an endpoint is derived from dates).
+  public let cutoffText: String?
   /// The cut-off as days since 1970-01-01.
-  public let cutoff: Int
+  public let cutoff: Int?
   public let afterCutoff: AfterCutoff
   /// Date variables that must be in this order where present (enrolment <= progression ...).
   public let dateOrder: [String]
@@ -217,13 +230,17 @@ public struct StudyPlan: Sendable {
     } else {
       delimiter = nil
     }
-    idColumn = try data.required("id", "the column holding each patient's id")
-    cutoffText = try data.required("cutoff", "the data cut-off date, DD.MM.YYYY or YYYY-MM-DD")
-    guard let days = DateParsing.parseDays(cutoffText) else {
-      throw data.error(
-        "cutoff", "cutoff '\(cutoffText)' is not a date; write DD.MM.YYYY or YYYY-MM-DD")
+    idColumn = try data.string("id")
+    cutoffText = try data.string("cutoff")
+    if let cutoffText {
+      guard let days = DateParsing.parseDays(cutoffText) else {
+        throw data.error(
+          "cutoff", "cutoff '\(cutoffText)' is not a date; write DD.MM.YYYY or YYYY-MM-DD")
+      }
+      cutoff = days
+    } else {
+      cutoff = nil
     }
-    cutoff = days
     afterCutoff = AfterCutoff(
       rawValue: try data.choice("after_cutoff", ["censor", "error"]) ?? "censor")!
 
@@ -271,7 +288,34 @@ public struct StudyPlan: Sendable {
     // [endpoints.*]
     var endpoints: [Endpoint] = []
     for table in file.tables(under: "endpoints") {
-      try table.checkKeys(["label", "short", "origin", "events", "censor"])
+      try table.checkKeys([
+        "label", "short", "origin", "events", "censor", "time", "status", "event_value",
+        "censor_value", "time_unit",
+      ])
+      let label = try table.string("label") ?? table.name
+      let short = try table.string("short") ?? table.name.uppercased()
+      if table.has("time") || table.has("status") {
+        for key in ["origin", "events", "censor"] where table.has(key) {
+          throw table.error(key, "\(key) applies to endpoints from dates; this one has time and status")
+        }
+        let time = try table.required("time", "a number variable holding the time")
+        let status = try table.required("status", "a number variable holding the status")
+        for (key, name) in [("time", time), ("status", status)] {
+          guard let v = variables.first(where: { $0.name == name }), v.kind == .number else {
+            throw table.error(key, "\(key) refers to '\(name)', which is not a number variable")
+          }
+        }
+        let eventValue = try table.number("event_value") ?? 1
+        let censorValue = try table.number("censor_value") ?? (eventValue == 2 ? 1 : 0)
+        let unitIn = try table.choice("time_unit", ["days", "weeks", "months", "years"]) ?? unit
+        endpoints.append(
+          Endpoint(
+            name: table.name, label: label, short: short, origin: "", events: [], censor: "",
+            time: time, status: status, eventValue: eventValue, censorValue: censorValue,
+            daysPerTimeUnit: ["days": 1, "weeks": 7, "months": 365.25 / 12, "years": 365.25][
+              unitIn]!, line: table.line))
+        continue
+      }
       let origin = try table.required("origin", "the date variable time is counted from")
       try dateVariable(table, "origin", origin)
       guard let events = try table.strings("events"), !events.isEmpty else {
@@ -281,11 +325,15 @@ public struct StudyPlan: Sendable {
       for e in events { try dateVariable(table, "events", e) }
       let censor = try table.required("censor", "the date variable of the last contact")
       try dateVariable(table, "censor", censor)
+      if cutoff == nil {
+        throw data.error(
+          nil, "needs cutoff = \"DD.MM.YYYY\": endpoint '\(table.name)' is derived from dates")
+      }
       endpoints.append(
         Endpoint(
-          name: table.name, label: try table.string("label") ?? table.name,
-          short: try table.string("short") ?? table.name.uppercased(), origin: origin,
-          events: events, censor: censor, line: table.line))
+          name: table.name, label: label, short: short, origin: origin, events: events,
+          censor: censor, time: nil, status: nil, eventValue: 1, censorValue: 0,
+          daysPerTimeUnit: daysPerUnit, line: table.line))
     }
     self.endpoints = endpoints
 

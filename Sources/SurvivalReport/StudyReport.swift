@@ -95,7 +95,7 @@ public struct StudyReport: Sendable {
     doc.blocks.append(
       .paragraph(
         w.dataParagraph(
-          file: plan.dataFile, dataSHA: dataSHA, planSHA: planSHA, cutoff: plan.cutoffText,
+          file: plan.dataFile, dataSHA: dataSHA, planSHA: planSHA, cutoff: plan.cutoffText ?? "—",
           version: SurvivalKitVersion.string, patients: study.count,
           afterCutoff: study.eventsAfterCutoff)))
     doc.blocks.append(.heading(level: 2, text: w.headlineHeading))
@@ -147,7 +147,7 @@ public struct StudyReport: Sendable {
       (
         "study",
         .object([
-          ("patients", .number(Double(study.count))), ("cutoff", .string(plan.cutoffText)),
+          ("patients", .number(Double(study.count))), ("cutoff", plan.cutoffText.map { .string($0) } ?? .null),
           ("event_dates_after_cutoff_not_counted", .number(Double(study.eventsAfterCutoff))),
           ("time_unit", .string(plan.timeUnit)), ("days_per_unit", .number(plan.daysPerUnit)),
         ])

@@ -135,12 +135,15 @@ struct KaplanMeierAnalysis: PlanAnalysis {
     }
     var header = [w.group, "n", w.events, w.medianIn(plan.timeUnit)]
     header += landmarks.map { w.landmarkColumn(plan.landmarkName($0, words: w), level) }
-    if let rmst { header.append(w.rmstColumn(f.number(rmst), plan.timeUnit)) }
+    if let rmst { header.append(w.rmstColumn(f.shortest(rmst), plan.timeUnit)) }
     out.blocks.append(.table(header: header, rows: rows))
     if figure {
       let title = context.title ?? (grouped ? w.byTitle(endpoint.label, byLabel(plan)) : endpoint.label)
       var plot = KaplanMeierPlot(
-        title: title, xLabel: w.timeSince(plan.timeUnit, plan.variable(endpoint.origin)?.label ?? endpoint.origin),
+        title: title,
+        xLabel: endpoint.fromDates
+          ? w.timeSince(plan.timeUnit, plan.variable(endpoint.origin)?.label ?? endpoint.origin)
+          : w.unitName(plan.timeUnit).prefix(1).uppercased() + w.unitName(plan.timeUnit).dropFirst(),
         yLabel: endpoint.label, timeTicks: context.ticks)
       plot.showConfidenceBands = bands
       plot.text = context.language.plotText

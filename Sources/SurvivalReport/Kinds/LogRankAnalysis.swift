@@ -78,7 +78,7 @@ struct LogRankAnalysis: PlanAnalysis {
     // One grouping variable: its levels in the plan's order, without the "name=" prefix.
     var groups = test.groups
     var shown: (String) -> String = { $0 }
-    if by.terms.count == 1, by.terms[0].factors.count == 1, by.strata.isEmpty,
+    if by.terms.count == 1, by.terms[0].factors.count == 1,
       let v = context.plan.variable(by.terms[0].factors[0].variable)
     {
       let prefix = "\(v.name)="
@@ -106,7 +106,7 @@ struct LogRankAnalysis: PlanAnalysis {
         .table(
           header: [w.group, w.group, "χ²", "p", w.adjustedP(adjust.rawValue)],
           rows: pairwiseResult.pairs.map {
-            [$0.group1, $0.group2, f.number($0.chisq, decimals: 2), f.p($0.p), f.p($0.pAdjusted)]
+            [shown($0.group1), shown($0.group2), f.number($0.chisq, decimals: 2), f.p($0.p), f.p($0.pAdjusted)]
           }))
     }
     out.method = w.logrankMethod(weight.name)

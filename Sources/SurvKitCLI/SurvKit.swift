@@ -14,7 +14,9 @@ struct SurvKit: ParsableCommand {
     commandName: "survkit",
     abstract: "Survival statistics on CSV files: Kaplan–Meier curves and more.",
     version: SurvivalKitVersion.string,
-    subcommands: [KMCommand.self, LogRankCommand.self, CoxCommand.self, ReportCommand.self]
+    subcommands: [
+      KMCommand.self, LogRankCommand.self, CoxCommand.self, ReportCommand.self, CompareCommand.self,
+    ]
   )
 }
 

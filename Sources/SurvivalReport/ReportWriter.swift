@@ -82,6 +82,44 @@ public enum ReportWriter {
     return (output, plan.output, files.map { $0.0 })
   }
 
+  /// Compares two data cuts (see `DataCutComparison`) and writes comparison.json and
+  /// comparison.md into `comparison/` beside the new plan, whole or not at all.
+  @discardableResult
+  public static func compare(oldPlanPath: String, newPlanPath: String) throws -> (
+    comparison: DataCutComparison, folder: String
+  ) {
+    func load(_ path: String) throws -> (StudyPlan, [UInt8], [UInt8]) {
+      let bytes = try readBytes(path)
+      let plan = try StudyPlan(text: try PlanText.decode(bytes))
+      let folder = directory(of: path)
+      let dataPath = plan.dataFile.hasPrefix("/") ? plan.dataFile : join(folder, plan.dataFile)
+      do {
+        return (plan, bytes, try readBytes(dataPath))
+      } catch {
+        throw SurvivalKitError.fileUnreadable(
+          path: plan.dataFile,
+          reason:
+            "the data file of '\(path)' was not found (paths are relative to the plan's folder)")
+      }
+    }
+    let (oldPlan, oldPlanBytes, oldData) = try load(oldPlanPath)
+    let (newPlan, newPlanBytes, newData) = try load(newPlanPath)
+    let folder = directory(of: newPlanPath)
+    let lock = try FolderLock(folder: folder, plan: newPlanPath)
+    defer { lock.release() }
+    removeStaleStaging(in: folder, output: "comparison")
+    let comparison = try DataCutComparison(
+      oldPlan: oldPlan, oldPlanBytes: oldPlanBytes, oldData: oldData, newPlan: newPlan,
+      newPlanBytes: newPlanBytes, newData: newData)
+    var steps = StepCounter(limit: nil)
+    try install(
+      [
+        ("comparison.json", comparison.json.serialized()),
+        ("comparison.md", comparison.markdown),
+      ], folder: folder, output: "comparison", steps: &steps)
+    return (comparison, "comparison")
+  }
+
   /// The staging folder's name prefix for an output folder.
   static func stagingPrefix(_ output: String) -> String { ".\(output).staging-" }
 

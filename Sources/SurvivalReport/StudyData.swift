@@ -232,11 +232,17 @@ public struct StudyData: Sendable {
           continue
         }
         if origin > cut {
+          if plan.dropLateOrigins {
+            keep[i] = false
+            continue
+          }
           problems.append(
             "\(who(i)): \(dateName(endpoint.origin)) on \(DateFormatting.dotted(days: origin)) is after the cut-off \(cutText)"
           )
           continue
         }
+        // Follow-up ends at the cut-off, or earlier where the comparison limits a patient.
+        let cut = plan.followUpLimits.map { $0[ids[i]] ?? cut } ?? cut
         var first = Double.infinity
         var firstCause: String? = nil
         var latestEvent = -Double.infinity
@@ -303,9 +309,11 @@ public struct StudyData: Sendable {
       }
     }
     columns += endpointColumns
-    self.ids = ids
-    self.lines = raw.lineNumbers
-    self.table = DataTable(columns: columns, lineNumbers: raw.lineNumbers)
+    let full = DataTable(columns: columns, lineNumbers: raw.lineNumbers)
+    let kept = (0..<n).filter { keep[$0] }
+    self.ids = kept.map { ids[$0] }
+    self.lines = kept.map { raw.lineNumbers[$0] }
+    self.table = kept.count == n ? full : StudyData.rows(kept, of: full)
     self.eventsAfterCutoff = afterCutoff
     self.longestTime = longest
   }
@@ -382,7 +390,9 @@ public struct StudyData: Sendable {
   }
 
   /// The analysis table restricted to `rows` (line numbers kept).
-  public func subset(_ rows: [Int]) -> DataTable {
+  public func subset(_ rows: [Int]) -> DataTable { StudyData.rows(rows, of: table) }
+
+  static func rows(_ rows: [Int], of table: DataTable) -> DataTable {
     if rows.count == table.rowCount { return table }
     let columns = table.columns.map { column -> Column in
       switch column.values {

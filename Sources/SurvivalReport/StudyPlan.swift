@@ -131,10 +131,16 @@ public struct StudyPlan: Sendable {
   /// The column holding each patient's id (nil: the file line identifies the row).
   public let idColumn: String?
   /// The data cut-off as written (required when an endpoint is derived from dates).
-  public let cutoffText: String?
+  public internal(set) var cutoffText: String?
   /// The cut-off as days since 1970-01-01.
-  public let cutoff: Int?
-  public let afterCutoff: AfterCutoff
+  public internal(set) var cutoff: Int?
+  public internal(set) var afterCutoff: AfterCutoff
+  /// Leave out patients whose origin is after the cut-off instead of stopping (used by the
+  /// data-cut comparison to rerun new records at the old cut-off).
+  var dropLateOrigins = false
+  /// Per patient id, the day (since 1970-01-01) after which nothing is counted (the data-cut
+  /// comparison's rerun of new records up to each patient's old follow-up).
+  var followUpLimits: [String: Double]? = nil
   /// Date variables that must be in this order where present (enrolment <= progression ...).
   public let dateOrder: [String]
   public let timeUnit: String

@@ -189,7 +189,11 @@ public struct ConsortFlow: Sendable {
     let side = 360.0
     let sideLines =
       ["\(w.notIncluded): \(screened - enrolled)"]
-      + reasons.map { "\(SVGText.wrap($0.reason, 42)) — \($0.count)" }
+      + reasons.flatMap { r -> [String] in
+        var lines = SVGText.lines("\(r.reason) — \(r.count)", 40)
+        for k in lines.indices.dropFirst() { lines[k] = "   " + lines[k] }
+        return lines
+      }
     let sideY = y + h1 + 16
     let h2 = box(side, sideY, 340, sideLines)
     arrow(main + mainWidth / 2, y + h1, main + mainWidth / 2, sideY + h2 + 24)
@@ -204,7 +208,8 @@ public struct ConsortFlow: Sendable {
       for (k, arm) in arms.enumerated() {
         let x = 20 + Double(k) * (armWidth + 12)
         arrow(main + mainWidth / 2, y, x + armWidth / 2, top)
-        tallest = max(tallest, box(x, top, armWidth, [SVGText.wrap(arm.label, 28), "n = \(arm.count)"]))
+        tallest = max(
+          tallest, box(x, top, armWidth, SVGText.lines(arm.label, 28) + ["n = \(arm.count)"]))
       }
       y = top + tallest
     }
@@ -225,6 +230,24 @@ public struct ConsortFlow: Sendable {
 }
 
 enum SVGText {
+  /// Lines of at most `limit` characters, broken at spaces (a longer word stays whole).
+  static func lines(_ text: String, _ limit: Int) -> [String] {
+    var lines: [String] = []
+    var current = ""
+    for word in text.split(separator: " ") {
+      if current.isEmpty {
+        current = String(word)
+      } else if current.count + 1 + word.count <= limit {
+        current += " " + word
+      } else {
+        lines.append(current)
+        current = String(word)
+      }
+    }
+    lines.append(current)
+    return lines
+  }
+
   /// Shortens text to at most `limit` characters at a word boundary ("…" marks the cut).
   static func wrap(_ text: String, _ limit: Int) -> String {
     guard text.count > limit else { return text }

@@ -209,4 +209,42 @@ final class ReportPlanTests: XCTestCase {
     // 12 OS events for 3 coefficients: 4.0 events per variable.
     XCTAssertTrue(report.contains("12 events for 3 coefficients (4.0 events per variable"), report)
   }
+
+  /// The CONSORT flow of cut 1 from the synthetic screening log: 164 screened, 110 not
+  /// included (by reason, counted from the log here), 54 enrolled, by nosology, analysed.
+  func testConsortFlowFromTheScreeningLog() throws {
+    let results =
+      try JSONSerialization.jsonObject(
+        with: Data(
+          contentsOf: TestSupport.repositoryRoot.appendingPathComponent(
+            "notebooks-data/interim-cut1/report/results.json"))) as! [String: Any]
+    let flow = results["flow"] as! [String: Any]
+    XCTAssertEqual(flow["screened"] as? Int, 164)
+    XCTAssertEqual(flow["not_included"] as? Int, 110)
+    XCTAssertEqual(flow["enrolled"] as? Int, 54)
+    let log = try String(contentsOfFile: TestSupport.dataset("trial/screening_log.csv"), encoding: .utf8)
+    var counts: [String: Int] = [:]
+    for line in log.split(separator: "\n").dropFirst() {
+      let cells = line.split(separator: ";", omittingEmptySubsequences: false)
+      if !cells[2].isEmpty { counts[String(cells[2]), default: 0] += 1 }
+    }
+    let reasons = flow["reasons"] as! [[String: Any]]
+    XCTAssertEqual(reasons.count, counts.count)
+    for r in reasons { XCTAssertEqual(r["n"] as? Int, counts[r["reason"] as! String]) }
+    let arms = (flow["arms"] as! [[String: Any]]).map { "\($0["label"]!)=\($0["n"]!)" }
+    XCTAssertEqual(arms, ["soft-tissue sarcoma=24", "osteosarcoma=24", "Ewing sarcoma=6"])
+    let analysed = (flow["analysed"] as! [[String: Any]]).map { "\($0["label"]!)=\($0["n"]!)" }
+    XCTAssertEqual(
+      analysed,
+      ["Overall survival=54", "Progression-free survival=54", "Evaluable for response=22"])
+    // A log that misses an enrolled patient of the data stops the run.
+    let (root, plan) = try ReportKindTests.scratch("interim-cut1")
+    defer { try? FileManager.default.removeItem(at: root) }
+    let logPath = root.appendingPathComponent("datasets/trial/screening_log.csv")
+    let edited = log.replacing("С-004;1;\n", with: "С-004;;другие причины\n")
+    try edited.write(to: logPath, atomically: true, encoding: .utf8)
+    assertThrows(
+      try ReportWriter.run(planPath: plan),
+      containing: ["screening log", "patient 1 of the data is not enrolled in the log"])
+  }
 }

@@ -65,7 +65,7 @@ extension ReportTests {
     try setPlan(planA)
     XCTAssertEqual(try survkit(["report", plan]).status, 0)
     let setA = try snapshot(report)
-    XCTAssertEqual(setA.count, 7)
+    XCTAssertEqual(setA.count, 8)
     XCTAssertNotEqual(setA["report.md"], setB["report.md"])
     XCTAssertEqual(Set(setA.keys), Set(setB.keys))
 
@@ -85,7 +85,7 @@ extension ReportTests {
     for iteration in 0..<15 {
       try setPlan(useB ? planB : planA)
       let wanted = useB ? setB : setA
-      // Most runs die at a chosen step of the write phase (1...13: every file, the syncs, the
+      // Most runs die at a chosen step of the write phase (1...15: every file, the syncs, the
       // swap, the clean-up); some are killed from outside at a random moment.
       if iteration % 3 == 2 {
         let process = try startSurvkit(["report", plan])
@@ -93,7 +93,7 @@ extension ReportTests {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
       } else {
-        let step = 1 + next(13)
+        let step = 1 + next(15)
         _ = try survkit(
           ["report", plan], environment: ["SURVKIT_TEST_KILL_AFTER_STEP": "\(step)"])
       }

@@ -31,6 +31,9 @@ final class ReportTests: XCTestCase {
       ?? [UInt8](
         Data(contentsOf: repo.appendingPathComponent("datasets/trial/trial_cut\(cut).csv")))
     try Data(bytes).write(to: dataFolder.appendingPathComponent("trial_cut\(cut).csv"))
+    try FileManager.default.copyItem(
+      at: repo.appendingPathComponent("datasets/trial/screening_log.csv"),
+      to: dataFolder.appendingPathComponent("screening_log.csv"))
     return (root, planFolder.appendingPathComponent("plan.toml").path)
   }
 

@@ -68,6 +68,8 @@ public struct StudyPlan: Sendable {
     public let origin: String
     public let events: [String]
     public let censor: String
+    /// The figures' x-axis title, when the plan gives one ("Months since enrolment").
+    public let axisLabel: String?
     /// A number variable holding the time (instead of dates).
     public let time: String?
     /// A number variable holding the status.
@@ -296,8 +298,9 @@ public struct StudyPlan: Sendable {
     for table in file.tables(under: "endpoints") {
       try table.checkKeys([
         "label", "short", "origin", "events", "censor", "time", "status", "event_value",
-        "censor_value", "time_unit",
+        "censor_value", "time_unit", "axis_label",
       ])
+      let axisLabel = try table.string("axis_label")
       let label = try table.string("label") ?? table.name
       let short = try table.string("short") ?? table.name.uppercased()
       if table.has("time") || table.has("status") {
@@ -317,7 +320,7 @@ public struct StudyPlan: Sendable {
         endpoints.append(
           Endpoint(
             name: table.name, label: label, short: short, origin: "", events: [], censor: "",
-            time: time, status: status, eventValue: eventValue, censorValue: censorValue,
+            axisLabel: axisLabel, time: time, status: status, eventValue: eventValue, censorValue: censorValue,
             daysPerTimeUnit: ["days": 1, "weeks": 7, "months": 365.25 / 12, "years": 365.25][
               unitIn]!, line: table.line))
         continue
@@ -338,7 +341,7 @@ public struct StudyPlan: Sendable {
       endpoints.append(
         Endpoint(
           name: table.name, label: label, short: short, origin: origin, events: events,
-          censor: censor, time: nil, status: nil, eventValue: 1, censorValue: 0,
+          censor: censor, axisLabel: axisLabel, time: nil, status: nil, eventValue: 1, censorValue: 0,
           daysPerTimeUnit: daysPerUnit, line: table.line))
     }
     self.endpoints = endpoints

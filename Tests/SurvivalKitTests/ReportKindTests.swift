@@ -212,19 +212,83 @@ final class ReportKindTests: XCTestCase {
     }
   }
 
-  /// The public-data plan's committed outputs are reproduced byte for byte.
-  func testVeteranPlanReproducesTheCommittedOutputs() throws {
-    let (root, plan) = try ReportKindTests.scratch("veteran")
-    defer { try? FileManager.default.removeItem(at: root) }
-    let (_, _, files) = try ReportWriter.run(planPath: plan)
-    for file in files {
-      let fresh = try Data(
-        contentsOf: URL(fileURLWithPath: plan).deletingLastPathComponent()
-          .appendingPathComponent("report/" + file))
-      let committed = try Data(
-        contentsOf: TestSupport.repositoryRoot.appendingPathComponent(
-          "notebooks-data/veteran/report/\(file)"))
-      XCTAssertEqual(fresh, committed, "\(file) differs from the committed output")
+  /// The public-data plan's and the Russian report's committed outputs are reproduced byte
+  /// for byte (the two cuts are checked in ReportTests).
+  func testCommittedPlansReproduceTheirOutputs() throws {
+    for folder in ["veteran", "interim-cut1-ru"] {
+      let (root, plan) = try ReportKindTests.scratch(folder)
+      defer { try? FileManager.default.removeItem(at: root) }
+      let (_, _, files) = try ReportWriter.run(planPath: plan)
+      let committedFiles = try FileManager.default.subpathsOfDirectory(
+        atPath: TestSupport.repositoryRoot.appendingPathComponent(
+          "notebooks-data/\(folder)/report"
+        ).path
+      ).filter { !$0.hasSuffix("figures") }
+      XCTAssertEqual(Set(files), Set(committedFiles), folder)
+      for file in files {
+        let fresh = try Data(
+          contentsOf: URL(fileURLWithPath: plan).deletingLastPathComponent()
+            .appendingPathComponent("report/" + file))
+        let committed = try Data(
+          contentsOf: TestSupport.repositoryRoot.appendingPathComponent(
+            "notebooks-data/\(folder)/report/\(file)"))
+        XCTAssertEqual(fresh, committed, "\(folder): \(file) differs from the committed output")
+      }
     }
+  }
+
+  /// The Russian report: the same numbers as the English one, printed with the decimal comma
+  /// and Russian typography; figures' fixed words in Russian.
+  func testRussianReport() throws {
+    let repo = TestSupport.repositoryRoot
+    // Every number of the analyses, by position (labels differ between the languages).
+    func numbers(_ folder: String) throws -> [Double] {
+      let object = try JSONSerialization.jsonObject(
+        with: Data(
+          contentsOf: repo.appendingPathComponent("notebooks-data/\(folder)/report/results.json")))
+      var out: [Double] = []
+      func walk(_ x: Any) {
+        if let d = x as? [String: Any] {
+          for key in d.keys.sorted() { walk(d[key]!) }
+        } else if let a = x as? [Any] {
+          a.forEach(walk)
+        } else if let n = x as? NSNumber, !(x is Bool) {
+          out.append(n.doubleValue)
+        }
+      }
+      walk((object as! [String: Any])["analyses"]!)
+      return out
+    }
+    // The log-rank test orders its groups by their labels' code points, which differ between
+    // the languages; the chi-square is then summed in another order and may differ in the last
+    // bit. So the sorted lists are compared, to 1e-12 relative.
+    let english = try numbers("interim-cut1").sorted()
+    let russian = try numbers("interim-cut1-ru").sorted()
+    XCTAssertEqual(english.count, russian.count)
+    for (e, r) in zip(english, russian) { assertClose(r, e, tol: 1e-12, "value") }
+    let md = try String(
+      contentsOf: repo.appendingPathComponent("notebooks-data/interim-cut1-ru/report/report.md"),
+      encoding: .utf8)
+    for fragment in [
+      "1-летняя ВБП: 56 ± 8 %", "p = 0,231", "ОР 0,99 (0,98–1,01), p = 0,341",
+      "Медиана наблюдения 13,3 мес.", "ЧОО 59 % (13/22; 95 % ДИ 36 %–79 %)",
+      "потому что критерии включения исключают таких пациентов",
+    ] {
+      XCTAssertTrue(md.contains(fragment), fragment)
+    }
+    XCTAssertFalse(md.contains("0.231"))
+    let html = try String(
+      contentsOf: repo.appendingPathComponent("notebooks-data/interim-cut1-ru/report/report.html"),
+      encoding: .utf8)
+    XCTAssertTrue(html.contains("<html lang=\"ru\">"))
+    let km = try String(
+      contentsOf: repo.appendingPathComponent(
+        "notebooks-data/interim-cut1-ru/report/figures/pfs_by_nosology.svg"), encoding: .utf8)
+    XCTAssertTrue(km.contains("Число пациентов под риском"))
+    let forest = try String(
+      contentsOf: repo.appendingPathComponent(
+        "notebooks-data/interim-cut1-ru/report/figures/forest_pfs.svg"), encoding: .utf8)
+    XCTAssertTrue(forest.contains("ОР (95 % ДИ)"))
+    XCTAssertTrue(forest.contains("0,99 (0,98–1,01)"))
   }
 }

@@ -141,9 +141,10 @@ struct KaplanMeierAnalysis: PlanAnalysis {
       let title = context.title ?? (grouped ? w.byTitle(endpoint.label, byLabel(plan)) : endpoint.label)
       var plot = KaplanMeierPlot(
         title: title,
-        xLabel: endpoint.fromDates
+        xLabel: endpoint.axisLabel
+          ?? (endpoint.fromDates
           ? w.timeSince(plan.timeUnit, plan.variable(endpoint.origin)?.label ?? endpoint.origin)
-          : w.unitName(plan.timeUnit).prefix(1).uppercased() + w.unitName(plan.timeUnit).dropFirst(),
+          : w.unitName(plan.timeUnit).prefix(1).uppercased() + w.unitName(plan.timeUnit).dropFirst()),
         yLabel: endpoint.label, timeTicks: context.ticks)
       plot.showConfidenceBands = bands
       plot.text = context.language.plotText

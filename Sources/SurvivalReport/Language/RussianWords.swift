@@ -77,11 +77,17 @@ struct RussianWords: Words {
     let u = unitName(unit)
     return "\(u.prefix(1).uppercased())\(u.dropFirst()) от события «\(origin)»"
   }
+  func transformName(_ t: String) -> String {
+    [
+      "log": "логарифмическое", "log-log": "двойное логарифмическое", "plain": "без преобразования",
+      "logit": "логит", "arcsin": "арксинус",
+    ][t] ?? t
+  }
   func kmCaption(_ title: String, _ level: String, _ transform: String) -> String {
-    "\(title): оценка Каплана–Мейера с поточечными \(level) % доверительными границами (преобразование \(transform)); штрихи — цензурирование; в таблице — число пациентов под риском."
+    "\(title): оценка Каплана–Мейера с поточечными \(level) % доверительными границами (преобразование \(transformName(transform))); штрихи — цензурирование; в таблице — число пациентов под риском."
   }
   func kmMethod(_ level: String, _ transform: String, _ followUp: Bool) -> String {
-    "Оценки Каплана–Мейера со стандартными ошибками по Гринвуду и поточечными \(level) % границами (преобразование \(transform)); медианы по правилу R с границами Брукмейера–Кроули"
+    "Оценки Каплана–Мейера со стандартными ошибками по Гринвуду и поточечными \(level) % границами (преобразование \(transformName(transform))); медианы по правилу R с границами Брукмейера–Кроули"
       + (followUp ? "; медиана наблюдения — обратным методом Каплана–Мейера (Schemper & Smith 1996)." : ".")
   }
   func landmarkHeadline(_ landmark: String, _ name: String, _ value: String) -> String {
@@ -106,7 +112,8 @@ struct RussianWords: Words {
   }
   func adjustedP(_ method: String) -> String { "p (поправка \(method))" }
   func logrankMethod(_ weight: String) -> String {
-    "Группы сравнивались критерием \(weight) (χ² с числом степеней свободы, равным числу групп − 1)."
+    let name = weight == "log-rank" ? "лог-ранговым критерием" : "взвешенным лог-ранговым критерием \(weight)"
+    return "Группы сравнивались \(name) (χ² с числом степеней свободы, равным числу групп − 1)."
   }
   func noEventsInGroup(_ id: String, _ group: String, _ endpoint: String) -> String {
     "\(id): в группе «\(group)» нет событий (\(endpoint)); отношение рисков с этой группой равно 0 или бесконечности, и критерий мало что говорит."
@@ -125,7 +132,10 @@ struct RussianWords: Words {
   }
   func hrColumn(_ level: String) -> String { "ОР (\(level) % ДИ)" }
   func coxMethod(_ level: String, _ ties: String) -> String {
-    "Модели пропорциональных рисков Кокса (совпадения по методу \(ties)), отношения рисков с \(level) % границами Вальда; пропорциональность рисков проверена тестами cox.zph с преобразованием времени по Каплану–Мейеру."
+    let method =
+      ["efron": "по методу Эфрона", "breslow": "по методу Бреслоу", "exact": "по точному методу"][
+        ties] ?? ties
+    return "Модели пропорциональных рисков Кокса (совпадающие времена \(method)), отношения рисков с \(level) % границами Вальда; пропорциональность рисков проверена тестами cox.zph с преобразованием времени по Каплану–Мейеру."
   }
   func constantByInclusion(
     _ id: String, _ variable: String, _ value: String, _ population: String, _ criterion: String

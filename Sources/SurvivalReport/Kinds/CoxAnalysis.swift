@@ -183,12 +183,25 @@ struct CoxAnalysis: PlanAnalysis {
             message: w.aliased(context.id, context.termLabel(c.term, fit: fit))))
       }
     }
+    var monotoneTerms: [String] = []
     for warning in fit.warnings where warning.contains("may be infinite") {
-      let term = warning.split(separator: "'").dropFirst().first.map(String.init)
+      if let term = warning.split(separator: "'").dropFirst().first.map(String.init) {
+        monotoneTerms.append(term)
+      }
+    }
+    // A fit that did not converge while a coefficient ran beyond |beta| = 10 (a hazard ratio
+    // beyond e^10) is the same phenomenon, seen before the likelihood settled.
+    let notConverged = fit.warnings.contains { $0.contains("did not converge") }
+    if notConverged {
+      for c in fit.coefficients where abs(c.coef ?? 0) >= 10 && !monotoneTerms.contains(c.term) {
+        monotoneTerms.append(c.term)
+      }
+    }
+    for term in monotoneTerms {
       result.append(
         Estimability(
           analysis: context.id, code: .monotoneLikelihood, term: term,
-          message: w.monotone(context.id, term.map { context.termLabel($0, fit: fit) } ?? "?")))
+          message: w.monotone(context.id, context.termLabel(term, fit: fit))))
     }
     // Category levels without events.
     for term in formula.terms where term.factors.count == 1 {
@@ -214,7 +227,9 @@ struct CoxAnalysis: PlanAnalysis {
             context.id, fit.events, estimated, context.format.number(Double(fit.events) / Double(estimated), decimals: 1))))
     }
     for warning in fit.warnings
-    where !warning.contains("may be infinite") && !warning.contains("is aliased") {
+    where !warning.contains("may be infinite") && !warning.contains("is aliased")
+      && !(warning.contains("did not converge") && !monotoneTerms.isEmpty)
+    {
       result.append(Estimability(analysis: context.id, code: .other, term: nil, message: warning))
     }
     return result

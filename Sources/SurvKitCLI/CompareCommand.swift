@@ -24,7 +24,8 @@ struct CompareCommand: ParsableCommand {
 
   func run() throws {
     try runReportingErrors {
-      let (comparison, folder) = try ReportWriter.compare(oldPlanPath: oldPlan, newPlanPath: newPlan)
+      let (comparison, folder) = try ReportWriter.compare(
+        oldPlanPath: oldPlan, newPlanPath: newPlan)
       _ = comparison
       FileHandleOutput.standardOutput("wrote \(folder)/: comparison.json, comparison.md\n")
     }

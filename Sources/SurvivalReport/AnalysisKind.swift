@@ -55,7 +55,8 @@ public struct AnalysisContext: Sendable {
     -> SurvivalSample
   {
     try SurvivalSample(
-      table: table, formula: Formula("Surv(\(endpoint.name)_time, \(endpoint.name)_event) ~ \(rhs)"),
+      table: table,
+      formula: Formula("Surv(\(endpoint.name)_time, \(endpoint.name)_event) ~ \(rhs)"),
       timefix: true)
   }
 

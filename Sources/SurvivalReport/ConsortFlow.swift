@@ -146,17 +146,22 @@ public struct ConsortFlow: Sendable {
       (
         "reasons",
         .array(
-          reasons.map { .object([("reason", .string($0.reason)), ("n", .number(Double($0.count)))]) })
+          reasons.map {
+            .object([("reason", .string($0.reason)), ("n", .number(Double($0.count)))])
+          })
       ),
       ("enrolled", .number(Double(enrolled))),
       (
         "arms",
-        .array(arms.map { .object([("label", .string($0.label)), ("n", .number(Double($0.count)))]) })
+        .array(
+          arms.map { .object([("label", .string($0.label)), ("n", .number(Double($0.count)))]) })
       ),
       (
         "analysed",
         .array(
-          analysed.map { .object([("label", .string($0.label)), ("n", .number(Double($0.count)))]) })
+          analysed.map {
+            .object([("label", .string($0.label)), ("n", .number(Double($0.count)))])
+          })
       ),
     ])
   }

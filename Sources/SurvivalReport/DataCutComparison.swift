@@ -148,8 +148,11 @@ public struct DataCutComparison: Sendable {
       md +=
         "| \(l.analysis) | \(l.curve) | \(NumberFormatting.shortest(l.time)) | \(pct(l.old)) | \(pct(l.mid)) | \(pct(l.new)) | \(pts(change)) | \(pts(records)) | \(pts(followUp)) |\n"
     }
-    md += "\n## Every reported figure\n\n| figure | old | new | difference |\n| --- | --- | --- | --- |\n"
-    func num(_ x: Double?) -> String { x.map { NumberFormatting.significant($0, digits: 6) } ?? "—" }
+    md +=
+      "\n## Every reported figure\n\n| figure | old | new | difference |\n| --- | --- | --- | --- |\n"
+    func num(_ x: Double?) -> String {
+      x.map { NumberFormatting.significant($0, digits: 6) } ?? "—"
+    }
     for f in figures {
       let d = f.old.flatMap { o in f.new.map { $0 - o } }
       md += "| \(f.path) | \(num(f.old)) | \(num(f.new)) | \(num(d)) |\n"
@@ -187,7 +190,8 @@ public struct DataCutComparison: Sendable {
         continue
       }
       for v in shared {
-        guard let a = try? old.table.column(named: v.name), let b = try? new.table.column(named: v.name)
+        guard let a = try? old.table.column(named: v.name),
+          let b = try? new.table.column(named: v.name)
         else { continue }
         let x = a.isMissing(i) ? nil : display(a, i)
         let y = b.isMissing(j) ? nil : display(b, j)
@@ -291,7 +295,8 @@ public struct DataCutComparison: Sendable {
       var map: [String: Double?] = [:]
       guard case .object(let analyses)? = member(results, "analyses") else { return map }
       for (id, a) in analyses {
-        guard case .string("km")? = member(a, "kind"), case .array(let curves)? = member(a, "curves")
+        guard case .string("km")? = member(a, "kind"),
+          case .array(let curves)? = member(a, "curves")
         else { continue }
         for curve in curves {
           guard case .string(let label)? = member(curve, "label"),

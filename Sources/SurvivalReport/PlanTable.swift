@@ -16,7 +16,9 @@ public struct PlanTable: Sendable {
     self.file = file
     self.path = path
     self.name = String(path.split(separator: ".").last ?? "")
-    self.line = file.tables.first { $0.name == path }?.line ?? file.line(file.keys.first { $0.hasPrefix(path + ".") } ?? "")
+    self.line =
+      file.tables.first { $0.name == path }?.line
+      ?? file.line(file.keys.first { $0.hasPrefix(path + ".") } ?? "")
   }
 
   func full(_ key: String) -> String { "\(path).\(key)" }
@@ -69,7 +71,8 @@ public struct PlanTable: Sendable {
   public func numbers(_ key: String) throws -> [Double]? { try file.numbers(full(key)) }
 
   /// Numbers that must each satisfy `valid`.
-  public func numbers(_ key: String, _ rule: String, _ valid: (Double) -> Bool) throws -> [Double]? {
+  public func numbers(_ key: String, _ rule: String, _ valid: (Double) -> Bool) throws -> [Double]?
+  {
     guard let vs = try numbers(key) else { return nil }
     for v in vs where !valid(v) {
       throw error(key, "\(key): \(NumberFormatting.shortest(v)) is out of range: \(rule)")

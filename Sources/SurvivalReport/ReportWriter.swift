@@ -66,7 +66,8 @@ public enum ReportWriter {
       } catch {
         throw SurvivalKitError.fileUnreadable(
           path: screening.file,
-          reason: "the plan's screening log was not found (paths are relative to the plan's folder)")
+          reason: "the plan's screening log was not found (paths are relative to the plan's folder)"
+        )
       }
     }
     let output = try StudyReport(
@@ -238,9 +239,10 @@ public enum ReportWriter {
   }
 
   #if os(Linux)
-    typealias RenameAt2 = @convention(c) (
-      Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32
-    ) -> Int32
+    typealias RenameAt2 =
+      @convention(c) (
+        Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32
+      ) -> Int32
   #endif
 
   /// Swaps two directory entries atomically.
@@ -323,7 +325,9 @@ enum PlanText {
         line: 1, column: nil,
         message: "plan: the file is UTF-16; save the plan as UTF-8 (plans are UTF-8 text)")
     }
-    guard let bad = UTF8Check.firstInvalid(body) else { return String(decoding: body, as: UTF8.self) }
+    guard let bad = UTF8Check.firstInvalid(body) else {
+      return String(decoding: body, as: UTF8.self)
+    }
     throw SurvivalKitError.invalidData(
       line: bad.line, column: nil,
       message:

@@ -208,7 +208,8 @@ public struct StudyData: Sendable {
         for i in 0..<n where keep[i] {
           if t[i].isNaN || s[i].isNaN { continue }  // missing: left out of this endpoint
           if t[i] < 0 {
-            problems.append("\(who(i)): \(dateName(timeName)) \(NumberFormatting.shortest(t[i])) is negative")
+            problems.append(
+              "\(who(i)): \(dateName(timeName)) \(NumberFormatting.shortest(t[i])) is negative")
             continue
           }
           guard s[i] == endpoint.eventValue || s[i] == endpoint.censorValue else {

@@ -286,7 +286,8 @@ public struct StudyPlan: Sendable {
         )
       }
       guard v.kind == .date else {
-        throw table.error(key, "\(key) refers to '\(name)', which is a \(v.kind.rawValue), not a date")
+        throw table.error(
+          key, "\(key) refers to '\(name)', which is a \(v.kind.rawValue), not a date")
       }
     }
     let dataTable = data
@@ -305,7 +306,8 @@ public struct StudyPlan: Sendable {
       let short = try table.string("short") ?? table.name.uppercased()
       if table.has("time") || table.has("status") {
         for key in ["origin", "events", "censor"] where table.has(key) {
-          throw table.error(key, "\(key) applies to endpoints from dates; this one has time and status")
+          throw table.error(
+            key, "\(key) applies to endpoints from dates; this one has time and status")
         }
         let time = try table.required("time", "a number variable holding the time")
         let status = try table.required("status", "a number variable holding the status")
@@ -320,7 +322,8 @@ public struct StudyPlan: Sendable {
         endpoints.append(
           Endpoint(
             name: table.name, label: label, short: short, origin: "", events: [], censor: "",
-            axisLabel: axisLabel, time: time, status: status, eventValue: eventValue, censorValue: censorValue,
+            axisLabel: axisLabel, time: time, status: status, eventValue: eventValue,
+            censorValue: censorValue,
             daysPerTimeUnit: ["days": 1, "weeks": 7, "months": 365.25 / 12, "years": 365.25][
               unitIn]!, line: table.line))
         continue
@@ -341,7 +344,8 @@ public struct StudyPlan: Sendable {
       endpoints.append(
         Endpoint(
           name: table.name, label: label, short: short, origin: origin, events: events,
-          censor: censor, axisLabel: axisLabel, time: nil, status: nil, eventValue: 1, censorValue: 0,
+          censor: censor, axisLabel: axisLabel, time: nil, status: nil, eventValue: 1,
+          censorValue: 0,
           daysPerTimeUnit: daysPerUnit, line: table.line))
     }
     self.endpoints = endpoints
@@ -412,7 +416,8 @@ public struct StudyPlan: Sendable {
       try table.checkKeys(["kind", "title", "analyses"])
       _ = try table.choice("kind", ["forest"])
       guard let ids = try table.strings("analyses"), !ids.isEmpty else {
-        throw table.error(nil, "needs analyses = [\"...\"] (the Cox or thresholds analyses to plot)")
+        throw table.error(
+          nil, "needs analyses = [\"...\"] (the Cox or thresholds analyses to plot)")
       }
       for id in ids {
         guard let a = analyses.first(where: { $0.id == id }) else {
@@ -421,7 +426,9 @@ public struct StudyPlan: Sendable {
         }
         guard a.configured.forestCapable else {
           throw table.error(
-            "analyses", "analysis '\(id)' is a \(a.kind) analysis; a forest plot takes cox or thresholds analyses")
+            "analyses",
+            "analysis '\(id)' is a \(a.kind) analysis; a forest plot takes cox or thresholds analyses"
+          )
         }
       }
       forests.append(
@@ -455,7 +462,8 @@ public struct StudyPlan: Sendable {
           "from", "from refers to '\(from)', which is not a variable declared above it")
       }
       guard source.kind == .number else {
-        throw table.error("from", "from refers to '\(from)', a \(source.kind.rawValue); cutpoints need a number")
+        throw table.error(
+          "from", "from refers to '\(from)', a \(source.kind.rawValue); cutpoints need a number")
       }
       guard let cuts = try table.numbers("cutpoints"), !cuts.isEmpty else {
         throw table.error(nil, "needs cutpoints = [...] to derive categories from '\(from)'")
@@ -468,7 +476,8 @@ public struct StudyPlan: Sendable {
       let unit = source.unit.map { " \($0)" } ?? ""
       if let l = labels, l.count != cuts.count + 1 {
         throw table.error(
-          "labels", "\(cuts.count) cutpoints make \(cuts.count + 1) categories; labels has \(l.count)")
+          "labels",
+          "\(cuts.count) cutpoints make \(cuts.count + 1) categories; labels has \(l.count)")
       }
       if labels == nil {
         let s = NumberFormatting.shortest
@@ -527,7 +536,8 @@ public struct StudyPlan: Sendable {
     guard let space = trimmed.firstIndex(of: " ") else {
       throw table.error(
         "where",
-        "condition '\(text)' is not 'variable op value' (e.g. \"response is present\", \"gd2 >= 5\")")
+        "condition '\(text)' is not 'variable op value' (e.g. \"response is present\", \"gd2 >= 5\")"
+      )
     }
     let name = String(trimmed[..<space])
     guard let variable = variables.first(where: { $0.name == name }) else {
@@ -560,12 +570,16 @@ public struct StudyPlan: Sendable {
       value = try scanner.value()
       try scanner.expectEnd()
     } catch {
-      throw table.error("where", "condition '\(text)': the value must be a quoted text, a number or [list]")
+      throw table.error(
+        "where", "condition '\(text)': the value must be a quoted text, a number or [list]")
     }
     var items: [PlanFile.Value]
     if case .array(let list) = value { items = list } else { items = [value] }
-    if (op == .isIn || op == .notIn) != { if case .array = value { return true } else { return false } }() {
-      throw table.error("where", "condition '\(text)': use a [list] with in / not in, and a single value otherwise")
+    if (op == .isIn || op == .notIn)
+      != { if case .array = value { return true } else { return false } }()
+    {
+      throw table.error(
+        "where", "condition '\(text)': use a [list] with in / not in, and a single value otherwise")
     }
     var texts: [String] = []
     var numbers: [Double] = []
@@ -579,20 +593,26 @@ public struct StudyPlan: Sendable {
     switch variable.kind {
     case .number:
       guard texts.isEmpty else {
-        throw table.error("where", "condition '\(text)': '\(name)' is a number; compare it with numbers")
+        throw table.error(
+          "where", "condition '\(text)': '\(name)' is a number; compare it with numbers")
       }
     case .category, .text:
       guard numbers.isEmpty, [.equal, .notEqual, .isIn, .notIn].contains(op) else {
         throw table.error(
-          "where", "condition '\(text)': '\(name)' is a category; use ==, !=, in or not in with quoted values")
+          "where",
+          "condition '\(text)': '\(name)' is a category; use ==, !=, in or not in with quoted values"
+        )
       }
       let allowed = variable.orderedLabels
       for t in texts where !allowed.isEmpty && !allowed.contains(t) {
         throw table.error(
-          "where", "condition '\(text)': '\(t)' is not a level of '\(name)' (\(allowed.joined(separator: ", ")))")
+          "where",
+          "condition '\(text)': '\(t)' is not a level of '\(name)' (\(allowed.joined(separator: ", ")))"
+        )
       }
     case .date:
-      throw table.error("where", "condition '\(text)': dates can only be 'is present' or 'is missing'")
+      throw table.error(
+        "where", "condition '\(text)': dates can only be 'is present' or 'is missing'")
     }
     return Condition(variable: name, op: op, texts: texts, numbers: numbers, source: text)
   }
@@ -663,7 +683,8 @@ public struct PlanContext: Sendable {
         )
       }
       guard v.kind == .number || v.kind == .category || v.kind == .text else {
-        throw table.error(key, "\(key) = \"\(rhs)\" uses '\(name)', a date; use an endpoint instead")
+        throw table.error(
+          key, "\(key) = \"\(rhs)\" uses '\(name)', a date; use an endpoint instead")
       }
     }
     return formula
@@ -672,6 +693,7 @@ public struct PlanContext: Sendable {
 
 extension StringProtocol {
   var trimmingSpaces: String {
-    String(self.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    String(
+      self.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
   }
 }

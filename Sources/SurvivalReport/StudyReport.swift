@@ -51,7 +51,8 @@ public struct StudyReport: Sendable {
       } catch let error as SurvivalKitError {
         throw SurvivalKitError.invalidData(
           line: analysis.table.line, column: nil,
-          message: "plan: analysis '\(analysis.id)' (\(analysis.kind)) cannot be computed: \(error)")
+          message: "plan: analysis '\(analysis.id)' (\(analysis.kind)) cannot be computed: \(error)"
+        )
       }
       figures += output.figures
       warnings += output.warnings
@@ -147,7 +148,8 @@ public struct StudyReport: Sendable {
       (
         "study",
         .object([
-          ("patients", .number(Double(study.count))), ("cutoff", plan.cutoffText.map { .string($0) } ?? .null),
+          ("patients", .number(Double(study.count))),
+          ("cutoff", plan.cutoffText.map { .string($0) } ?? .null),
           ("event_dates_after_cutoff_not_counted", .number(Double(study.eventsAfterCutoff))),
           ("time_unit", .string(plan.timeUnit)), ("days_per_unit", .number(plan.daysPerUnit)),
         ])

@@ -77,7 +77,8 @@ final class ReportEstimabilityTests: XCTestCase {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     try data.write(to: folder.appendingPathComponent("data.csv"), atomically: true, encoding: .utf8)
-    try plan.write(to: folder.appendingPathComponent("plan.toml"), atomically: true, encoding: .utf8)
+    try plan.write(
+      to: folder.appendingPathComponent("plan.toml"), atomically: true, encoding: .utf8)
     let (report, _, _) = try ReportWriter.run(
       planPath: folder.appendingPathComponent("plan.toml").path)
     let codes = Set(report.warnings.map { "\($0.analysis)/\($0.code.rawValue)/\($0.term ?? "")" })
@@ -97,7 +98,8 @@ final class ReportEstimabilityTests: XCTestCase {
       text.contains(
         "cox_stage: stage cannot be estimated: it is 'III' for every patient in 'All enrolled patients', because the inclusion criteria require it (only stage III patients are eligible)."
       ), text)
-    XCTAssertTrue(text.contains("4 events for 2 coefficients (2.0 events per variable, below 10)"), text)
+    XCTAssertTrue(
+      text.contains("4 events for 2 coefficients (2.0 events per variable, below 10)"), text)
     XCTAssertTrue(text.contains("A penalised (Firth) fit gives a finite estimate."), text)
     // The same warnings, structured, in results.json.
     let json =

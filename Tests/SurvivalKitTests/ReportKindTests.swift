@@ -59,10 +59,11 @@ final class ReportKindTests: XCTestCase {
     let a = try veteranResults()
     // Overall: landmarks, quantiles, RMST; times in days as in the file.
     let overall = (a["os"]!["curves"] as! [[String: Any]])[0]
-    let cliAll = (try cli([
-      "km", "datasets/veteran.csv", "Surv(time, status) ~ 1", "--times", "90,180,365",
-      "--rmst", "365", "--quantiles", "0.25,0.5,0.75",
-    ])["strata"] as! [[String: Any]])[0]
+    let cliAll =
+      (try cli([
+        "km", "datasets/veteran.csv", "Surv(time, status) ~ 1", "--times", "90,180,365",
+        "--rmst", "365", "--quantiles", "0.25,0.5,0.75",
+      ])["strata"] as! [[String: Any]])[0]
     let at = cliAll["at"] as! [[String: Any]]
     for (k, landmark) in (overall["landmarks"] as! [[String: Any]]).enumerated() {
       for key in ["survival", "std_err", "lower", "upper", "n_risk"] {
@@ -87,9 +88,10 @@ final class ReportKindTests: XCTestCase {
     XCTAssertEqual(number(rmst["std_err"]), number(cliRMST["std_err"]))
     // By treatment (trt 1 = standard, 2 = test, in that order).
     let byTrt = a["os_by_trt"]!["curves"] as! [[String: Any]]
-    let cliByTrt = try cli([
-      "km", "datasets/veteran.csv", "Surv(time, status) ~ trt", "--times", "180,365",
-    ])["strata"] as! [[String: Any]]
+    let cliByTrt =
+      try cli([
+        "km", "datasets/veteran.csv", "Surv(time, status) ~ trt", "--times", "180,365",
+      ])["strata"] as! [[String: Any]]
     for (curve, c) in zip(byTrt, cliByTrt) {
       XCTAssertEqual(number(curve["n"]), number(c["n"]))
       XCTAssertEqual(number(curve["events"]), number(c["events"]))
@@ -130,7 +132,9 @@ final class ReportKindTests: XCTestCase {
 
   func testCoxKindEqualsTheCLI() throws {
     let a = try veteranResults()
-    func compare(_ id: String, _ formula: String, _ extra: [String] = [], file: String = "datasets/veteran.csv") throws {
+    func compare(
+      _ id: String, _ formula: String, _ extra: [String] = [], file: String = "datasets/veteran.csv"
+    ) throws {
       let mine = a[id]!["coefficients"] as! [[String: Any]]
       let theirs = try cli(["cox", file, formula] + extra)["coefficients"] as! [[String: Any]]
       XCTAssertEqual(mine.count, theirs.count, id)
@@ -179,7 +183,8 @@ final class ReportKindTests: XCTestCase {
       defer { try? FileManager.default.removeItem(atPath: path) }
       let lr = try cli(["logrank", path, "Surv(time, status) ~ high"])
       XCTAssertEqual(number(split["logrank_p"]), number(lr["p"]), "threshold \(t)")
-      let cox = (try cli(["cox", path, "Surv(time, status) ~ high"])["coefficients"] as! [[String: Any]])[0]
+      let cox =
+        (try cli(["cox", path, "Surv(time, status) ~ high"])["coefficients"] as! [[String: Any]])[0]
       XCTAssertEqual(number(split["hr"]), number(cox["hr"]), "threshold \(t)")
       XCTAssertEqual(number(split["lower"]), number(cox["lower"]), "threshold \(t)")
       XCTAssertEqual(number(split["cox_p"]), number(cox["p"]), "threshold \(t)")

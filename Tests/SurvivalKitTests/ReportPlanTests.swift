@@ -45,9 +45,13 @@ final class ReportPlanTests: XCTestCase {
       XCTFail("no error", file: file, line: testLine)
     } catch {
       let message = "\(error)"
-      XCTAssertFalse(message.contains("not found"), "the data were read first: \(message)", file: file, line: testLine)
+      XCTAssertFalse(
+        message.contains("not found"), "the data were read first: \(message)", file: file,
+        line: testLine)
       if let line {
-        XCTAssertTrue(message.hasPrefix("line \(line):"), "expected line \(line): \(message)", file: file, line: testLine)
+        XCTAssertTrue(
+          message.hasPrefix("line \(line):"), "expected line \(line): \(message)", file: file,
+          line: testLine)
       }
       for f in fragments {
         XCTAssertTrue(message.contains(f), "'\(f)' not in: \(message)", file: file, line: testLine)
@@ -153,9 +157,13 @@ final class ReportPlanTests: XCTestCase {
               "notebooks-data/interim-cut\(cut)/report/results.json"))) as! [String: Any]
       let a = fresh["analyses"] as! [String: [String: Any]]
       func same(_ x: Any?, _ y: Any?, _ what: String) {
-        let dx = try! JSONSerialization.data(withJSONObject: x!, options: [.sortedKeys, .fragmentsAllowed])
-        let dy = try! JSONSerialization.data(withJSONObject: y!, options: [.sortedKeys, .fragmentsAllowed])
-        XCTAssertEqual(String(decoding: dx, as: UTF8.self), String(decoding: dy, as: UTF8.self), "cut \(cut): \(what)")
+        let dx = try! JSONSerialization.data(
+          withJSONObject: x!, options: [.sortedKeys, .fragmentsAllowed])
+        let dy = try! JSONSerialization.data(
+          withJSONObject: y!, options: [.sortedKeys, .fragmentsAllowed])
+        XCTAssertEqual(
+          String(decoding: dx, as: UTF8.self), String(decoding: dy, as: UTF8.self),
+          "cut \(cut): \(what)")
       }
       func pick(_ d: [String: Any], _ keys: [String]) -> [String: Any] {
         Dictionary(uniqueKeysWithValues: keys.map { ($0, d[$0]!) })
@@ -205,7 +213,10 @@ final class ReportPlanTests: XCTestCase {
     let report = try String(
       contentsOf: TestSupport.repositoryRoot.appendingPathComponent(
         "notebooks-data/interim-cut1/report/report.md"), encoding: .utf8)
-    XCTAssertTrue(report.contains("GD2 ≥ 1 % vs < cannot be estimated: nobody in 'All enrolled patients' is below the cutpoint, because the inclusion criteria exclude such patients"), report)
+    XCTAssertTrue(
+      report.contains(
+        "GD2 ≥ 1 % vs < cannot be estimated: nobody in 'All enrolled patients' is below the cutpoint, because the inclusion criteria exclude such patients"
+      ), report)
     // 12 OS events for 3 coefficients: 4.0 events per variable.
     XCTAssertTrue(report.contains("12 events for 3 coefficients (4.0 events per variable"), report)
   }
@@ -222,7 +233,8 @@ final class ReportPlanTests: XCTestCase {
     XCTAssertEqual(flow["screened"] as? Int, 164)
     XCTAssertEqual(flow["not_included"] as? Int, 110)
     XCTAssertEqual(flow["enrolled"] as? Int, 54)
-    let log = try String(contentsOfFile: TestSupport.dataset("trial/screening_log.csv"), encoding: .utf8)
+    let log = try String(
+      contentsOfFile: TestSupport.dataset("trial/screening_log.csv"), encoding: .utf8)
     var counts: [String: Int] = [:]
     for line in log.split(separator: "\n").dropFirst() {
       let cells = line.split(separator: ";", omittingEmptySubsequences: false)

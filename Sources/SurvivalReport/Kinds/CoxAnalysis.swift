@@ -70,7 +70,8 @@ struct CoxAnalysis: PlanAnalysis {
     }
     let zphResult = zph ? try CoxZPH.test(fit: fit) : nil
     out.json = CoxAnalysis.modelJSON(fit, zph: zphResult, formula: formulaText)
-    out.warnings += CoxAnalysis.estimability(fit, formula: formula, context: context, endpoint: endpoint)
+    out.warnings += CoxAnalysis.estimability(
+      fit, formula: formula, context: context, endpoint: endpoint)
     let level = NumberFormatting.shortest(context.plan.confLevel * 100)
     var rows: [[String]] = []
     for c in fit.coefficients {
@@ -86,7 +87,8 @@ struct CoxAnalysis: PlanAnalysis {
       let label = context.termLabel(c.term, fit: fit)
       for c in fit.coefficients {
         out.headline.append(
-          w.coxHeadline(endpoint.short, context.termLabel(c.term, fit: fit), f.hazardRatio(c), f.pEquals(c.p)))
+          w.coxHeadline(
+            endpoint.short, context.termLabel(c.term, fit: fit), f.hazardRatio(c), f.pEquals(c.p)))
       }
       _ = label
     }
@@ -153,7 +155,8 @@ struct CoxAnalysis: PlanAnalysis {
     if let criterion {
       return Estimability(
         analysis: context.id, code: .inclusionCriterion, term: term,
-        message: w.constantByInclusion(context.id, v.label, value, context.population.label, criterion))
+        message: w.constantByInclusion(
+          context.id, v.label, value, context.population.label, criterion))
     }
     return Estimability(
       analysis: context.id, code: .constant, term: term,
@@ -168,7 +171,9 @@ struct CoxAnalysis: PlanAnalysis {
     var result: [Estimability] = []
     let estimated = fit.coefficients.filter { $0.coef != nil }.count
     for c in fit.coefficients where c.coef == nil {
-      let variable = formula.terms.first { $0.description == c.term || c.term.hasPrefix($0.description) }
+      let variable = formula.terms.first {
+        $0.description == c.term || c.term.hasPrefix($0.description)
+      }
       var explained = false
       for factor in variable?.factors ?? [] {
         if let reason = constantReason(factor.variable, context: context, term: c.term) {
@@ -224,7 +229,8 @@ struct CoxAnalysis: PlanAnalysis {
         Estimability(
           analysis: context.id, code: .lowEventsPerVariable, term: nil,
           message: w.eventsPerVariable(
-            context.id, fit.events, estimated, context.format.number(Double(fit.events) / Double(estimated), decimals: 1))))
+            context.id, fit.events, estimated,
+            context.format.number(Double(fit.events) / Double(estimated), decimals: 1))))
     }
     for warning in fit.warnings
     where !warning.contains("may be infinite") && !warning.contains("is aliased")

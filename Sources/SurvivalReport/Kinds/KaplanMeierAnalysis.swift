@@ -138,13 +138,15 @@ struct KaplanMeierAnalysis: PlanAnalysis {
     if let rmst { header.append(w.rmstColumn(f.shortest(rmst), plan.timeUnit)) }
     out.blocks.append(.table(header: header, rows: rows))
     if figure {
-      let title = context.title ?? (grouped ? w.byTitle(endpoint.label, byLabel(plan)) : endpoint.label)
+      let title =
+        context.title ?? (grouped ? w.byTitle(endpoint.label, byLabel(plan)) : endpoint.label)
       var plot = KaplanMeierPlot(
         title: title,
         xLabel: endpoint.axisLabel
           ?? (endpoint.fromDates
-          ? w.timeSince(plan.timeUnit, plan.variable(endpoint.origin)?.label ?? endpoint.origin)
-          : w.unitName(plan.timeUnit).prefix(1).uppercased() + w.unitName(plan.timeUnit).dropFirst()),
+            ? w.timeSince(plan.timeUnit, plan.variable(endpoint.origin)?.label ?? endpoint.origin)
+            : w.unitName(plan.timeUnit).prefix(1).uppercased()
+              + w.unitName(plan.timeUnit).dropFirst()),
         yLabel: endpoint.label, timeTicks: context.ticks)
       plot.showConfidenceBands = bands
       plot.text = context.language.plotText
@@ -174,7 +176,9 @@ struct KaplanMeierAnalysis: PlanAnalysis {
       let la = String(a.label.dropFirst(prefix.count))
       let lb = String(b.label.dropFirst(prefix.count))
       return (order.firstIndex(of: la) ?? Int.max, la) < (order.firstIndex(of: lb) ?? Int.max, lb)
-    }.map { $0.label.hasPrefix(prefix) ? $0.relabelled(String($0.label.dropFirst(prefix.count))) : $0 }
+    }.map {
+      $0.label.hasPrefix(prefix) ? $0.relabelled(String($0.label.dropFirst(prefix.count))) : $0
+    }
     return KaplanMeierFit(
       curves: curves, confType: fit.confType, confLevel: fit.confLevel, dropped: fit.dropped)
   }

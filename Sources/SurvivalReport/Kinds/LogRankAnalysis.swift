@@ -6,7 +6,9 @@ import SurvivalSupport
 /// `survkit logrank --format json` prints for the same data.
 struct LogRankAnalysis: PlanAnalysis {
   static let name = "logrank"
-  static let keys = ["endpoint", "by", "weight", "rho", "gamma", "trend", "scores", "pairwise", "adjust"]
+  static let keys = [
+    "endpoint", "by", "weight", "rho", "gamma", "trend", "scores", "pairwise", "adjust",
+  ]
 
   let endpoint: StudyPlan.Endpoint
   let by: Formula
@@ -29,7 +31,9 @@ struct LogRankAnalysis: PlanAnalysis {
       ?? "logrank"
     let rho = try table.number("rho", "0 or more") { $0 >= 0 && $0.isFinite }
     let gamma = try table.number("gamma", "0 or more") { $0 >= 0 && $0.isFinite }
-    if gamma != nil && test != "fh" { throw table.error("gamma", "gamma applies to weight = \"fh\" only") }
+    if gamma != nil && test != "fh" {
+      throw table.error("gamma", "gamma applies to weight = \"fh\" only")
+    }
     if rho != nil && test != "fh" && test != "logrank" {
       throw table.error("rho", "rho applies to weight = \"logrank\" (G-rho) and \"fh\" only")
     }
@@ -49,7 +53,8 @@ struct LogRankAnalysis: PlanAnalysis {
       }
     }
     pairwise = try table.bool("pairwise") ?? false
-    adjust = PValueAdjustment(rawValue: try table.choice("adjust", ["holm", "bh", "none"]) ?? "holm")!
+    adjust = PValueAdjustment(
+      rawValue: try table.choice("adjust", ["holm", "bh", "none"]) ?? "holm")!
   }
 
   func run(_ context: AnalysisContext) throws -> AnalysisOutput {
@@ -64,7 +69,8 @@ struct LogRankAnalysis: PlanAnalysis {
         test: test,
         scores: LogRankTrend.scores(for: sample, table: context.table, formula: by, column: scores))
       : nil
-    let pairwiseResult = pairwise ? try LogRankPairwise(sample, weight: weight, adjustment: adjust) : nil
+    let pairwiseResult =
+      pairwise ? try LogRankPairwise(sample, weight: weight, adjustment: adjust) : nil
     out.json = [
       ("endpoint", .string(endpoint.name)),
       ("result", test.json(dropped: sample.dropped, trend: trendResult, pairwise: pairwiseResult)),
@@ -84,7 +90,10 @@ struct LogRankAnalysis: PlanAnalysis {
       let prefix = "\(v.name)="
       let order = v.orderedLabels
       shown = { $0.hasPrefix(prefix) ? String($0.dropFirst(prefix.count)) : $0 }
-      groups.sort { (order.firstIndex(of: shown($0.label)) ?? Int.max) < (order.firstIndex(of: shown($1.label)) ?? Int.max) }
+      groups.sort {
+        (order.firstIndex(of: shown($0.label)) ?? Int.max)
+          < (order.firstIndex(of: shown($1.label)) ?? Int.max)
+      }
     }
     let rows = groups.map { g in
       [shown(g.label), "\(g.n)", "\(g.events)", f.number(g.expected, decimals: 1)]
@@ -99,14 +108,18 @@ struct LogRankAnalysis: PlanAnalysis {
     out.blocks.append(.table(header: [w.group, "n", w.events, w.expectedEvents], rows: rows))
     if let trendResult {
       out.blocks.append(
-        .paragraph(w.trendSentence(f.number(trendResult.statistic, decimals: 2), f.pEquals(trendResult.p))))
+        .paragraph(
+          w.trendSentence(f.number(trendResult.statistic, decimals: 2), f.pEquals(trendResult.p))))
     }
     if let pairwiseResult {
       out.blocks.append(
         .table(
           header: [w.group, w.group, "χ²", "p", w.adjustedP(adjust.rawValue)],
           rows: pairwiseResult.pairs.map {
-            [shown($0.group1), shown($0.group2), f.number($0.chisq, decimals: 2), f.p($0.p), f.p($0.pAdjusted)]
+            [
+              shown($0.group1), shown($0.group2), f.number($0.chisq, decimals: 2), f.p($0.p),
+              f.p($0.pAdjusted),
+            ]
           }))
     }
     out.method = w.logrankMethod(weight.name)

@@ -21,7 +21,8 @@ struct ProportionAnalysis: PlanAnalysis {
     let levels = variable.orderedLabels
     for level in s where !levels.isEmpty && !levels.contains(level) {
       throw table.error(
-        "success", "'\(level)' is not a level of '\(variable.name)' (\(levels.joined(separator: ", ")))")
+        "success",
+        "'\(level)' is not a level of '\(variable.name)' (\(levels.joined(separator: ", ")))")
     }
     success = s
     label = try table.string("label") ?? table.name
@@ -47,11 +48,14 @@ struct ProportionAnalysis: PlanAnalysis {
         total += 1
         if success.contains(value) { count += 1 }
       }
-      return (total == 0 ? nil : try Proportion(count: count, total: total, confLevel: level), missing)
+      return (
+        total == 0 ? nil : try Proportion(count: count, total: total, confLevel: level), missing
+      )
     }
     func json(_ p: Proportion?, _ missing: Int) -> [(String, JSONValue)] {
       [
-        ("count", .optional(p.map { Double($0.count) })), ("total", .optional(p.map { Double($0.total) })),
+        ("count", .optional(p.map { Double($0.count) })),
+        ("total", .optional(p.map { Double($0.total) })),
         ("estimate", .optional(p?.estimate)), ("lower", .optional(p?.lower)),
         ("upper", .optional(p?.upper)), ("missing", .number(Double(missing))),
       ]
@@ -59,15 +63,24 @@ struct ProportionAnalysis: PlanAnalysis {
     let (overall, missing) = try proportion(Array(0..<context.table.rowCount))
     guard let overall else {
       throw SurvivalKitError.insufficientData(
-        message: "analysis '\(context.id)': no patient in population '\(context.population.name)' has '\(variable.name)'")
+        message:
+          "analysis '\(context.id)': no patient in population '\(context.population.name)' has '\(variable.name)'"
+      )
     }
-    out.json = [("variable", .string(variable.name)), ("success", .array(success.map { .string($0) }))]
+    out.json = [
+      ("variable", .string(variable.name)), ("success", .array(success.map { .string($0) })),
+    ]
     out.json += json(overall, missing)
     let sentence = w.proportionHeadline(
       label, f.percent(overall.estimate), overall.count, overall.total, levelText,
       f.percentRange(overall.lower, overall.upper))
     out.headline.append(sentence)
-    var rows = [[w.all, "\(overall.count) / \(overall.total)", f.percent(overall.estimate), f.percentRange(overall.lower, overall.upper)]]
+    var rows = [
+      [
+        w.all, "\(overall.count) / \(overall.total)", f.percent(overall.estimate),
+        f.percentRange(overall.lower, overall.upper),
+      ]
+    ]
     if let by {
       let groupColumn = try context.table.column(named: by.name)
       var groups: [JSONValue] = []

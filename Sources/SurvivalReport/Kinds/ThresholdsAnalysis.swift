@@ -95,15 +95,18 @@ struct ThresholdsAnalysis: PlanAnalysis {
         if fit.warnings.isEmpty {
           coefficient = fit.coefficients.first
         } else {
-          let message = w.thresholdNotEstimable(context.id, label, fit.warnings.joined(separator: "; "))
+          let message = w.thresholdNotEstimable(
+            context.id, label, fit.warnings.joined(separator: "; "))
           note = message
           out.warnings.append(
-            Estimability(analysis: context.id, code: .monotoneLikelihood, term: label, message: message))
+            Estimability(
+              analysis: context.id, code: .monotoneLikelihood, term: label, message: message))
         }
       }
       json.append(
         .object([
-          ("threshold", .number(t)), ("high", .number(Double(nHigh))), ("low", .number(Double(nLow))),
+          ("threshold", .number(t)), ("high", .number(Double(nHigh))),
+          ("low", .number(Double(nLow))),
           ("logrank_p", .optional(logrankP)), ("hr", .optional(coefficient?.hazardRatio)),
           ("lower", .optional(coefficient?.lower)), ("upper", .optional(coefficient?.upper)),
           ("cox_p", .optional(coefficient?.p)), ("note", note.map { .string($0) } ?? .null),
@@ -124,7 +127,9 @@ struct ThresholdsAnalysis: PlanAnalysis {
     ]
     out.blocks.append(
       .table(
-        header: [w.splitAt(marker.label), w.highLow, w.logrankP(endpoint.short), w.hrHighLow(level)],
+        header: [
+          w.splitAt(marker.label), w.highLow, w.logrankP(endpoint.short), w.hrHighLow(level),
+        ],
         rows: rows))
     out.method = w.thresholdsMethod(marker.label)
     return out

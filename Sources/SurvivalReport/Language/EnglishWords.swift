@@ -66,7 +66,8 @@ struct EnglishWords: Words {
   }
   func kmMethod(_ level: String, _ transform: String, _ followUp: Bool) -> String {
     "Kaplan–Meier estimates with Greenwood standard errors and \(level) % pointwise limits on the \(transform) scale; medians by R's rule with Brookmeyer–Crowley limits"
-      + (followUp ? "; median follow-up by the reverse Kaplan–Meier method (Schemper & Smith 1996)." : ".")
+      + (followUp
+        ? "; median follow-up by the reverse Kaplan–Meier method (Schemper & Smith 1996)." : ".")
   }
   func landmarkHeadline(_ landmark: String, _ name: String, _ value: String) -> String {
     "\(landmark) \(name): \(value)"

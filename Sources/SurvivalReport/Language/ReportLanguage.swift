@@ -85,7 +85,8 @@ public struct ReportFormat: Sendable {
   /// "0.99 (0.98–1.01)", or "not estimable" in the report's words.
   public func hazardRatio(_ c: CoxFit.Coefficient) -> String {
     guard let hr = c.hazardRatio else { return "NA" }
-    return "\(number(hr, decimals: 2)) (\(number(c.lower, decimals: 2))–\(number(c.upper, decimals: 2)))"
+    return
+      "\(number(hr, decimals: 2)) (\(number(c.lower, decimals: 2))–\(number(c.upper, decimals: 2)))"
   }
 }
 
@@ -102,7 +103,8 @@ public protocol Words: Sendable {
   var comparisonHeading: String { get }
   func dataParagraph(
     file: String, dataSHA: String, planSHA: String, cutoff: String, version: String, patients: Int,
-    afterCutoff: Int) -> String
+    afterCutoff: Int
+  ) -> String
   func populationRow(_ label: String, _ name: String, _ n: Int, _ conditions: String) -> [String]
   var populationHeader: [String] { get }
   var everyone: String { get }
@@ -138,7 +140,8 @@ public protocol Words: Sendable {
   func landmarkHeadline(_ landmark: String, _ name: String, _ value: String) -> String
   func medianFollowUp(_ value: String, _ unit: String) -> String
   func nobodyAtRisk(
-    _ id: String, _ name: String, _ landmark: String, _ last: String, _ unit: String) -> String
+    _ id: String, _ name: String, _ landmark: String, _ last: String, _ unit: String
+  ) -> String
 
   // Log-rank.
   func logrankHeadline(_ endpoint: String, _ by: String, _ chisq: String, _ df: Int, _ p: String)
@@ -176,13 +179,15 @@ public protocol Words: Sendable {
   func thresholdsMethod(_ marker: String) -> String
   func maxstatSentence(
     _ marker: String, _ candidates: Int, _ low: String, _ high: String, _ cut: String,
-    _ unit: String?, _ statistic: String, _ adjusted: String, _ naive: String) -> String
+    _ unit: String?, _ statistic: String, _ adjusted: String, _ naive: String
+  ) -> String
   func maxstatMethod(_ marker: String) -> String
 
   // Proportions.
   func proportionHeadline(
     _ label: String, _ percent: String, _ count: Int, _ total: Int, _ level: String,
-    _ range: String) -> String
+    _ range: String
+  ) -> String
   func ciColumn(_ level: String) -> String
   func proportionMethod(_ label: String, _ success: String, _ level: String) -> String
 

@@ -88,7 +88,8 @@ struct RussianWords: Words {
   }
   func kmMethod(_ level: String, _ transform: String, _ followUp: Bool) -> String {
     "Оценки Каплана–Мейера со стандартными ошибками по Гринвуду и поточечными \(level) % границами (преобразование \(transformName(transform))); медианы по правилу R с границами Брукмейера–Кроули"
-      + (followUp ? "; медиана наблюдения — обратным методом Каплана–Мейера (Schemper & Smith 1996)." : ".")
+      + (followUp
+        ? "; медиана наблюдения — обратным методом Каплана–Мейера (Schemper & Smith 1996)." : ".")
   }
   func landmarkHeadline(_ landmark: String, _ name: String, _ value: String) -> String {
     "\(landmark) \(name): \(value)"
@@ -112,7 +113,9 @@ struct RussianWords: Words {
   }
   func adjustedP(_ method: String) -> String { "p (поправка \(method))" }
   func logrankMethod(_ weight: String) -> String {
-    let name = weight == "log-rank" ? "лог-ранговым критерием" : "взвешенным лог-ранговым критерием \(weight)"
+    let name =
+      weight == "log-rank"
+      ? "лог-ранговым критерием" : "взвешенным лог-ранговым критерием \(weight)"
     return "Группы сравнивались \(name) (χ² с числом степеней свободы, равным числу групп − 1)."
   }
   func noEventsInGroup(_ id: String, _ group: String, _ endpoint: String) -> String {
@@ -135,7 +138,8 @@ struct RussianWords: Words {
     let method =
       ["efron": "по методу Эфрона", "breslow": "по методу Бреслоу", "exact": "по точному методу"][
         ties] ?? ties
-    return "Модели пропорциональных рисков Кокса (совпадающие времена \(method)), отношения рисков с \(level) % границами Вальда; пропорциональность рисков проверена тестами cox.zph с преобразованием времени по Каплану–Мейеру."
+    return
+      "Модели пропорциональных рисков Кокса (совпадающие времена \(method)), отношения рисков с \(level) % границами Вальда; пропорциональность рисков проверена тестами cox.zph с преобразованием времени по Каплану–Мейеру."
   }
   func constantByInclusion(
     _ id: String, _ variable: String, _ value: String, _ population: String, _ criterion: String

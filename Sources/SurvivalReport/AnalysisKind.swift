@@ -5,7 +5,7 @@ import SurvivalSupport
 /// checks its options when the plan is read (before any data), and computes its results from
 /// the library's estimators. Adding a kind: write one file with a type conforming to this
 /// protocol and list the type in `AnalysisKinds.all`; no other kind changes.
-public protocol PlanAnalysis: Sendable {
+package protocol PlanAnalysis: Sendable {
   /// The name used in plans.
   static var name: String { get }
   /// The kind's own option keys (besides kind, population and title).
@@ -19,39 +19,39 @@ public protocol PlanAnalysis: Sendable {
 }
 
 extension PlanAnalysis {
-  public var forestCapable: Bool { false }
+  package var forestCapable: Bool { false }
 }
 
 /// The registered kinds, in the order the README documents them.
-public enum AnalysisKinds {
-  public static let all: [any PlanAnalysis.Type] = [
+package enum AnalysisKinds {
+  package static let all: [any PlanAnalysis.Type] = [
     KaplanMeierAnalysis.self, LogRankAnalysis.self, CoxAnalysis.self, ThresholdsAnalysis.self,
     MaxstatAnalysis.self, ProportionAnalysis.self,
   ]
 
-  public static func kind(named name: String) -> (any PlanAnalysis.Type)? {
+  package static func kind(named name: String) -> (any PlanAnalysis.Type)? {
     all.first { $0.name == name }
   }
 }
 
 /// What an analysis sees when it runs.
-public struct AnalysisContext: Sendable {
-  public let id: String
-  public let title: String?
-  public let plan: StudyPlan
-  public let study: StudyData
-  public let population: StudyPlan.Population
+package struct AnalysisContext: Sendable {
+  package let id: String
+  package let title: String?
+  package let plan: StudyPlan
+  package let study: StudyData
+  package let population: StudyPlan.Population
   /// The analysis table restricted to the population.
-  public let table: DataTable
-  public let language: ReportLanguage
+  package let table: DataTable
+  package let language: ReportLanguage
   /// Ticks shared by every Kaplan–Meier figure.
-  public let ticks: [Double]
+  package let ticks: [Double]
 
-  public var words: Words { language.words }
-  public var format: ReportFormat { language.format }
+  package var words: Words { language.words }
+  package var format: ReportFormat { language.format }
 
   /// A survival sample of `endpoint` grouped by the right-hand side `rhs`.
-  public func sample(_ endpoint: StudyPlan.Endpoint, _ rhs: String = "1") throws
+  package func sample(_ endpoint: StudyPlan.Endpoint, _ rhs: String = "1") throws
     -> SurvivalSample
   {
     try SurvivalSample(
@@ -61,7 +61,7 @@ public struct AnalysisContext: Sendable {
   }
 
   /// References of the category variables a formula uses, from the plan.
-  public func references(_ formula: Formula) -> [String: String] {
+  package func references(_ formula: Formula) -> [String: String] {
     var result: [String: String] = [:]
     for term in formula.terms {
       for factor in term.factors {
@@ -72,7 +72,7 @@ public struct AnalysisContext: Sendable {
   }
 
   /// "GD2, per 1 %", "Ewing sarcoma vs osteosarcoma", interactions joined by " × ".
-  public func termLabel(_ term: String, fit: CoxFit) -> String {
+  package func termLabel(_ term: String, fit: CoxFit) -> String {
     let parts = term.split(separator: ":").map(String.init)
     return parts.map { part -> String in
       if let v = plan.variable(part), v.kind == .number {
@@ -93,23 +93,24 @@ public struct AnalysisContext: Sendable {
 
 /// One result of an analysis: results.json members, report blocks, headline lines, figures,
 /// warnings and forest-plot rows.
-public struct AnalysisOutput: Sendable {
-  public var json: [(String, JSONValue)] = []
-  public var headline: [String] = []
-  public var blocks: [ReportDocument.Block] = []
-  public var figures: [(name: String, svg: String)] = []
-  public var warnings: [Estimability] = []
-  public var forestRows: [ForestPlot.Row] = []
+package struct AnalysisOutput: Sendable {
+  package var json: [(String, JSONValue)] = []
+  package var headline: [String] = []
+  package var blocks: [ReportDocument.Block] = []
+  package var figures: [(name: String, svg: String)] = []
+  package var warnings: [Estimability] = []
+  package var forestRows: [ForestPlot.Row] = []
   /// The method in one sentence, for the Methods section.
-  public var method: String = ""
+  package var method: String = ""
 
-  public init() {}
+  package init() {}
 }
 
 /// Something a reader must be told about a term or a fit: why it cannot be estimated, or why
 /// it needs care. Printed as a sentence in the report and as a structured warning in
 /// results.json.
 public struct Estimability: Sendable, Equatable {
+  /// What kind of problem it is (the `code` in results.json).
   public enum Code: String, Sendable {
     /// A term is the same for every analysed patient.
     case constant = "constant_in_population"
@@ -130,11 +131,16 @@ public struct Estimability: Sendable, Equatable {
     /// Anything else the engine warned about.
     case other = "other"
   }
+  /// The analysis id.
   public let analysis: String
+  /// What kind of problem it is.
   public let code: Code
+  /// The model term or group concerned, if any.
   public let term: String?
+  /// The sentence printed in the report, in the report's language.
   public let message: String
 
+  /// The warning as results.json holds it.
   public var json: JSONValue {
     .object([
       ("analysis", .string(analysis)), ("code", .string(code.rawValue)),

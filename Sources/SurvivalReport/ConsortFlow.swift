@@ -2,19 +2,19 @@ import SurvivalKit
 import SurvivalSupport
 
 /// The plan's `[screening]` table: a screening log with one row per screened patient.
-public struct Screening: Sendable {
+package struct Screening: Sendable {
   /// The log, relative to the plan's folder.
-  public let file: String
-  public let encoding: TextEncoding?
+  package let file: String
+  package let encoding: TextEncoding?
   /// The log's screening-number column.
-  public let id: String
+  package let id: String
   /// The column with the study id of an enrolled patient (empty when not included).
-  public let patient: String
+  package let patient: String
   /// The column with the reason for non-inclusion (empty when enrolled).
-  public let reason: String
+  package let reason: String
   /// A category variable of the study splitting the enrolled patients (e.g. arm).
-  public let arm: String?
-  public let line: Int?
+  package let arm: String?
+  package let line: Int?
 
   init(table: PlanTable) throws {
     try table.checkKeys(["file", "encoding", "id", "patient", "reason", "arm"])
@@ -38,15 +38,15 @@ public struct Screening: Sendable {
 /// CONSORT-style flow: screened -> not included (by reason) -> enrolled -> per arm -> analysed
 /// per endpoint and population. The log must agree with the export: every enrolled patient
 /// of the log is in the data and every patient of the data is enrolled in the log.
-public struct ConsortFlow: Sendable {
-  public let screened: Int
-  public let enrolled: Int
+package struct ConsortFlow: Sendable {
+  package let screened: Int
+  package let enrolled: Int
   /// Reasons for non-inclusion with counts, most frequent first.
-  public let reasons: [(reason: String, count: Int)]
-  public let arms: [(label: String, count: Int)]
+  package let reasons: [(reason: String, count: Int)]
+  package let arms: [(label: String, count: Int)]
   /// Analysed: label and count (each endpoint in the whole population, then each other
   /// population).
-  public let analysed: [(label: String, count: Int)]
+  package let analysed: [(label: String, count: Int)]
 
   init(
     screening: Screening, bytes: [UInt8], study: StudyData, plan: StudyPlan,

@@ -17,10 +17,12 @@ import SurvivalSupport
 ///   `changed records = S(rerun) - S(old)` and `new follow-up = S(new) - S(rerun)`, which
 ///   add up to the change.
 public struct DataCutComparison: Sendable {
+  /// comparison.json: the two cuts, per-patient changes, figures and landmark parts.
   public let json: JSONValue
+  /// comparison.md: the same as a readable document.
   public let markdown: String
 
-  public init(
+  package init(
     oldPlan: StudyPlan, oldPlanBytes: [UInt8], oldData: [UInt8], newPlan: StudyPlan,
     newPlanBytes: [UInt8], newData: [UInt8]
   ) throws {

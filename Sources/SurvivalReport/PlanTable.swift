@@ -3,14 +3,14 @@ import SurvivalSupport
 
 /// One table of a plan (`[analyses.os]`): typed access to its keys, every error naming the
 /// plan's line (the key's line, or the table header's line for a missing key).
-public struct PlanTable: Sendable {
+package struct PlanTable: Sendable {
   let file: PlanFile
   /// The dotted table name, "analyses.os".
-  public let path: String
+  package let path: String
   /// The last part of the name, "os".
-  public let name: String
+  package let name: String
   /// The header's line.
-  public let line: Int?
+  package let line: Int?
 
   init(file: PlanFile, path: String) {
     self.file = file
@@ -24,23 +24,23 @@ public struct PlanTable: Sendable {
   func full(_ key: String) -> String { "\(path).\(key)" }
 
   /// The line that sets `key`, else the header's line.
-  public func line(_ key: String) -> Int? { file.line(full(key)) ?? line }
+  package func line(_ key: String) -> Int? { file.line(full(key)) ?? line }
 
-  public func has(_ key: String) -> Bool { file.values[full(key)] != nil }
+  package func has(_ key: String) -> Bool { file.values[full(key)] != nil }
 
   /// The keys set directly in this table (without the table's name), in file order.
-  public var keys: [String] {
+  package var keys: [String] {
     file.keys.filter { $0.hasPrefix(path + ".") }.map { String($0.dropFirst(path.count + 1)) }
   }
 
   /// An error at `key`'s line (or the header's), prefixed with the table's name.
-  public func error(_ key: String?, _ message: String) -> SurvivalKitError {
+  package func error(_ key: String?, _ message: String) -> SurvivalKitError {
     .invalidData(
       line: key.map { line($0) } ?? line, column: nil, message: "plan: [\(path)] \(message)")
   }
 
   /// Unknown keys are an error naming the line and listing the known ones.
-  public func checkKeys(_ known: [String]) throws {
+  package func checkKeys(_ known: [String]) throws {
     for key in keys where !known.contains(key) {
       throw error(
         key,
@@ -48,19 +48,19 @@ public struct PlanTable: Sendable {
     }
   }
 
-  public func string(_ key: String) throws -> String? { try file.string(full(key)) }
+  package func string(_ key: String) throws -> String? { try file.string(full(key)) }
 
-  public func required(_ key: String, _ what: String) throws -> String {
+  package func required(_ key: String, _ what: String) throws -> String {
     guard let s = try string(key) else {
       throw error(nil, "needs \(key) = \"...\" (\(what))")
     }
     return s
   }
 
-  public func number(_ key: String) throws -> Double? { try file.number(full(key)) }
+  package func number(_ key: String) throws -> Double? { try file.number(full(key)) }
 
   /// A number that must satisfy `valid`; `rule` says which values are allowed.
-  public func number(_ key: String, _ rule: String, _ valid: (Double) -> Bool) throws -> Double? {
+  package func number(_ key: String, _ rule: String, _ valid: (Double) -> Bool) throws -> Double? {
     guard let v = try number(key) else { return nil }
     guard valid(v) else {
       throw error(key, "\(key) = \(NumberFormatting.shortest(v)) is out of range: \(rule)")
@@ -68,10 +68,10 @@ public struct PlanTable: Sendable {
     return v
   }
 
-  public func numbers(_ key: String) throws -> [Double]? { try file.numbers(full(key)) }
+  package func numbers(_ key: String) throws -> [Double]? { try file.numbers(full(key)) }
 
   /// Numbers that must each satisfy `valid`.
-  public func numbers(_ key: String, _ rule: String, _ valid: (Double) -> Bool) throws -> [Double]?
+  package func numbers(_ key: String, _ rule: String, _ valid: (Double) -> Bool) throws -> [Double]?
   {
     guard let vs = try numbers(key) else { return nil }
     for v in vs where !valid(v) {
@@ -80,12 +80,12 @@ public struct PlanTable: Sendable {
     return vs
   }
 
-  public func strings(_ key: String) throws -> [String]? { try file.strings(full(key)) }
+  package func strings(_ key: String) throws -> [String]? { try file.strings(full(key)) }
 
-  public func bool(_ key: String) throws -> Bool? { try file.bool(full(key)) }
+  package func bool(_ key: String) throws -> Bool? { try file.bool(full(key)) }
 
   /// A string that must be one of `choices`.
-  public func choice(_ key: String, _ choices: [String]) throws -> String? {
+  package func choice(_ key: String, _ choices: [String]) throws -> String? {
     guard let s = try string(key) else { return nil }
     guard choices.contains(s) else {
       throw error(

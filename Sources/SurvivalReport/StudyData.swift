@@ -9,21 +9,21 @@ import SurvivalSupport
 /// value, a value outside the plan's levels or range, a date that is not a date, dates out of
 /// the plan's `date_order`, an origin after the cut-off, no censoring date) and reported
 /// together, patient by patient with the file line, before anything is computed.
-public struct StudyData: Sendable {
-  public let plan: StudyPlan
-  public let ids: [String]
-  public let lines: [Int]
+package struct StudyData: Sendable {
+  package let plan: StudyPlan
+  package let ids: [String]
+  package let lines: [Int]
   /// The analysis table: one column per variable (dates as days since 1970-01-01) and per
   /// endpoint (`_time`, `_event`, `_cause`).
-  public let table: DataTable
+  package let table: DataTable
   /// Event dates after the cut-off that were not counted.
-  public let eventsAfterCutoff: Int
+  package let eventsAfterCutoff: Int
   /// The longest follow-up time of any endpoint, in the plan's unit.
-  public let longestTime: Double
+  package let longestTime: Double
 
-  public var count: Int { ids.count }
+  package var count: Int { ids.count }
 
-  public init(plan: StudyPlan, dataBytes: [UInt8]) throws {
+  package init(plan: StudyPlan, dataBytes: [UInt8]) throws {
     self.plan = plan
     var options = CSVOptions()
     options.delimiter = plan.delimiter
@@ -342,7 +342,7 @@ public struct StudyData: Sendable {
   }
 
   /// The rows of a population: every condition holds.
-  public func rows(of population: StudyPlan.Population) throws -> [Int] {
+  package func rows(of population: StudyPlan.Population) throws -> [Int] {
     var rows: [Int] = []
     let columns = try population.conditions.map { try table.column(named: $0.variable) }
     for i in 0..<table.rowCount {
@@ -391,7 +391,7 @@ public struct StudyData: Sendable {
   }
 
   /// The analysis table restricted to `rows` (line numbers kept).
-  public func subset(_ rows: [Int]) -> DataTable { StudyData.rows(rows, of: table) }
+  package func subset(_ rows: [Int]) -> DataTable { StudyData.rows(rows, of: table) }
 
   static func rows(_ rows: [Int], of table: DataTable) -> DataTable {
     if rows.count == table.rowCount { return table }

@@ -8,9 +8,9 @@ import SurvivalSupport
 /// Everything is checked here, before any data are read: unknown keys, a kind's missing or
 /// out-of-range option, a reference to an undefined variable, endpoint or population, a
 /// formula over unknown variables. Each error names the plan's line.
-public struct StudyPlan: Sendable {
+package struct StudyPlan: Sendable {
   /// What happens to dates after the data cut-off.
-  public enum AfterCutoff: String, Sendable {
+  package enum AfterCutoff: String, Sendable {
     /// Events after the cut-off are not counted; follow-up ends at the cut-off.
     case censor
     /// Any date after the cut-off stops the run.
@@ -19,38 +19,38 @@ public struct StudyPlan: Sendable {
 
   /// A variable of the analysis: a column of the export (typed, checked, recoded) or a
   /// category derived from a number by cutpoints.
-  public struct Variable: Sendable {
-    public enum Kind: String, Sendable {
+  package struct Variable: Sendable {
+    package enum Kind: String, Sendable {
       case number, category, date, text
     }
-    public let name: String
-    public let kind: Kind
+    package let name: String
+    package let kind: Kind
     /// The export's column (nil for a derived variable).
-    public let column: String?
+    package let column: String?
     /// The name the report prints ("GD2").
-    public let label: String
+    package let label: String
     /// Unit printed after values and in "per 1 %" ("%").
-    public let unit: String?
+    package let unit: String?
     /// Raw values allowed, in report order (categories); nil allows any.
-    public let levels: [String]?
+    package let levels: [String]?
     /// Label of each raw level (same order); equal labels merge levels.
-    public let labels: [String]?
+    package let labels: [String]?
     /// Reference level (its label) in Cox models.
-    public let reference: String?
+    package let reference: String?
     /// A missing value stops the run.
-    public let required: Bool
-    public let minimum: Double?
-    public let maximum: Double?
+    package let required: Bool
+    package let minimum: Double?
+    package let maximum: Double?
     /// An inclusion criterion on this variable, in words; a term that is constant in the
     /// analysed population is then explained by it.
-    public let inclusion: String?
+    package let inclusion: String?
     /// Derived: the source variable and its cutpoints (intervals [c_k, c_k+1)).
-    public let from: String?
-    public let cutpoints: [Double]
-    public let line: Int?
+    package let from: String?
+    package let cutpoints: [Double]
+    package let line: Int?
 
     /// The labels of the levels in report order (duplicates removed).
-    public var orderedLabels: [String] {
+    package var orderedLabels: [String] {
       var seen: [String] = []
       for l in labels ?? levels ?? [] where !seen.contains(l) { seen.append(l) }
       return seen
@@ -60,83 +60,83 @@ public struct StudyPlan: Sendable {
   /// A time-to-event endpoint, in the plan's time unit: either from the date `origin` to the
   /// first of the dates `events` (event) or to the date `censor` (censored), with the cut-off
   /// rule applied; or read from a `time` and a `status` variable (times in `timeIn` units).
-  public struct Endpoint: Sendable {
-    public let name: String
-    public let label: String
+  package struct Endpoint: Sendable {
+    package let name: String
+    package let label: String
     /// Abbreviation used in headlines ("OS").
-    public let short: String
-    public let origin: String
-    public let events: [String]
-    public let censor: String
+    package let short: String
+    package let origin: String
+    package let events: [String]
+    package let censor: String
     /// The figures' x-axis title, when the plan gives one ("Months since enrolment").
-    public let axisLabel: String?
+    package let axisLabel: String?
     /// A number variable holding the time (instead of dates).
-    public let time: String?
+    package let time: String?
     /// A number variable holding the status.
-    public let status: String?
-    public let eventValue: Double
-    public let censorValue: Double
+    package let status: String?
+    package let eventValue: Double
+    package let censorValue: Double
     /// Days per unit of `time`.
-    public let daysPerTimeUnit: Double
-    public let line: Int?
+    package let daysPerTimeUnit: Double
+    package let line: Int?
 
     /// Whether the endpoint is derived from dates.
-    public var fromDates: Bool { time == nil }
+    package var fromDates: Bool { time == nil }
   }
 
   /// A named set of patients: everyone for whom every condition holds.
-  public struct Population: Sendable {
-    public let name: String
-    public let label: String
-    public let conditions: [Condition]
-    public let line: Int?
+  package struct Population: Sendable {
+    package let name: String
+    package let label: String
+    package let conditions: [Condition]
+    package let line: Int?
   }
 
   /// One filter condition: `variable op value`.
-  public struct Condition: Sendable {
-    public enum Operator: String, Sendable {
+  package struct Condition: Sendable {
+    package enum Operator: String, Sendable {
       case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">"
       case greaterOrEqual = ">=", isIn = "in", notIn = "not in", present = "is present"
       case missing = "is missing"
     }
-    public let variable: String
-    public let op: Operator
-    public let texts: [String]
-    public let numbers: [Double]
-    public let source: String
+    package let variable: String
+    package let op: Operator
+    package let texts: [String]
+    package let numbers: [Double]
+    package let source: String
   }
 
   /// An analysis: its id (the table's name), kind, population and the configured kind.
-  public struct Analysis: Sendable {
-    public let id: String
-    public let kind: String
-    public let population: String
-    public let title: String?
-    public let table: PlanTable
+  package struct Analysis: Sendable {
+    package let id: String
+    package let kind: String
+    package let population: String
+    package let title: String?
+    package let table: PlanTable
     let configured: any PlanAnalysis
   }
 
   /// A forest plot over the Cox terms of some analyses.
-  public struct Forest: Sendable {
-    public let name: String
-    public let title: String?
-    public let analyses: [String]
-    public let line: Int?
+  package struct Forest: Sendable {
+    package let name: String
+    package let title: String?
+    package let analyses: [String]
+    package let line: Int?
   }
 
-  public let title: String
-  public let output: String
-  public let language: ReportLanguage
-  public let dataFile: String
-  public let encoding: TextEncoding?
-  public let delimiter: Character?
+  package let title: String
+  package let output: String
+  package let language: ReportLanguage
+  package let dataFile: String
+  package let encoding: TextEncoding?
+  package let delimiter: Character?
   /// The column holding each patient's id (nil: the file line identifies the row).
-  public let idColumn: String?
+  package let idColumn: String?
   /// The data cut-off as written (required when an endpoint is derived from dates).
-  public internal(set) var cutoffText: String?
+  package internal(set) var cutoffText: String?
   /// The cut-off as days since 1970-01-01.
-  public internal(set) var cutoff: Int?
-  public internal(set) var afterCutoff: AfterCutoff
+  package internal(set) var cutoff: Int?
+  package internal(set) var afterCutoff: AfterCutoff
   /// Leave out patients whose origin is after the cut-off instead of stopping (used by the
   /// data-cut comparison to rerun new records at the old cut-off).
   var dropLateOrigins = false
@@ -144,30 +144,30 @@ public struct StudyPlan: Sendable {
   /// comparison's rerun of new records up to each patient's old follow-up).
   var followUpLimits: [String: Double]? = nil
   /// Date variables that must be in this order where present (enrolment <= progression ...).
-  public let dateOrder: [String]
-  public let timeUnit: String
+  package let dateOrder: [String]
+  package let timeUnit: String
   /// Days per time unit (30.4375 for months = 365.25 / 12).
-  public let daysPerUnit: Double
-  public let plotStep: Double
+  package let daysPerUnit: Double
+  package let plotStep: Double
   let plotStepLine: Int?
-  public let confType: ConfidenceTransform
-  public let confLevel: Double
-  public let variables: [Variable]
-  public let endpoints: [Endpoint]
-  public let populations: [Population]
-  public let analyses: [Analysis]
-  public let forests: [Forest]
+  package let confType: ConfidenceTransform
+  package let confLevel: Double
+  package let variables: [Variable]
+  package let endpoints: [Endpoint]
+  package let populations: [Population]
+  package let analyses: [Analysis]
+  package let forests: [Forest]
   /// The optional screening log for the CONSORT flow.
-  public let screening: Screening?
+  package let screening: Screening?
 
-  public func variable(_ name: String) -> Variable? { variables.first { $0.name == name } }
-  public func endpoint(_ name: String) -> Endpoint? { endpoints.first { $0.name == name } }
-  public func population(_ name: String) -> Population? {
+  package func variable(_ name: String) -> Variable? { variables.first { $0.name == name } }
+  package func endpoint(_ name: String) -> Endpoint? { endpoints.first { $0.name == name } }
+  package func population(_ name: String) -> Population? {
     populations.first { $0.name == name }
   }
 
   /// Parses and checks plan text. - Throws: `SurvivalKitError` naming the plan's line.
-  public init(text: String) throws {
+  package init(text: String) throws {
     let file = try PlanFile(text: text)
     let topLevel = [
       "title", "output", "language", "data", "defaults", "variables", "endpoints", "populations",
@@ -619,18 +619,18 @@ public struct StudyPlan: Sendable {
 }
 
 /// What a kind may look up while it checks its options (no data yet).
-public struct PlanContext: Sendable {
-  public let variables: [StudyPlan.Variable]
-  public let endpoints: [StudyPlan.Endpoint]
-  public let populations: [StudyPlan.Population]
-  public let confLevel: Double
+package struct PlanContext: Sendable {
+  package let variables: [StudyPlan.Variable]
+  package let endpoints: [StudyPlan.Endpoint]
+  package let populations: [StudyPlan.Population]
+  package let confLevel: Double
 
-  public func variable(_ name: String) -> StudyPlan.Variable? {
+  package func variable(_ name: String) -> StudyPlan.Variable? {
     variables.first { $0.name == name }
   }
 
   /// The endpoint named by `key` (required).
-  public func endpoint(_ table: PlanTable, key: String = "endpoint") throws -> StudyPlan.Endpoint {
+  package func endpoint(_ table: PlanTable, key: String = "endpoint") throws -> StudyPlan.Endpoint {
     let name = try table.required(key, "one of the [endpoints.<name>] tables")
     guard let e = endpoints.first(where: { $0.name == name }) else {
       throw table.error(
@@ -642,7 +642,7 @@ public struct PlanContext: Sendable {
   }
 
   /// A variable named by `key`, of one of `kinds`.
-  public func variable(_ table: PlanTable, key: String, kinds: [StudyPlan.Variable.Kind]) throws
+  package func variable(_ table: PlanTable, key: String, kinds: [StudyPlan.Variable.Kind]) throws
     -> StudyPlan.Variable
   {
     let name = try table.required(key, "a variable name")
@@ -662,7 +662,7 @@ public struct PlanContext: Sendable {
   }
 
   /// The right-hand side of a formula at `key`, parsed, with every variable declared.
-  public func formula(_ table: PlanTable, key: String, required: Bool) throws -> Formula? {
+  package func formula(_ table: PlanTable, key: String, required: Bool) throws -> Formula? {
     guard let rhs = try table.string(key) else {
       if required { throw table.error(nil, "needs \(key) = \"...\" (a formula's right-hand side)") }
       return nil

@@ -4,15 +4,18 @@ import SurvivalSupport
 /// Runs every analysis of a plan and assembles results.json, the report document and the
 /// figures. Every number comes from the library's estimators through the analysis kinds.
 public struct StudyReport: Sendable {
+  /// results.json: inputs, study, populations, flow, every analysis, warnings and methods.
   public let results: JSONValue
+  /// report.md and report.html are rendered from this document.
   public let document: ReportDocument
   /// File name (under figures/) and SVG text.
   public let figures: [(name: String, svg: String)]
   /// Every estimability warning, in analysis order.
   public let warnings: [Estimability]
-  public let study: StudyData
+  /// The data as the plan read them.
+  package let study: StudyData
 
-  public init(
+  package init(
     plan: StudyPlan, planBytes: [UInt8], dataBytes: [UInt8], screeningBytes: [UInt8]? = nil
   ) throws {
     let study = try StudyData(plan: plan, dataBytes: dataBytes)

@@ -3,14 +3,14 @@ import SurvivalSupport
 
 /// The report's language: its words (one table per language, `EnglishWords`, `RussianWords`)
 /// and its number conventions (decimal point or comma).
-public struct ReportLanguage: Sendable {
-  public let code: String
-  public let words: any Words
-  public let format: ReportFormat
+package struct ReportLanguage: Sendable {
+  package let code: String
+  package let words: any Words
+  package let format: ReportFormat
   /// The figures' fixed words and decimal separator.
-  public let plotText: PlotText
+  package let plotText: PlotText
 
-  public init?(code: String) {
+  package init?(code: String) {
     var text = PlotText()
     switch code {
     case "en":
@@ -37,53 +37,53 @@ public struct ReportLanguage: Sendable {
 
 /// Numbers as the report prints them: `56 ± 8 %`, `p = 0.23` (or `p = 0,23` with the decimal
 /// comma), hazard ratios `0.99 (0.98–1.01)`.
-public struct ReportFormat: Sendable {
-  public let decimalComma: Bool
-  public let hazardRatioPrefix: String
+package struct ReportFormat: Sendable {
+  package let decimalComma: Bool
+  package let hazardRatioPrefix: String
 
   func localized(_ s: String) -> String {
     decimalComma ? s.replacing(".", with: ",") : s
   }
 
-  public func shortest(_ x: Double) -> String { localized(NumberFormatting.shortest(x)) }
+  package func shortest(_ x: Double) -> String { localized(NumberFormatting.shortest(x)) }
 
   /// "56 ± 8 %" from S = 0.56, SE = 0.08.
-  public func percentWithSE(_ s: Double, _ se: Double?) -> String {
+  package func percentWithSE(_ s: Double, _ se: Double?) -> String {
     let estimate = NumberFormatting.fixed(s * 100, decimals: 0)
     guard let se else { return "\(estimate) %" }
     return "\(estimate) ± \(NumberFormatting.fixed(se * 100, decimals: 0)) %"
   }
 
-  public func percent(_ x: Double?, decimals: Int = 0) -> String {
+  package func percent(_ x: Double?, decimals: Int = 0) -> String {
     guard let x, x.isFinite else { return "NA" }
     return localized(NumberFormatting.fixed(x * 100, decimals: decimals)) + " %"
   }
 
   /// "38 %–70 %".
-  public func percentRange(_ lower: Double?, _ upper: Double?) -> String {
+  package func percentRange(_ lower: Double?, _ upper: Double?) -> String {
     "\(percent(lower))–\(percent(upper))"
   }
 
-  public func number(_ x: Double?, decimals: Int = 1) -> String {
+  package func number(_ x: Double?, decimals: Int = 1) -> String {
     guard let x, x.isFinite else { return "NA" }
     return localized(NumberFormatting.fixed(x, decimals: decimals))
   }
 
   /// "0.231", "< 0.001".
-  public func p(_ x: Double?) -> String {
+  package func p(_ x: Double?) -> String {
     guard let x else { return "NA" }
     if x < 0.001 { return localized("< 0.001") }
     return localized(NumberFormatting.fixed(x, decimals: 3))
   }
 
   /// "p = 0.231", "p < 0.001".
-  public func pEquals(_ x: Double?) -> String {
+  package func pEquals(_ x: Double?) -> String {
     guard let x else { return "p = NA" }
     return x < 0.001 ? "p \(p(x))" : "p = \(p(x))"
   }
 
   /// "0.99 (0.98–1.01)", or "not estimable" in the report's words.
-  public func hazardRatio(_ c: CoxFit.Coefficient) -> String {
+  package func hazardRatio(_ c: CoxFit.Coefficient) -> String {
     guard let hr = c.hazardRatio else { return "NA" }
     return
       "\(number(hr, decimals: 2)) (\(number(c.lower, decimals: 2))–\(number(c.upper, decimals: 2)))"
@@ -91,7 +91,7 @@ public struct ReportFormat: Sendable {
 }
 
 /// Every sentence and label of a report, as one table per language.
-public protocol Words: Sendable {
+package protocol Words: Sendable {
   // Report frame.
   var allPatients: String { get }
   var all: String { get }

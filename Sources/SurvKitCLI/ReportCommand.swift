@@ -2,6 +2,12 @@ import ArgumentParser
 import SurvivalKit
 import SurvivalReport
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// `survkit report PLAN`: runs an analysis plan and writes its report beside it.
 struct ReportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -21,7 +27,8 @@ struct ReportCommand: ParsableCommand {
 
   func run() throws {
     try runReportingErrors {
-      let (output, files) = try ReportWriter.run(planPath: plan)
+      let (output, folder, files) = try ReportWriter.run(
+        planPath: plan, stopAfterStep: ProcessEnvironment.stopAfterStep)
       var text = ""
       if case .object(let members) = output.results,
         let title = members.first(where: { $0.0 == "title" }), case .string(let t) = title.1
@@ -34,8 +41,18 @@ struct ReportCommand: ParsableCommand {
           break
         }
       }
-      text += "wrote: " + files.joined(separator: ", ") + "\n"
+      text += "wrote \(folder)/: " + files.joined(separator: ", ") + "\n"
       FileHandleOutput.standardOutput(text)
     }
+  }
+}
+
+/// Test hooks read from the environment.
+enum ProcessEnvironment {
+  /// `SURVKIT_TEST_KILL_AFTER_STEP=n`: the report run kills itself after n write steps (used by
+  /// the kill-at-random-points test; never set it otherwise).
+  static var stopAfterStep: Int? {
+    guard let raw = getenv("SURVKIT_TEST_KILL_AFTER_STEP") else { return nil }
+    return Int(String(cString: raw))
   }
 }

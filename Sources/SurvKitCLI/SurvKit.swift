@@ -17,7 +17,7 @@ struct SurvKit: ParsableCommand {
     subcommands: [
       KMCommand.self, LogRankCommand.self, CoxCommand.self, TMergeCommand.self,
       TableCommand.self, LogisticCommand.self, CIFCommand.self, FineGrayCommand.self,
-      AFTCommand.self, ReportCommand.self,
+      AFTCommand.self, ReportCommand.self, CompareCommand.self,
     ]
   )
 }

@@ -6,7 +6,7 @@
 public func fuzzPlan(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
   _ = try? PlanFile(text: text)
-  _ = try? AnalysisPlan(text: text)
+  _ = try? StudyPlan(text: text)
   return 0
 }
 

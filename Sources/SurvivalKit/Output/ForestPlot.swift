@@ -41,7 +41,7 @@ public struct ForestPlot: Sendable {
     public var upper: Double?
     /// The p-value; nil leaves the column empty.
     public var p: Double?
-    /// The model the estimate comes from ("PFS ~ GD2 + nosology"), printed under the label.
+    /// The model the estimate comes from ("PFS ~ marker + histology"), printed under the label.
     public var model: String?
 
     /// A row from its values.

@@ -67,7 +67,7 @@ struct LogRankAnalysis: PlanAnalysis {
       trend
       ? try LogRankTrend(
         test: test,
-        scores: LogRankTrend.scores(for: sample, table: context.table, formula: by, column: scores))
+        scores: LogRankTrend.scores(for: sample, table: context.table, column: scores))
       : nil
     let pairwiseResult =
       pairwise ? try LogRankPairwise(sample, weight: weight, adjustment: adjust) : nil

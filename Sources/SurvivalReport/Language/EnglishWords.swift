@@ -144,6 +144,9 @@ struct EnglishWords: Words {
   ) -> String {
     "\(id): \(split) cannot be estimated: nobody in '\(population)' is \(side) the cutpoint, because the inclusion criteria exclude such patients (\(criterion))."
   }
+  func splitModel(_ endpoint: String, _ marker: String, _ cut: String, _ unit: String?) -> String {
+    "\(endpoint) ~ \(marker) split at \(cut)\(unit.map { " \($0)" } ?? "")"
+  }
   func thresholdNotEstimable(_ id: String, _ split: String, _ warnings: String) -> String {
     "\(id): the hazard ratio of \(split) is not informative: \(warnings)."
   }

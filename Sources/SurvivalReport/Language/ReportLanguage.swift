@@ -172,6 +172,7 @@ package protocol Words: Sendable {
   func splitEmptyByInclusion(
     _ id: String, _ split: String, _ side: String, _ population: String, _ criterion: String
   ) -> String
+  func splitModel(_ endpoint: String, _ marker: String, _ cut: String, _ unit: String?) -> String
   func thresholdNotEstimable(_ id: String, _ split: String, _ warnings: String) -> String
   func splitAt(_ marker: String) -> String
   func logrankP(_ endpoint: String) -> String

@@ -173,6 +173,9 @@ struct RussianWords: Words {
   ) -> String {
     "\(id): «\(split)» оценить нельзя: в популяции «\(population)» никто не находится \(side) порога, потому что критерии включения исключают таких пациентов (\(criterion))."
   }
+  func splitModel(_ endpoint: String, _ marker: String, _ cut: String, _ unit: String?) -> String {
+    "\(endpoint) ~ \(marker), порог \(cut)\(unit.map { " \($0)" } ?? "")"
+  }
   func thresholdNotEstimable(_ id: String, _ split: String, _ warnings: String) -> String {
     "\(id): отношение рисков для «\(split)» не информативно: \(warnings)."
   }

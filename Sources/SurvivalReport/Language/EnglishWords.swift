@@ -39,7 +39,9 @@ struct EnglishWords: Words {
     guard let unit else { return "\(label), per unit" }
     return "\(label), per 1 \(unit)"
   }
-  func versus(_ level: String, _ reference: String) -> String { "\(level) vs \(reference)" }
+  func versus(_ variable: String, _ level: String, _ reference: String) -> String {
+    "\(variable): \(level) vs \(reference)"
+  }
   let group = "group"
   let events = "events"
   let term = "term"

@@ -52,7 +52,9 @@ struct RussianWords: Words {
     guard let unit else { return "\(label), на единицу" }
     return "\(label), на 1 \(unit)"
   }
-  func versus(_ level: String, _ reference: String) -> String { "\(level) против \(reference)" }
+  func versus(_ variable: String, _ level: String, _ reference: String) -> String {
+    "\(variable): \(level) против \(reference)"
+  }
   let group = "группа"
   let events = "события"
   let term = "фактор"

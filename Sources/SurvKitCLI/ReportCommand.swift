@@ -8,17 +8,19 @@ import SurvivalReport
   import Darwin
 #endif
 
-/// `survkit report PLAN`: runs an analysis plan and writes its report beside it.
+/// `survkit report PLAN`: runs an analysis plan and writes its report into `report/` beside it.
 struct ReportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "report",
     abstract:
-      "Run an analysis plan: results.json, report.md, report.html and figures, beside the plan.",
+      "Run an analysis plan: results.json, report.md, report.html and figures, in report/ beside the plan.",
     discussion: """
       Example:
         survkit report notebooks-data/interim-cut1/plan.toml
-      The plan names the data file (relative to the plan), its columns, the cut-off and what
-      to report; see notebooks-data/README.md. Bad data stop the run before anything is written.
+      The plan declares the data file (relative to the plan), variables, endpoints,
+      populations and analyses; see notebooks-data/README.md. A bad plan stops with its line
+      before any data are read; bad data stop the run before anything is written. The report
+      is swapped in whole; a second run on the same plan folder at the same time is refused.
       """
   )
 

@@ -83,7 +83,7 @@ package struct AnalysisContext: Sendable {
         if let reference = fit.references[v.name],
           table.columnNames.contains(v.name)
         {
-          return words.versus(level, reference)
+          return words.versus(v.label, level, reference)
         }
       }
       return part

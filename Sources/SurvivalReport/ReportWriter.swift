@@ -78,6 +78,15 @@ public enum ReportWriter {
       ("report.html", output.document.html()),
     ]
     for (name, svg) in output.figures { files.append(("figures/\(name)", svg)) }
+    if let previous = plan.previous {
+      let path = previous.hasPrefix("/") ? previous : join(folder, previous)
+      let (oldPlan, oldPlanBytes, oldData) = try load(path)
+      let comparison = try DataCutComparison(
+        oldPlan: oldPlan, oldPlanBytes: oldPlanBytes, oldData: oldData, newPlan: plan,
+        newPlanBytes: planBytes, newData: dataBytes)
+      files.append(("comparison.json", comparison.json.serialized()))
+      files.append(("comparison.md", comparison.markdown))
+    }
     var steps = StepCounter(limit: stopAfterStep)
     try install(files, folder: folder, output: plan.output, steps: &steps)
     return (output, plan.output, files.map { $0.0 })
@@ -89,20 +98,6 @@ public enum ReportWriter {
   public static func compare(oldPlanPath: String, newPlanPath: String) throws -> (
     comparison: DataCutComparison, folder: String
   ) {
-    func load(_ path: String) throws -> (StudyPlan, [UInt8], [UInt8]) {
-      let bytes = try readBytes(path)
-      let plan = try StudyPlan(text: try PlanText.decode(bytes))
-      let folder = directory(of: path)
-      let dataPath = plan.dataFile.hasPrefix("/") ? plan.dataFile : join(folder, plan.dataFile)
-      do {
-        return (plan, bytes, try readBytes(dataPath))
-      } catch {
-        throw SurvivalKitError.fileUnreadable(
-          path: plan.dataFile,
-          reason:
-            "the data file of '\(path)' was not found (paths are relative to the plan's folder)")
-      }
-    }
     let (oldPlan, oldPlanBytes, oldData) = try load(oldPlanPath)
     let (newPlan, newPlanBytes, newData) = try load(newPlanPath)
     let folder = directory(of: newPlanPath)
@@ -119,6 +114,22 @@ public enum ReportWriter {
         ("comparison.md", comparison.markdown),
       ], folder: folder, output: "comparison", steps: &steps)
     return (comparison, "comparison")
+  }
+
+  /// A plan, its bytes and its data file's bytes.
+  static func load(_ path: String) throws -> (StudyPlan, [UInt8], [UInt8]) {
+    let bytes = try readBytes(path)
+    let plan = try StudyPlan(text: try PlanText.decode(bytes))
+    let folder = directory(of: path)
+    let dataPath = plan.dataFile.hasPrefix("/") ? plan.dataFile : join(folder, plan.dataFile)
+    do {
+      return (plan, bytes, try readBytes(dataPath))
+    } catch {
+      throw SurvivalKitError.fileUnreadable(
+        path: plan.dataFile,
+        reason:
+          "the data file of '\(path)' was not found (paths are relative to the plan's folder)")
+    }
   }
 
   /// The staging folder's name prefix for an output folder.

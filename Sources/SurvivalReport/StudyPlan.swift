@@ -126,6 +126,9 @@ package struct StudyPlan: Sendable {
 
   package let title: String
   package let output: String
+  /// The plan of the previous data cut (relative to this plan's folder): the report then also
+  /// holds the comparison with it (comparison.json, comparison.md).
+  package let previous: String?
   package let language: ReportLanguage
   package let dataFile: String
   package let encoding: TextEncoding?
@@ -170,7 +173,8 @@ package struct StudyPlan: Sendable {
   package init(text: String) throws {
     let file = try PlanFile(text: text)
     let topLevel = [
-      "title", "output", "language", "data", "defaults", "variables", "endpoints", "populations",
+      "title", "output", "language", "previous", "data", "defaults", "variables", "endpoints",
+      "populations",
       "analyses", "figures", "screening",
     ]
     for key in file.keys {
@@ -202,6 +206,7 @@ package struct StudyPlan: Sendable {
           "plan: output must be a plain folder name beside the plan (no '/', not starting with '.')"
       )
     }
+    previous = try file.string("previous")
     let languageName = try file.string("language") ?? "en"
     guard let lang = ReportLanguage(code: languageName) else {
       throw SurvivalKitError.invalidData(

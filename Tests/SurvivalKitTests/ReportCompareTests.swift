@@ -142,4 +142,31 @@ final class ReportCompareTests: XCTestCase {
     }!
     XCTAssertNotEqual(pfs12["from_changed_records"] as? Double, 0)
   }
+
+  /// A plan with `previous = "../interim-cut1/plan.toml"`: the report holds the same
+  /// comparison as `survkit compare`.
+  func testPreviousKeyPutsTheComparisonIntoTheReport() throws {
+    let text = try String(
+      contentsOf: repo.appendingPathComponent("notebooks-data/interim-cut2/plan.toml"),
+      encoding: .utf8)
+    let withPrevious = text.replacing(
+      "title = \"Dinutuximab",
+      with: "previous = \"../interim-cut1/plan.toml\"\ntitle = \"Dinutuximab")
+    XCTAssertNotEqual(text, withPrevious)
+    let (root, newPlan) = try ReportKindTests.scratch("interim-cut2", planText: withPrevious)
+    defer { try? FileManager.default.removeItem(at: root) }
+    // scratch() copied the previous plan; its data file is added here.
+    try FileManager.default.copyItem(
+      at: repo.appendingPathComponent("datasets/trial/trial_cut1.csv"),
+      to: root.appendingPathComponent("datasets/trial/trial_cut1.csv"))
+    let (_, _, files) = try ReportWriter.run(planPath: newPlan)
+    XCTAssertTrue(files.contains("comparison.json"))
+    let fresh = try Data(
+      contentsOf: URL(fileURLWithPath: newPlan).deletingLastPathComponent()
+        .appendingPathComponent("report/comparison.json"))
+    let committed = try Data(
+      contentsOf: repo.appendingPathComponent(
+        "notebooks-data/interim-cut2/comparison/comparison.json"))
+    XCTAssertEqual(fresh, committed)
+  }
 }

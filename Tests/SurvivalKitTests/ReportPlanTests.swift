@@ -259,4 +259,22 @@ final class ReportPlanTests: XCTestCase {
       try ReportWriter.run(planPath: plan),
       containing: ["screening log", "patient 1 of the data is not enrolled in the log"])
   }
+
+  /// notebooks-data/README.md documents every registered kind and each of its keys.
+  func testReadmeDocumentsEveryKindAndKey() throws {
+    let readme = try String(
+      contentsOf: TestSupport.repositoryRoot.appendingPathComponent("notebooks-data/README.md"),
+      encoding: .utf8)
+    for kind in AnalysisKinds.all {
+      guard
+        let row = readme.split(separator: "\n").first(where: { $0.hasPrefix("| `\(kind.name)` |") })
+      else {
+        XCTFail("kind \(kind.name) is not documented")
+        continue
+      }
+      for key in kind.keys {
+        XCTAssertTrue(row.contains("`\(key)`"), "\(kind.name): key \(key) is not documented")
+      }
+    }
+  }
 }

@@ -119,7 +119,7 @@ struct ThresholdsAnalysis: PlanAnalysis {
         ForestPlot.Row(
           label: label, estimate: coefficient?.hazardRatio, lower: coefficient?.lower,
           upper: coefficient?.upper, p: coefficient?.p,
-          model: "\(endpoint.short) ~ \(label)"))
+          model: w.splitModel(endpoint.short, marker.label, f.shortest(t), marker.unit)))
     }
     out.json = [
       ("endpoint", .string(endpoint.name)), ("marker", .string(marker.name)),

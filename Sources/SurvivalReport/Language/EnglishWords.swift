@@ -39,7 +39,9 @@ struct EnglishWords: Words {
     guard let unit else { return "\(label), per unit" }
     return "\(label), per 1 \(unit)"
   }
-  func versus(_ level: String, _ reference: String) -> String { "\(level) vs \(reference)" }
+  func versus(_ variable: String, _ level: String, _ reference: String) -> String {
+    "\(variable): \(level) vs \(reference)"
+  }
   let group = "group"
   let events = "events"
   let term = "term"
@@ -143,6 +145,9 @@ struct EnglishWords: Words {
     _ id: String, _ split: String, _ side: String, _ population: String, _ criterion: String
   ) -> String {
     "\(id): \(split) cannot be estimated: nobody in '\(population)' is \(side) the cutpoint, because the inclusion criteria exclude such patients (\(criterion))."
+  }
+  func splitModel(_ endpoint: String, _ marker: String, _ cut: String, _ unit: String?) -> String {
+    "\(endpoint) ~ \(marker) split at \(cut)\(unit.map { " \($0)" } ?? "")"
   }
   func thresholdNotEstimable(_ id: String, _ split: String, _ warnings: String) -> String {
     "\(id): the hazard ratio of \(split) is not informative: \(warnings)."

@@ -116,7 +116,8 @@ package protocol Words: Sendable {
   func unitName(_ unit: String) -> String
   func landmark(_ t: Double, _ unit: String) -> String
   func perUnit(_ label: String, _ unit: String?) -> String
-  func versus(_ level: String, _ reference: String) -> String
+  /// "prior therapy: yes vs no".
+  func versus(_ variable: String, _ level: String, _ reference: String) -> String
   var group: String { get }
   var events: String { get }
   var term: String { get }
@@ -172,6 +173,7 @@ package protocol Words: Sendable {
   func splitEmptyByInclusion(
     _ id: String, _ split: String, _ side: String, _ population: String, _ criterion: String
   ) -> String
+  func splitModel(_ endpoint: String, _ marker: String, _ cut: String, _ unit: String?) -> String
   func thresholdNotEstimable(_ id: String, _ split: String, _ warnings: String) -> String
   func splitAt(_ marker: String) -> String
   func logrankP(_ endpoint: String) -> String

@@ -52,7 +52,9 @@ struct RussianWords: Words {
     guard let unit else { return "\(label), на единицу" }
     return "\(label), на 1 \(unit)"
   }
-  func versus(_ level: String, _ reference: String) -> String { "\(level) против \(reference)" }
+  func versus(_ variable: String, _ level: String, _ reference: String) -> String {
+    "\(variable): \(level) против \(reference)"
+  }
   let group = "группа"
   let events = "события"
   let term = "фактор"
@@ -172,6 +174,9 @@ struct RussianWords: Words {
     _ id: String, _ split: String, _ side: String, _ population: String, _ criterion: String
   ) -> String {
     "\(id): «\(split)» оценить нельзя: в популяции «\(population)» никто не находится \(side) порога, потому что критерии включения исключают таких пациентов (\(criterion))."
+  }
+  func splitModel(_ endpoint: String, _ marker: String, _ cut: String, _ unit: String?) -> String {
+    "\(endpoint) ~ \(marker), порог \(cut)\(unit.map { " \($0)" } ?? "")"
   }
   func thresholdNotEstimable(_ id: String, _ split: String, _ warnings: String) -> String {
     "\(id): отношение рисков для «\(split)» не информативно: \(warnings)."

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's main command: installs what is missing, builds survkit (release) and reruns the
 # interim analysis of the bundled (synthetic) trial export, data cut 1. The report is written
-# beside the plan, in notebooks-data/interim-cut1/.
+# into notebooks-data/interim-cut1/report/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh

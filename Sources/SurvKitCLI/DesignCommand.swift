@@ -135,19 +135,3 @@ struct LogRankDesignCommand: ParsableCommand {
     }
   }
 }
-
-/// Writes text to a temporary file beside `path` and renames it into place, so the file is
-/// written whole or not at all.
-func writeWhole(_ text: String, to path: String) throws {
-  let temporary = path + ".tmp"
-  guard let file = fopen(temporary, "wb") else {
-    throw SurvivalKitError.fileUnreadable(path: path, reason: "cannot create the file")
-  }
-  let bytes = Array(text.utf8)
-  let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
-  let closed = fclose(file)
-  guard written == bytes.count, closed == 0, rename(temporary, path) == 0 else {
-    remove(temporary)
-    throw SurvivalKitError.fileUnreadable(path: path, reason: "could not write the whole file")
-  }
-}

@@ -38,6 +38,12 @@ struct KMCommand: ParsableCommand {
   @Option(help: "Comma-separated probabilities of survival-time quantiles, e.g. 0.25,0.75.")
   var quantiles: String?
 
+  @Flag(
+    help: ArgumentHelp(
+      "Compare the groups' RMST at --rmst TAU (difference, ratio, chi-square; survRM2).",
+      discussion: "Without --rmst, tau is the smallest of the groups' largest times."))
+  var contrast = false
+
   @Flag(help: "Reverse Kaplan–Meier (censoring as the event): median follow-up.")
   var reverse = false
 
@@ -85,19 +91,29 @@ struct KMCommand: ParsableCommand {
 
   func run() throws {
     try runReportingErrors {
-      let table = try CSVReader.read(path: file, options: input.csvOptions)
+      // Parse first, so that only the columns the formula uses are read and typed.
       let parsed = try Formula(formula)
+      let table = try CSVReader.read(
+        path: file, options: input.csvOptions.only(parsed.variables))
       let sample = try SurvivalSample(table: table, formula: parsed)
       let transform = ConfidenceTransform(name: confType)!
       let fit =
         reverse
         ? try KaplanMeier.reverse(sample, confType: transform, confLevel: confLevel)
         : try KaplanMeier.fit(sample, confType: transform, confLevel: confLevel)
+      let rmstContrast =
+        contrast ? try RestrictedMeanContrast.compare(fit, tau: rmst, confLevel: confLevel) : nil
       let options = KaplanMeierFit.ReportOptions(
-        times: try parsedTimes(), rmstTau: rmst, quantiles: try parsedQuantiles())
+        times: try parsedTimes(), rmstTau: rmst ?? rmstContrast?.tau,
+        quantiles: try parsedQuantiles())
       switch format {
       case .json:
-        FileHandleOutput.standardOutput(try fit.json(options: options).serialized())
+        var json = try fit.json(options: options)
+        if let rmstContrast, case .object(var members) = json {
+          members.append(("rmst_contrast", rmstContrast.jsonValue))
+          json = .object(members)
+        }
+        FileHandleOutput.standardOutput(json.serialized())
       case .csv:
         FileHandleOutput.standardOutput(fit.csv())
       case .table:
@@ -105,7 +121,7 @@ struct KMCommand: ParsableCommand {
           try fit.table(
             formula: reverse
               ? "\(formula)  (reverse Kaplan–Meier: censoring is the event; the median is the median follow-up)"
-              : formula, options: options))
+              : formula, options: options) + (rmstContrast.map { "\n" + $0.table() } ?? ""))
       }
     }
   }

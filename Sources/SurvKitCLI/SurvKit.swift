@@ -15,9 +15,10 @@ struct SurvKit: ParsableCommand {
     abstract: "Survival statistics on CSV files: Kaplan–Meier curves and more.",
     version: SurvivalKitVersion.string,
     subcommands: [
-      KMCommand.self, LogRankCommand.self, CoxCommand.self, TableCommand.self, LogisticCommand.self,
-      DesignCommand.self, OneSampleCommand.self, SafetyCommand.self,
-      ReportCommand.self,
+      KMCommand.self, LogRankCommand.self, CoxCommand.self, TMergeCommand.self,
+      TableCommand.self, LogisticCommand.self, CIFCommand.self, FineGrayCommand.self,
+      AFTCommand.self, DesignCommand.self, OneSampleCommand.self, SafetyCommand.self,
+      ReportCommand.self, CompareCommand.self,
     ]
   )
 }

@@ -8,8 +8,8 @@ import SurvivalKit
 /// integers and floats, booleans, and one-line arrays of those. Anything else (multi-line
 /// strings or arrays, inline tables, dates as TOML values) is an error saying so; dates in a
 /// plan are strings ("01.06.2025").
-public struct PlanFile: Sendable {
-  public enum Value: Sendable, Equatable {
+package struct PlanFile: Sendable {
+  package enum Value: Sendable, Equatable {
     case string(String)
     case number(Double)
     case bool(Bool)
@@ -17,13 +17,16 @@ public struct PlanFile: Sendable {
   }
 
   /// Dotted key ("columns.gd2") -> value and the line it was set on.
-  public let values: [String: (value: Value, line: Int)]
+  package let values: [String: (value: Value, line: Int)]
   /// Keys in file order (for messages and unknown-key checks).
-  public let keys: [String]
+  package let keys: [String]
+  /// `[table]` headers in file order, with their lines.
+  package let tables: [(name: String, line: Int)]
 
-  public init(text: String) throws {
+  package init(text: String) throws {
     var values: [String: (Value, Int)] = [:]
     var keys: [String] = []
+    var tables: [(name: String, line: Int)] = []
     var table = ""
     for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false)
       .enumerated()
@@ -45,6 +48,11 @@ public struct PlanFile: Sendable {
         }
         try scanner.expectEnd()
         table = parts.joined(separator: ".")
+        if tables.contains(where: { $0.name == table }) {
+          throw SurvivalKitError.invalidData(
+            line: line, column: nil, message: "plan: table [\(table)] is declared twice")
+        }
+        tables.append((table, line))
         continue
       }
       var parts: [String] = [try scanner.key()]
@@ -69,6 +77,7 @@ public struct PlanFile: Sendable {
     }
     self.values = values
     self.keys = keys
+    self.tables = tables
   }
 
   struct Scanner {
@@ -190,7 +199,16 @@ public struct PlanFile: Sendable {
 
   func line(_ key: String) -> Int? { values[key]?.line }
 
-  public func string(_ key: String) throws -> String? {
+  package func bool(_ key: String) throws -> Bool? {
+    guard let (value, line) = values[key] else { return nil }
+    guard case .bool(let b) = value else {
+      throw SurvivalKitError.invalidData(
+        line: line, column: nil, message: "plan: '\(key)' must be true or false")
+    }
+    return b
+  }
+
+  package func string(_ key: String) throws -> String? {
     guard let (value, line) = values[key] else { return nil }
     guard case .string(let s) = value else {
       throw SurvivalKitError.invalidData(
@@ -199,7 +217,7 @@ public struct PlanFile: Sendable {
     return s
   }
 
-  public func requiredString(_ key: String) throws -> String {
+  package func requiredString(_ key: String) throws -> String {
     guard let s = try string(key) else {
       throw SurvivalKitError.invalidData(
         line: nil, column: nil,
@@ -208,7 +226,7 @@ public struct PlanFile: Sendable {
     return s
   }
 
-  public func number(_ key: String) throws -> Double? {
+  package func number(_ key: String) throws -> Double? {
     guard let (value, line) = values[key] else { return nil }
     guard case .number(let v) = value else {
       throw SurvivalKitError.invalidData(
@@ -217,7 +235,7 @@ public struct PlanFile: Sendable {
     return v
   }
 
-  public func numbers(_ key: String) throws -> [Double]? {
+  package func numbers(_ key: String) throws -> [Double]? {
     guard let (value, line) = values[key] else { return nil }
     guard case .array(let items) = value else {
       throw SurvivalKitError.invalidData(
@@ -232,7 +250,7 @@ public struct PlanFile: Sendable {
     }
   }
 
-  public func strings(_ key: String) throws -> [String]? {
+  package func strings(_ key: String) throws -> [String]? {
     guard let (value, line) = values[key] else { return nil }
     guard case .array(let items) = value else {
       throw SurvivalKitError.invalidData(
@@ -248,7 +266,7 @@ public struct PlanFile: Sendable {
   }
 
   /// Keys directly under a table, with their string values ("labels.nosology").
-  public func stringTable(_ table: String) throws -> [(String, String)] {
+  package func stringTable(_ table: String) throws -> [(String, String)] {
     try keys.filter { $0.hasPrefix(table + ".") }.map { key in
       (String(key.dropFirst(table.count + 1)), try requiredString(key))
     }

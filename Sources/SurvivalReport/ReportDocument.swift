@@ -4,6 +4,7 @@ import SurvivalSupport
 /// A report as a list of blocks, rendered to Markdown and to a self-contained HTML page from
 /// the same content, so the two never disagree.
 public struct ReportDocument: Sendable {
+  /// One piece of the report, in reading order.
   public enum Block: Sendable {
     case heading(level: Int, text: String)
     case paragraph(String)
@@ -13,11 +14,20 @@ public struct ReportDocument: Sendable {
     case figure(file: String, svg: String, caption: String)
   }
 
+  /// The report's title (the first heading).
   public var title: String
+  /// The language code of the text (`<html lang>`).
+  public var language: String
+  /// The content after the title.
   public var blocks: [Block] = []
 
-  public init(title: String) { self.title = title }
+  /// An empty document with a title, in a language (`<html lang>`).
+  public init(title: String, language: String = "en") {
+    self.title = title
+    self.language = language
+  }
 
+  /// The document as Markdown (figures as links to their SVG files).
   public func markdown() -> String {
     var out = "# \(title)\n"
     for block in blocks {
@@ -43,11 +53,12 @@ public struct ReportDocument: Sendable {
     return out
   }
 
+  /// The document as one self-contained HTML page (figures inlined).
   public func html() -> String {
     func escape(_ s: String) -> String { MarkupEscaping.escape(s) }
     var out = """
       <!DOCTYPE html>
-      <html lang="en">
+      <html lang="\(language)">
       <head>
       <meta charset="utf-8">
       <title>\(escape(title))</title>

@@ -8,7 +8,7 @@ import XCTest
 /// `fixtures/R/logistic_fixtures.R`, R 4.2.2: coefficients, SE, Wald z and p, deviance, AIC,
 /// Wald limits, LR tests per coefficient and per term (drop1), profile limits solved by uniroot
 /// to 1e-12) and Firth's penalised regression against firthmodels 0.8.2 (PyPI, logistf's
-/// method; `fixtures/python/firth_fixtures.py`): estimates, SE, penalised LR p-values, profile
+/// method; `fixtures/python/firth_logistic_fixtures.py`): estimates, SE, penalised LR p-values, profile
 /// penalised-likelihood limits and the penalised log-likelihood, including a completely and a
 /// quasi-completely separated table. Tolerance 1e-6 relative (converged iterations).
 final class LogisticFixtureTests: XCTestCase {

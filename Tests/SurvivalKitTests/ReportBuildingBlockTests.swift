@@ -77,11 +77,11 @@ final class ReportBuildingBlockTests: XCTestCase {
     assertThrows(try PlanFile(text: "a = 1\na = 2\n"), containing: ["line 2", "set twice"])
     assertThrows(try PlanFile(text: "a = hello\n"), containing: ["quote text"])
     assertThrows(
-      try AnalysisPlan(text: "[data]\nfile = \"x.csv\"\ncutoff = \"01.06.2025\"\ncutof = 1\n"),
-      containing: ["line 4", "unknown key 'data.cutof'"])
+      try StudyPlan(text: "[data]\nfile = \"x.csv\"\ncutoff = \"01.06.2025\"\ncutof = 1\n"),
+      containing: ["line 4", "[data] has an unknown key 'cutof'"])
     assertThrows(
-      try AnalysisPlan(text: "[data]\nfile = \"x.csv\"\ncutoff = \"31.02.2025\"\n"),
-      containing: ["not a date"])
+      try StudyPlan(text: "[data]\nfile = \"x.csv\"\nid = \"id\"\ncutoff = \"31.02.2025\"\n"),
+      containing: ["line 4", "not a date"])
   }
 
   func testPlanFileValues() throws {

@@ -31,6 +31,9 @@ final class ReportTests: XCTestCase {
       ?? [UInt8](
         Data(contentsOf: repo.appendingPathComponent("datasets/trial/trial_cut\(cut).csv")))
     try Data(bytes).write(to: dataFolder.appendingPathComponent("trial_cut\(cut).csv"))
+    try FileManager.default.copyItem(
+      at: repo.appendingPathComponent("datasets/trial/screening_log.csv"),
+      to: dataFolder.appendingPathComponent("screening_log.csv"))
     return (root, planFolder.appendingPathComponent("plan.toml").path)
   }
 
@@ -38,16 +41,17 @@ final class ReportTests: XCTestCase {
     for cut in [1, 2] {
       let (root, plan) = try scratch(cut: cut)
       defer { try? FileManager.default.removeItem(at: root) }
-      let (_, files) = try ReportWriter.run(planPath: plan)
+      let (_, folder, files) = try ReportWriter.run(planPath: plan)
+      XCTAssertEqual(folder, "report")
       XCTAssertTrue(files.contains("results.json"))
       XCTAssertTrue(files.contains("figures/pfs_by_nosology.svg"))
       for file in files {
         let fresh = try Data(
           contentsOf: URL(fileURLWithPath: plan).deletingLastPathComponent().appendingPathComponent(
-            file))
+            "report/" + file))
         let committed = try Data(
           contentsOf: TestSupport.repositoryRoot.appendingPathComponent(
-            "notebooks-data/interim-cut\(cut)/\(file)"))
+            "notebooks-data/interim-cut\(cut)/report/\(file)"))
         XCTAssertEqual(
           fresh, committed,
           "cut \(cut): \(file) differs from the committed output; rerun `survkit report` and review"
@@ -64,6 +68,8 @@ final class ReportTests: XCTestCase {
     defer { try? FileManager.default.removeItem(at: root) }
     assertThrows(try ReportWriter.run(planPath: plan), containing: fragments, line: line)
     let folder = URL(fileURLWithPath: plan).deletingLastPathComponent()
+    let left = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+    XCTAssertEqual(left, ["plan.toml"], "files were left behind", line: line)
     for file in ReportWriter.outputs {
       XCTAssertFalse(
         FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path),
@@ -88,7 +94,8 @@ final class ReportTests: XCTestCase {
     try assertFailsWithoutReport(
       planText: plan.replacing("trial_cut1.csv", with: "no_such.csv"), ["no_such.csv", "not found"])
     try assertFailsWithoutReport(
-      planText: plan.replacing("gd2 = \"GD2, %\"", with: "gd2 = \"GD2\""), ["unknown column 'GD2'"])
+      planText: plan.replacing("column = \"GD2, %\"", with: "column = \"GD2\""),
+      ["unknown column 'GD2'"])
     var lines = try committedData().split(separator: "\n", omittingEmptySubsequences: false).map(
       String.init)
     // A response code outside the list, on data line 3 (file line 3).
@@ -96,7 +103,8 @@ final class ReportTests: XCTestCase {
     cells[7] = "MR"
     lines[2] = cells.joined(separator: ";")
     try assertFailsWithoutReport(
-      data: Array(lines.joined(separator: "\n").utf8), ["line 3", "response 'MR'"])
+      data: Array(lines.joined(separator: "\n").utf8),
+      ["line 3", "'MR' is not one of the plan's levels"])
     // A date in an unknown format.
     lines = try committedData().split(separator: "\n", omittingEmptySubsequences: false).map(
       String.init)
@@ -140,8 +148,10 @@ final class ReportTests: XCTestCase {
       try JSONSerialization.jsonObject(
         with: Data(
           contentsOf: TestSupport.repositoryRoot.appendingPathComponent(
-            "notebooks-data/interim-cut1/results.json"))) as! [String: Any]
-    let pfs = (results["pfs"] as! [String: Any])["landmarks"] as! [[String: Any]]
+            "notebooks-data/interim-cut1/report/results.json"))) as! [String: Any]
+    let analyses = results["analyses"] as! [String: Any]
+    let curves = (analyses["pfs"] as! [String: Any])["curves"] as! [[String: Any]]
+    let pfs = curves[0]["landmarks"] as! [[String: Any]]
     let s = pfs[0]["survival"] as! Double
     let se = pfs[0]["std_err"] as! Double
     XCTAssertTrue(
@@ -172,20 +182,17 @@ extension ReportTests {
     let plan = try committedPlan().replacing("encoding = \"utf-8\"", with: "encoding = \"cp1251\"")
     let (root, planPath) = try scratch(cut: 1, planText: plan, data: bytes)
     defer { try? FileManager.default.removeItem(at: root) }
-    let (output, _) = try ReportWriter.run(planPath: planPath)
+    let (output, _, _) = try ReportWriter.run(planPath: planPath)
     let committed =
       try JSONSerialization.jsonObject(
         with: Data(
           contentsOf: TestSupport.repositoryRoot.appendingPathComponent(
-            "notebooks-data/interim-cut1/results.json")))
+            "notebooks-data/interim-cut1/report/results.json")))
       as! [String: Any]
     let fresh =
       try JSONSerialization.jsonObject(with: Data(output.results.serialized().utf8))
       as! [String: Any]
-    for key in [
-      "response", "follow_up", "os", "pfs", "pfs_by_nosology", "cox", "gd2_thresholds",
-      "gd2_maxstat",
-    ] {
+    for key in ["analyses", "populations", "study"] {
       XCTAssertEqual(
         try JSONSerialization.data(withJSONObject: fresh[key]!, options: [.sortedKeys]),
         try JSONSerialization.data(withJSONObject: committed[key]!, options: [.sortedKeys]), key)

@@ -7,7 +7,7 @@
 /// status   := name [('==' | '!=') (number | string)]
 /// rhs      := '1' | term ('+' term)*
 /// term     := factor ((':' | '*') factor)*
-/// factor   := name | 'log' '(' name ')' | 'strata' '(' name (',' name)* ')'
+/// factor   := name | 'log' '(' name ')' | 'ns' '(' name [',' ['df' '='] number] ')' | 'strata' '(' name (',' name)* ')'
 ///           | 'cluster' '(' name ')'
 /// name     := R identifier (letters of any script, digits, '.', '_') | `backquoted`
 /// ```
@@ -94,7 +94,7 @@ struct FormulaParser {
         }
         i += 1
         tokens.append((.symbol("%in%"), startOffset))
-      } else if "()~+:*,-".contains(c) {
+      } else if "()~+:*,-=".contains(c) {
         tokens.append((.symbol(String(c)), startOffset))
         i += 1
       } else {
@@ -202,6 +202,23 @@ struct FormulaParser {
           case "log":
             group.append(.log(try name("a column name inside log()")))
             try expect(")", "')'")
+          case "ns":
+            let variable = try name("a column name inside ns()")
+            var df = 3
+            if current == .symbol(",") {
+              index += 1
+              if current == .name("df") {
+                index += 1
+                try expect("=", "'=' after df")
+              }
+              guard case .number(let d, _) = current, d >= 1, d <= 20, d == d.rounded() else {
+                throw fail("ns() takes df = a whole number from 1 to 20", at: offset)
+              }
+              df = Int(d)
+              index += 1
+            }
+            try expect(")", "')'")
+            group.append(.ns(variable, df: df))
           case "strata":
             guard group.isEmpty && factors.isEmpty else {
               throw fail("strata() cannot be part of an interaction", at: factorOffset)
@@ -212,13 +229,25 @@ struct FormulaParser {
               strata.append(try name("a column name inside strata()"))
             }
             try expect(")", "')'")
+            if current == .symbol(":") || current == .symbol("*") {
+              throw fail(
+                "strata() cannot be part of an interaction; to let a covariate's effect differ "
+                  + "by stratum, interact it with the variable itself, e.g. "
+                  + "'age + age:sex + strata(sex)'", at: factorOffset)
+            }
           case "cluster":
+            guard group.isEmpty && factors.isEmpty else {
+              throw fail("cluster() cannot be part of an interaction", at: factorOffset)
+            }
             guard cluster == nil else { throw fail("only one cluster() term", at: factorOffset) }
             cluster = try name("a column name inside cluster()")
             try expect(")", "')'")
+            if current == .symbol(":") || current == .symbol("*") {
+              throw fail("cluster() cannot be part of an interaction", at: factorOffset)
+            }
           default:
             throw fail(
-              "unknown function '\(n)()'; use log(), strata() or cluster()", at: factorOffset)
+              "unknown function '\(n)()'; use log(), ns(), strata() or cluster()", at: factorOffset)
           }
         } else {
           group.append(.variable(n))
@@ -240,6 +269,14 @@ struct FormulaParser {
       if factors.count == 1 {
         terms.append(Term(factors: factors[0]))
       } else if factors.count > 1 {
+        // 2^k - 1 terms: refuse before expanding what no model could hold.
+        guard factors.count <= Formula.maximumCrossedFactors else {
+          let count = factors.count >= 62 ? "more than 10^18" : "\((1 << factors.count) - 1)"
+          throw fail(
+            "\(factors.count) factors crossed with '*' would make \(count) terms (at most "
+              + "\(Formula.maximumCrossedFactors) factors, \((1 << Formula.maximumCrossedFactors) - 1) "
+              + "terms); write the interactions you need with ':'", at: 0)
+        }
         var expanded: [[TermFactor]] = [[]]
         for g in factors {
           expanded = expanded + expanded.map { $0 + g }

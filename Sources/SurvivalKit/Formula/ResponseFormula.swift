@@ -1,4 +1,4 @@
-/// A model formula with a binary or categorical response, e.g. `best %in% c("CR", "PR") ~ gd2`.
+/// A model formula with a binary or categorical response, e.g. `best %in% c("CR", "PR") ~ marker`.
 ///
 /// The left side is a `ResponseExpression`; the right side is parsed as in `Formula` (main
 /// effects, interactions, `log(x)`; `~ 1` has no terms). `strata()` and `cluster()` have no

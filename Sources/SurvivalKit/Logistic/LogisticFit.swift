@@ -22,7 +22,7 @@ public struct LogisticOptions: Sendable {
 public struct LogisticFit: Sendable {
   /// One coefficient (the intercept first).
   public struct Coefficient: Sendable, Equatable {
-    /// Column name, R style (`(Intercept)`, `gd2`, `nosologyостеосаркома`).
+    /// Column name, R style (`(Intercept)`, `marker`, `histologyosteosarcoma`).
     public let term: String
     /// The estimate β̂ (log odds ratio).
     public let coef: Double
@@ -56,7 +56,7 @@ public struct LogisticFit: Sendable {
 
   /// A likelihood-ratio test.
   public struct Test: Sendable, Equatable {
-    /// Model term (`nosology`), or `model` for the global test.
+    /// Model term (`histology`), or `model` for the global test.
     public let term: String
     /// Likelihood-ratio chi-square.
     public let statistic: Double

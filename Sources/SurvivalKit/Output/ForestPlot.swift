@@ -3,7 +3,9 @@ import SurvivalSupport
 
 /// A forest plot of hazard ratios as a standalone SVG document.
 ///
-/// One line per row, top to bottom, on alternately shaded bands: the label on the left; a
+/// One band per row, top to bottom, alternately shaded: the label on the left, wrapped at
+/// word boundaries into lines of at most 30 characters (a label is never cut), and under it,
+/// in small grey type, the row's `model` when given (the model the estimate comes from); a
 /// square at the hazard ratio and a horizontal line over its confidence interval on a log
 /// axis, with a dashed vertical reference line at HR = 1; and on the right the text columns
 /// "HR (95% CI)", formatted `0.98 (0.95–1.01)` with two decimals (`NA` for a missing limit),
@@ -15,7 +17,8 @@ import SurvivalSupport
 /// the axis edge. Ticks sit at 1, 2 and 5 × 10^k (finer for narrow ranges), thinned so their
 /// labels keep at least 36 px apart.
 ///
-/// The document is 720 px wide and 134 + 26 px per row high; the output is deterministic.
+/// The document is 720 px wide and 134 px plus 26 px per one-line row high (14 px more per
+/// extra label or model line); the output is deterministic.
 ///
 /// ```swift
 /// let plot = ForestPlot(title: "Overall survival", rows: [
@@ -28,26 +31,56 @@ import SurvivalSupport
 public struct ForestPlot: Sendable {
   /// One line of the plot: a hazard ratio with its confidence limits and p-value.
   public struct Row: Sendable {
+    /// The row label, truncated to 30 characters in the drawing.
     public var label: String
+    /// The hazard ratio; nil (or not finite and positive) for "not estimable".
     public var estimate: Double?
+    /// The lower confidence limit; nil prints `NA`, 0 runs to the axis edge.
     public var lower: Double?
+    /// The upper confidence limit; nil prints `NA`, +∞ runs to the axis edge.
     public var upper: Double?
+    /// The p-value; nil leaves the column empty.
     public var p: Double?
+    /// The model the estimate comes from ("PFS ~ marker + histology"), printed under the label.
+    public var model: String?
 
-    public init(label: String, estimate: Double?, lower: Double?, upper: Double?, p: Double?) {
+    /// A row from its values.
+    ///
+    /// - Parameters:
+    ///   - label: The row label.
+    ///   - estimate: The hazard ratio, or nil when it is not estimable.
+    ///   - lower: The lower confidence limit, or nil.
+    ///   - upper: The upper confidence limit, or nil.
+    ///   - p: The p-value, or nil.
+    ///   - model: The model the row comes from, printed beside the label when given.
+    public init(
+      label: String, estimate: Double?, lower: Double?, upper: Double?, p: Double?,
+      model: String? = nil
+    ) {
       self.label = label
       self.estimate = estimate
       self.lower = lower
       self.upper = upper
       self.p = p
+      self.model = model
     }
   }
 
+  /// The title above the plot; empty for none.
   public var title: String
+  /// The rows, drawn top to bottom.
   public var rows: [Row]
   /// The confidence level of the rows' limits, printed in the column header.
   public var confLevel: Double
+  /// The figure's fixed words and decimal separator.
+  public var text = PlotText()
 
+  /// A plot of the given rows.
+  ///
+  /// - Parameters:
+  ///   - title: The title above the plot; empty for none.
+  ///   - rows: The rows, top to bottom.
+  ///   - confLevel: The confidence level of the rows' limits, printed in the column header.
   public init(title: String, rows: [Row], confLevel: Double = 0.95) {
     self.title = title
     self.rows = rows
@@ -59,11 +92,24 @@ public struct ForestPlot: Sendable {
   public func svg() -> String {
     let width = 720.0
     let rowHeight = 26.0
+    let lineHeight = 14.0
     let rowsTop = 70.0
-    let rowsBottom = rowsTop + rowHeight * Double(rows.count)
+    let labels = rows.map { ForestPlot.wrapped($0.label, maxCharacters: 30) }
+    let models = rows.map { $0.model.map { ForestPlot.wrapped($0, maxCharacters: 40) } ?? [] }
+    var tops: [Double] = []
+    var heights: [Double] = []
+    var y = rowsTop
+    for i in rows.indices {
+      tops.append(y)
+      let extra = Double(labels[i].count - 1 + models[i].count)
+      heights.append(rowHeight + lineHeight * extra)
+      y += heights[i]
+    }
+    let rowsBottom = y
     let height = rowsBottom + 64
-    let labels = rows.map { SVGDocument.truncated($0.label, maxCharacters: 30) }
-    let longest = labels.map { SVGDocument.textWidth($0, size: 12) }.max() ?? 0
+    let longest =
+      (labels.flatMap { $0.map { SVGDocument.textWidth($0, size: 12) } }
+      + models.flatMap { $0.map { SVGDocument.textWidth($0, size: 10) } }).max() ?? 0
     let (logMin, logMax) = ForestPlot.logRange(rows)
     let axis = Axis(
       left: min(250, max(120, 12 + longest + 16)), right: 470, logMin: logMin, logMax: logMax)
@@ -76,23 +122,30 @@ public struct ForestPlot: Sendable {
       doc.text(title, x: width / 2, y: 28, size: 16, anchor: .middle, bold: true)
     }
     doc.text(
-      "HR (\(NumberFormatting.shortest(confLevel * 100))% CI)", x: hrX, y: 58, size: 13, bold: true)
+      text.hazardRatioHeader.replacing(
+        "%@", with: text.number(NumberFormatting.shortest(confLevel * 100))),
+      x: hrX, y: 58, size: 13, bold: true)
     doc.text("p", x: pX, y: 58, size: 13, anchor: .end, bold: true)
     for i in rows.indices where i % 2 == 0 {
-      doc.rect(
-        x: 8, y: rowsTop + rowHeight * Double(i), width: width - 16, height: rowHeight,
-        fill: "#F2F2F2")
+      doc.rect(x: 8, y: tops[i], width: width - 16, height: heights[i], fill: "#F2F2F2")
     }
     let one = axis.x(1)
     doc.line(
       x1: one, y1: rowsTop - 4, x2: one, y2: rowsBottom + 8, stroke: "#777777", dash: "4 3")
 
     for (i, row) in rows.enumerated() {
-      let centre = rowsTop + rowHeight * Double(i) + rowHeight / 2
+      let centre = tops[i] + rowHeight / 2
       let baseline = centre + 4
-      doc.text(labels[i], x: 12, y: baseline, size: 12)
-      doc.text(ForestPlot.hazardRatioText(row), x: hrX, y: baseline, size: 12)
-      doc.text(ForestPlot.pText(row.p), x: pX, y: baseline, size: 12, anchor: .end)
+      for (k, line) in labels[i].enumerated() {
+        doc.text(line, x: 12, y: baseline + lineHeight * Double(k), size: 12)
+      }
+      for (k, line) in models[i].enumerated() {
+        doc.text(
+          line, x: 12, y: baseline + lineHeight * Double(labels[i].count + k) - 1, size: 10,
+          fill: "#666666")
+      }
+      doc.text(hazardRatioText(row), x: hrX, y: baseline, size: 12)
+      doc.text(text.number(ForestPlot.pText(row.p)), x: pX, y: baseline, size: 12, anchor: .end)
       guard let estimate = ForestPlot.estimable(row) else { continue }
       let xe = axis.x(estimate)
       let xl = row.lower.flatMap { $0.isNaN ? nil : axis.x($0) } ?? xe
@@ -110,16 +163,16 @@ public struct ForestPlot: Sendable {
       let x = axis.x(tick)
       doc.line(x1: x, y1: axisY, x2: x, y2: axisY + 5, stroke: "#333333")
       doc.text(
-        NumberFormatting.significant(tick, digits: 3), x: x, y: axisY + 20, size: 12,
+        text.number(NumberFormatting.significant(tick, digits: 3)), x: x, y: axisY + 20, size: 12,
         anchor: .middle, fill: "#333333")
     }
     doc.text(
-      "Hazard ratio (log scale)", x: (axis.left + axis.right) / 2, y: axisY + 42, size: 13,
+      text.hazardRatioAxis, x: (axis.left + axis.right) / 2, y: axisY + 42, size: 13,
       anchor: .middle)
     return doc.rendered
   }
 
-  /// The horizontal log scale: Double.log(HR) in [logMin, logMax] onto [left, right] pixels; 0 and
+  /// The horizontal log scale: log(HR) in [logMin, logMax] onto [left, right] pixels; 0 and
   /// below map to the left edge, +∞ to the right edge.
   private struct Axis {
     let left: Double
@@ -142,11 +195,29 @@ public struct ForestPlot: Sendable {
   }
 
   /// "0.98 (0.95–1.01)", or "not estimable".
-  static func hazardRatioText(_ row: Row) -> String {
-    guard let estimate = estimable(row) else { return "not estimable" }
-    let lower = twoDecimals(row.lower)
-    let upper = twoDecimals(row.upper)
-    return "\(twoDecimals(estimate)) (\(lower)–\(upper))"
+  func hazardRatioText(_ row: Row) -> String {
+    guard let estimate = ForestPlot.estimable(row) else { return text.notEstimable }
+    let lower = ForestPlot.twoDecimals(row.lower)
+    let upper = ForestPlot.twoDecimals(row.upper)
+    return text.number("\(ForestPlot.twoDecimals(estimate)) (\(lower)–\(upper))")
+  }
+
+  /// Lines of at most `maxCharacters`, broken at spaces; a longer word stays whole.
+  static func wrapped(_ label: String, maxCharacters: Int) -> [String] {
+    var lines: [String] = []
+    var current = ""
+    for word in label.split(separator: " ", omittingEmptySubsequences: false) {
+      if current.isEmpty {
+        current = String(word)
+      } else if current.count + 1 + word.count <= maxCharacters {
+        current += " " + word
+      } else {
+        lines.append(current)
+        current = String(word)
+      }
+    }
+    lines.append(current)
+    return lines
   }
 
   /// Three significant digits, "<0.001" below 0.001, empty when missing.
@@ -161,8 +232,8 @@ public struct ForestPlot: Sendable {
     return NumberFormatting.fixed(x, decimals: 2)
   }
 
-  /// The axis range in Double.log(HR): 1 and every finite positive value of the drawable rows,
-  /// clamped to 10^±6, widened to at least Double.log(1.6) and padded by 6 % on each side.
+  /// The axis range in log(HR): 1 and every finite positive value of the drawable rows,
+  /// clamped to 10^±6, widened to at least log(1.6) and padded by 6 % on each side.
   private static func logRange(_ rows: [Row]) -> (Double, Double) {
     let bound = 6 * Double.log(10.0)
     var lo = 0.0

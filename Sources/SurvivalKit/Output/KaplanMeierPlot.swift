@@ -26,6 +26,7 @@ import SurvivalSupport
 /// ```
 /// - Complexity: O(number of curve times + curves × ticks × log(curve times)).
 public struct KaplanMeierPlot: Sendable {
+  /// The title above the plot; empty for none.
   public var title: String
   /// The x-axis title, e.g. "Months since enrolment".
   public var xLabel: String
@@ -36,7 +37,16 @@ public struct KaplanMeierPlot: Sendable {
   public var timeTicks: [Double]
   /// Draw the pointwise confidence bands.
   public var showConfidenceBands: Bool = true
+  /// The figure's fixed words and decimal separator.
+  public var text = PlotText()
 
+  /// A plot with these titles and ticks; confidence bands are shown.
+  ///
+  /// - Parameters:
+  ///   - title: The title above the plot.
+  ///   - xLabel: The x-axis title.
+  ///   - yLabel: The y-axis title.
+  ///   - timeTicks: The x-axis ticks and at-risk times; empty for automatic ticks.
   public init(title: String, xLabel: String, yLabel: String, timeTicks: [Double]) {
     self.title = title
     self.xLabel = xLabel
@@ -48,6 +58,9 @@ public struct KaplanMeierPlot: Sendable {
   /// at-risk table).
   ///
   /// - Throws: `SurvivalKitError.invalidArgument` when a tick is not finite or is negative.
+  ///
+  /// - Parameter fit: The curves to draw.
+  /// - Returns: The SVG document as text.
   public func svg(_ fit: KaplanMeierFit) throws -> String {
     for t in timeTicks where !(t.isFinite && t >= 0) {
       throw SurvivalKitError.invalidArgument(
@@ -58,7 +71,7 @@ public struct KaplanMeierPlot: Sendable {
     let curves = fit.curves
     let single = curves.count == 1 && curves[0].label == "all"
     let rowLabels = curves.map {
-      single ? "All" : SVGDocument.truncated($0.label, maxCharacters: 26)
+      single ? text.all : SVGDocument.truncated($0.label, maxCharacters: 26)
     }
     let longest = rowLabels.map { SVGDocument.textWidth($0, size: 12) }.max() ?? 0
 
@@ -105,7 +118,7 @@ public struct KaplanMeierPlot: Sendable {
 
     // Number-at-risk table under the x axis.
     let tableTop = frame.bottom + 72
-    doc.text("Number at risk", x: 12, y: tableTop, size: 13, bold: true)
+    doc.text(text.numberAtRisk, x: 12, y: tableTop, size: 13, bold: true)
     for (i, curve) in curves.enumerated() {
       let y = tableTop + 22 * Double(i + 1)
       doc.text(rowLabels[i], x: 12, y: y, size: 12, fill: SVGDocument.colour(i), bold: true)
@@ -241,7 +254,8 @@ public struct KaplanMeierPlot: Sendable {
       let x = frame.x(t)
       doc.line(x1: x, y1: frame.bottom, x2: x, y2: frame.bottom + 5, stroke: "#333333")
       doc.text(
-        NumberFormatting.significant(t, digits: 6), x: x, y: frame.bottom + 20, size: 12,
+        text.number(NumberFormatting.significant(t, digits: 6)), x: x, y: frame.bottom + 20,
+        size: 12,
         anchor: .middle, fill: "#333333")
     }
     let midX = (frame.left + frame.right) / 2

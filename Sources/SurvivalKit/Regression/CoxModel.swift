@@ -3,20 +3,41 @@ import SurvivalSupport
 
 /// Options of a Cox model fit; the defaults are R's `coxph`.
 public struct CoxOptions: Sendable {
+  /// Tie handling; Efron by default, as R.
   public var ties: CoxTies = .efron
   /// Relative change in log partial likelihood at which the iteration stops.
   public var epsilon: Double = 1e-9
+  /// Most Newton–Raphson iterations (R's `iter.max`); 0 reports the estimate at β = 0.
   public var maxIterations: Int = 20
   /// Case-weight column.
   public var weights: String? = nil
   /// Sandwich variance without clustering (each row its own cluster): true forces it, false
   /// turns it off, nil (the default) follows R: on when any case weight is not an integer.
   public var robust: Bool? = nil
+  /// The confidence level of the hazard-ratio limits, in (0, 1).
   public var confLevel: Double = 0.95
   /// Non-default reference levels: variable -> level.
   public var references: [String: String] = [:]
+  /// Firth's penalised likelihood (Heinze & Schemper 2001; Breslow ties, as R's `coxphf`):
+  /// finite estimates under a monotone likelihood; limits and p-values from the profile
+  /// penalised likelihood.
+  public var firth: Bool = false
+  /// How the confidence limits are computed: `wald` (R's `confint`, default) or `profile`
+  /// (profile likelihood; always so for Firth fits).
+  public var intervals: CoxIntervals = .wald
 
+  /// R's defaults: Efron ties, ε = 1e-9, at most 20 iterations, no weights column, `robust`
+  /// nil (R's rule), 95 % limits, the first level of each factor as reference.
   public init() {}
+}
+
+/// How the confidence limits of Cox coefficients are computed.
+public enum CoxIntervals: String, Sendable, CaseIterable {
+  /// β̂ ± z SE (R's `confint.coxph`).
+  case wald
+  /// The values b of β_j where 2 (ℓ(β̂) - max_{β_-j} ℓ(β_j = b)) equals the chi-square
+  /// (1 df) quantile of the confidence level (Venzon & Moolgavkar 1988).
+  case profile
 }
 
 /// Cox proportional hazards regression fitted by Newton–Raphson, as R's `coxph`.
@@ -35,6 +56,16 @@ public struct CoxOptions: Sendable {
 public enum CoxModel {
   /// Reads the model frame from a table and fits the model (R's
   /// `coxph(formula, data, weights, ties, robust)`).
+  ///
+  /// - Parameters:
+  ///   - table: The data.
+  ///   - formula: The model formula; at least one covariate.
+  ///   - options: Tie handling, convergence, weights column, robust variance, confidence level
+  ///     and reference levels.
+  /// - Returns: The fit.
+  /// - Throws: `SurvivalKitError` when the model frame cannot be built (see
+  ///   `CoxModelFrame.init(table:formula:weights:references:)`) or the model cannot be fitted
+  ///   (see `fit(_:options:)`).
   public static func fit(table: DataTable, formula: Formula, options: CoxOptions = CoxOptions())
     throws -> CoxFit
   {
@@ -52,11 +83,33 @@ public enum CoxModel {
   ///   covariates: [[61, 54, 70, 48, 66]], names: ["age"])
   /// print(fit)
   /// ```
+  ///
+  /// - Parameters:
+  ///   - time: Event or censoring times (stop times with `start`).
+  ///   - status: 1 for an event, 0 for censoring.
+  ///   - start: Entry times for counting-process data, or nil.
+  ///   - covariates: One array per covariate, in the order of `names`.
+  ///   - names: The covariates' names.
+  ///   - weights: Positive case weights, or nil.
+  ///   - strata: Stratum label of each row, or nil.
+  ///   - cluster: Cluster label of each row, or nil.
+  ///   - options: Tie handling, convergence, robust variance and confidence level (its
+  ///     `weights` and `references` are not used here).
+  /// - Returns: The fit.
+  /// - Throws: `SurvivalKitError` when the arrays do not form a valid frame (see
+  ///   `CoxModelFrame.init(time:status:start:covariates:names:weights:strata:cluster:)`) or the
+  ///   model cannot be fitted (see `fit(_:options:)`).
   public static func fit(
     time: [Double], status: [Int], start: [Double]? = nil, covariates: [[Double]],
     names: [String], weights: [Double]? = nil, strata: [String]? = nil, cluster: [String]? = nil,
     options: CoxOptions = CoxOptions()
   ) throws -> CoxFit {
+    guard options.weights == nil && options.references.isEmpty else {
+      throw SurvivalKitError.invalidArgument(
+        name: "options",
+        message: "options.weights and options.references name table columns; with arrays pass "
+          + "weights: and code factors as 0/1 columns")
+    }
     let frame = try CoxModelFrame(
       time: time, status: status, start: start, covariates: covariates, names: names,
       weights: weights, strata: strata, cluster: cluster)
@@ -69,12 +122,32 @@ public enum CoxModel {
   /// or — R's default — `options.robust` is nil and some case weight is not an integer
   /// ("If there are any non-integer weights, the code also defaults robust=TRUE", survival 3.5
   /// `?coxph`); `options.robust = false` turns that default off.
+  ///
+  /// - Parameters:
+  ///   - frame: The model frame.
+  ///   - options: Tie handling, convergence, robust variance and confidence level (its
+  ///     `weights` and `references` were used when the frame was built).
+  /// - Returns: The fit.
+  /// - Throws: `SurvivalKitError.invalidArgument` for a confidence level outside (0, 1), or exact
+  ///   ties with delayed entry or case weights; `SurvivalKitError.insufficientData` when there are
+  ///   no events, every column is aliased, or the information matrix is singular at the estimate;
+  ///   `SurvivalKitError.linearAlgebra` when a Newton step cannot be solved.
   public static func fit(_ frame: CoxModelFrame, options: CoxOptions = CoxOptions()) throws
     -> CoxFit
   {
     guard options.confLevel > 0 && options.confLevel < 1 else {
       throw SurvivalKitError.invalidArgument(
         name: "confidence level", message: "\(options.confLevel) is not between 0 and 1")
+    }
+    guard options.maxIterations >= 0 else {
+      throw SurvivalKitError.invalidArgument(
+        name: "maximum iterations",
+        message: "\(options.maxIterations) is negative; use 0 (no iteration) or more, e.g. 20")
+    }
+    guard options.epsilon > 0 && options.epsilon.isFinite else {
+      throw SurvivalKitError.invalidArgument(
+        name: "epsilon",
+        message: "\(options.epsilon) is not a positive number; use e.g. 1e-9")
     }
     let sample = frame.sample
     guard sample.events > 0 else {
@@ -90,7 +163,8 @@ public enum CoxModel {
     return try fit(
       sample: sample, design: frame.design, weights: frame.weights, cluster: cluster,
       concordanceCluster: frame.cluster, options: options, formula: frame.formula,
-      robustByDefault: robustByDefault)
+      robustByDefault: robustByDefault,
+      clusterGroups: frame.cluster.map { Grouping(labels: frame.clusterLevels ?? [], codes: $0) })
   }
 
   /// Fits a prepared sample and design. `cluster` gives the sandwich variance's groups (one
@@ -99,7 +173,7 @@ public enum CoxModel {
   static func fit(
     sample: SurvivalSample, design: DesignMatrix, weights: [Double], cluster: [Int32]?,
     concordanceCluster: [Int32]? = nil, options: CoxOptions, formula: String,
-    robustByDefault: Bool
+    robustByDefault: Bool, clusterGroups: Grouping? = nil
   ) throws -> CoxFit {
     var warnings: [String] = []
     let allColumns = design.columns.count
@@ -144,6 +218,12 @@ public enum CoxModel {
         status: sample.status, weights: weights, strata: sample.strata.codes,
         ascendingOrder: sample.ascendingTimeOrder)
     let p = kept.count
+    if options.firth {
+      return try fitFirth(
+        problem: problem, sample: sample, design: design, weights: weights, kept: kept,
+        cluster: cluster, concordanceCluster: concordanceCluster, options: options,
+        formula: formula, warnings: warnings, clusterGroups: clusterGroups)
+    }
     func evaluate(_ beta: [Double]) -> CoxProblem.Evaluation {
       ties == .exact ? problem.evaluateExact(beta: beta) : problem.evaluate(beta: beta, ties: ties)
     }
@@ -217,30 +297,60 @@ public enum CoxModel {
       coef[j] = beta[j] * scales[j]
       for l in 0..<p { variance[j, l] = scaledVariance[j, l] * scales[j] * scales[l] }
     }
+    // With covariates near 1e±160 the original-scale variance under- or overflows; standard
+    // errors, the Wald test and the step below are then taken from the scaled fit, where
+    // every quantity is of order one (the scaling cancels out of each of them).
+    func standardError(_ original: Matrix, _ scaled: Matrix, _ k: Int) -> Double {
+      let direct = original[k, k]
+      if direct.isFinite && direct >= Double.leastNormalMagnitude { return direct.squareRoot() }
+      return scaled[k, k].squareRoot() * scales[k]
+    }
     // Monotone likelihood: one more Newton step would still move a coefficient.
     let toleranceInfinite = options.epsilon.squareRoot()
     for j in 0..<p {
       var step = 0.0
       for l in 0..<p { step += current.score[l] / scales[l] * variance[l, j] }
+      if !step.isFinite || variance[j, j] < Double.leastNormalMagnitude {
+        step = 0
+        for l in 0..<p { step += current.score[l] * scaledVariance[l, j] }
+        step *= scales[j]
+      }
       if converged
         && (!current.score[j].isFinite
           || (abs(step) > options.epsilon && abs(step) > toleranceInfinite * abs(coef[j])))
       {
         warnings.append(
           "the log-likelihood converged before '\(design.names[kept[j]])' did; its coefficient "
-            + "may be infinite (monotone likelihood: e.g. no events in one group)")
+            + "may be infinite (monotone likelihood: e.g. no events in one group); Firth's "
+            + "penalised fit (--firth) gives a finite estimate")
       }
     }
     // Robust variance.
     var robustVariance: Matrix? = nil
+    var robustScaled: Matrix? = nil
     var robustScore: Double? = nil
     if let cluster {
       robustVariance = problem.robustVariance(
         beta: beta, ties: ties, scaledVariance: scaledVariance, cluster: cluster)
+      robustScaled = problem.robustVariance(
+        beta: beta, ties: ties, scaledVariance: scaledVariance, cluster: cluster,
+        originalScale: false)
       robustScore = try problem.robustScoreStatistic(ties: ties, cluster: cluster)
     }
     let reportedVariance = robustVariance ?? variance
     let z = Normal.quantile(1 - (1 - options.confLevel) / 2)
+    var profileLimits: [(Double?, Double?)] = []
+    if options.intervals == .profile {
+      let profiler = CoxProfiler(objective: { evaluate($0) }, p: p)
+      let critical = z * z
+      for j in 0..<p {
+        let (lo, hi) = profiler.limits(
+          j: j, estimate: beta, loglik: loglik,
+          standardError: scaledVariance[j, j].squareRoot(), critical: critical)
+        profileLimits.append(
+          (lo.map { Double.exp($0 * scales[j]) }, hi.map { Double.exp($0 * scales[j]) }))
+      }
+    }
     var coefficients: [CoxFit.Coefficient] = []
     for j in 0..<allColumns {
       guard let k = kept.firstIndex(of: j) else {
@@ -250,15 +360,16 @@ public enum CoxModel {
             robustStandardError: nil, z: nil, p: nil, lower: nil, upper: nil))
         continue
       }
-      let se = variance[k, k].squareRoot()
-      let robustSE = robustVariance.map { $0[k, k].squareRoot() }
+      let se = standardError(variance, scaledVariance, k)
+      let robustSE = robustVariance.map { standardError($0, robustScaled!, k) }
       let used = robustSE ?? se
       let zValue = coef[k] / used
       coefficients.append(
         CoxFit.Coefficient(
           term: design.names[j], coef: coef[k], hazardRatio: Double.exp(coef[k]), standardError: se,
           robustStandardError: robustSE, z: zValue, p: 2 * Normal.upperTail(abs(zValue)),
-          lower: Double.exp(coef[k] - z * used), upper: Double.exp(coef[k] + z * used)))
+          lower: profileLimits.isEmpty ? Double.exp(coef[k] - z * used) : profileLimits[k].0,
+          upper: profileLimits.isEmpty ? Double.exp(coef[k] + z * used) : profileLimits[k].1))
     }
     func expand(_ m: Matrix) -> [[Double?]] {
       (0..<allColumns).map { i in
@@ -269,7 +380,15 @@ public enum CoxModel {
       }
     }
     let lr = 2 * (loglik - nullLoglik)
-    let waldStatistic = try quadraticForm(inverseOf: reportedVariance, vector: coef)
+    let extreme = (0..<p).contains { k in
+      let d = reportedVariance[k, k]
+      return !(d.isFinite && d >= Double.leastNormalMagnitude)
+    }
+    var waldStatistic =
+      extreme ? .nan : (try? quadraticForm(inverseOf: reportedVariance, vector: coef)) ?? .nan
+    if !waldStatistic.isFinite {
+      waldStatistic = try quadraticForm(inverseOf: robustScaled ?? scaledVariance, vector: beta)
+    }
     func test(_ statistic: Double) -> CoxFit.Test {
       CoxFit.Test(statistic: statistic, df: p, p: ChiSquare.upperTail(statistic, df: Double(p)))
     }
@@ -285,12 +404,15 @@ public enum CoxModel {
       robustByDefault: robustByDefault, formula: formula, likelihoodRatio: test(lr),
       wald: test(waldStatistic), score: test(scoreStatistic), robustScore: robustScore.map(test),
       references: design.references,
-      concordance: concordance,
-      state: state(problem: problem, beta: beta, ties: ties, design: design, kept: kept))
+      concordance: concordance, firth: false, intervals: options.intervals,
+      state: state(
+        problem: problem, beta: beta, ties: ties, design: design, kept: kept, sample: sample,
+        naiveVariance: variance, variance: reportedVariance, cluster: clusterGroups))
   }
 
   static func state(
-    problem: CoxProblem, beta: [Double], ties: CoxTies, design: DesignMatrix, kept: [Int]
+    problem: CoxProblem, beta: [Double], ties: CoxTies, design: DesignMatrix, kept: [Int],
+    sample: SurvivalSample, naiveVariance: Matrix, variance: Matrix, cluster: Grouping?
   )
     -> CoxState
   {
@@ -305,7 +427,15 @@ public enum CoxModel {
     }
     return CoxState(
       problem: problem, betaScaled: beta, ties: ties, columnNames: kept.map { design.names[$0] },
-      termColumns: termColumns)
+      termColumns: termColumns, lineNumbers: sample.lineNumbers, naiveVariance: naiveVariance,
+      cluster: cluster, strataLabels: sample.strata.labels, strataCodes: sample.strata.codes,
+      design: design, kept: kept, variance: variance,
+      centre: kept.enumerated().map { k, j in
+        let column = design.columns[j]
+        if column.allSatisfy({ $0 == 0 || $0 == 1 || $0 == -1 }) { return 0 }
+        if sample.entry == nil { return problem.means[k] }
+        return column.reduce(0, +) / Double(column.count)
+      })
   }
 
   /// The linear predictor of each row in the problem's sorted order.
@@ -331,5 +461,109 @@ public enum CoxModel {
     var total = 0.0
     for (x, v) in zip(solved, vector) { total += x * v }
     return total
+  }
+
+  /// The Firth-penalised fit (see `CoxProblem.evaluateFirth`): estimates, Wald SEs from
+  /// I(β̂)⁻¹, and per coefficient the profile penalised-likelihood limits and the penalised
+  /// likelihood-ratio test of β_j = 0 (as `coxphf`).
+  static func fitFirth(
+    problem: CoxProblem, sample: SurvivalSample, design: DesignMatrix, weights: [Double],
+    kept: [Int], cluster: [Int32]?, concordanceCluster: [Int32]?, options: CoxOptions,
+    formula: String, warnings: [String], clusterGroups: Grouping?
+  ) throws -> CoxFit {
+    if weights.contains(where: { $0 != 1 }) {
+      throw SurvivalKitError.invalidArgument(
+        name: "firth", message: "Firth's penalised fit does not take case weights (as coxphf)")
+    }
+    if cluster != nil {
+      throw SurvivalKitError.invalidArgument(
+        name: "firth",
+        message: "Firth's penalised fit has no robust variance; drop --robust or cluster()")
+    }
+    let p = problem.p
+    let scales = problem.scales
+    let profiler = CoxProfiler(objective: { problem.evaluateFirth(beta: $0) }, p: p)
+    let zero = [Double](repeating: 0, count: p)
+    guard let null = problem.evaluateFirth(beta: zero),
+      let best = profiler.maximise(start: zero),
+      let final = problem.evaluateFirth(beta: best.beta)
+    else {
+      throw SurvivalKitError.insufficientData(
+        message: "the information matrix is singular: the penalised likelihood cannot be "
+          + "maximised; check for collinear covariates")
+    }
+    var warnings = warnings
+    if !best.converged {
+      warnings.append(
+        "the penalised fit did not converge in \(best.iterations) iterations; the estimates "
+          + "are from the last iteration")
+    }
+    // Back to the original coordinates: log det I_s = log det I + 2 Σ log s_j.
+    var logScale = 0.0
+    for j in 0..<p { logScale += Double.log(scales[j]) }
+    let loglik = best.loglik - logScale
+    let loglikNull = null.loglik - logScale
+    let scaledVariance = try LAPACK.inverse(Matrix(size: p, storage: final.information))
+    var variance = Matrix(zeros: p)
+    var coef = [Double](repeating: 0, count: p)
+    for j in 0..<p {
+      coef[j] = best.beta[j] * scales[j]
+      for l in 0..<p { variance[j, l] = scaledVariance[j, l] * scales[j] * scales[l] }
+    }
+    let zq = Normal.quantile(1 - (1 - options.confLevel) / 2)
+    var coefficients: [CoxFit.Coefficient] = []
+    for j in 0..<design.columns.count {
+      guard let k = kept.firstIndex(of: j) else {
+        coefficients.append(
+          CoxFit.Coefficient(
+            term: design.names[j], coef: nil, hazardRatio: nil, standardError: nil,
+            robustStandardError: nil, z: nil, p: nil, lower: nil, upper: nil))
+        continue
+      }
+      let se = variance[k, k].squareRoot()
+      var start = best.beta
+      start[k] = 0
+      let restricted = profiler.maximise(start: start, fixed: [k])
+      let chisq = restricted.map { max(0, 2 * (best.loglik - $0.loglik)) }
+      let (lo, hi) = profiler.limits(
+        j: k, estimate: best.beta, loglik: best.loglik,
+        standardError: scaledVariance[k, k].squareRoot(), critical: zq * zq)
+      coefficients.append(
+        CoxFit.Coefficient(
+          term: design.names[j], coef: coef[k], hazardRatio: Double.exp(coef[k]),
+          standardError: se, robustStandardError: nil, z: coef[k] / se,
+          p: chisq.map { ChiSquare.upperTail($0, df: 1) },
+          lower: lo.map { Double.exp($0 * scales[k]) },
+          upper: hi.map { Double.exp($0 * scales[k]) }))
+    }
+    let allColumns = design.columns.count
+    func expand(_ m: Matrix) -> [[Double?]] {
+      (0..<allColumns).map { i in
+        (0..<allColumns).map { j in
+          guard let a = kept.firstIndex(of: i), let b = kept.firstIndex(of: j) else { return nil }
+          return m[a, b]
+        }
+      }
+    }
+    func test(_ statistic: Double) -> CoxFit.Test {
+      CoxFit.Test(statistic: statistic, df: p, p: ChiSquare.upperTail(statistic, df: Double(p)))
+    }
+    let lr = 2 * (loglik - loglikNull)
+    let wald = try quadraticForm(inverseOf: variance, vector: coef)
+    let score = try quadraticForm(information: null.information, vector: null.score, p: p)
+    let concordance = Concordance.compute(
+      problem: problem, eta: sortedLinearPredictor(problem: problem, beta: best.beta),
+      cluster: concordanceCluster)
+    return CoxFit(
+      coefficients: coefficients, variance: expand(variance), naiveVariance: nil,
+      loglikNull: loglikNull, loglik: loglik, iterations: best.iterations,
+      converged: best.converged, warnings: warnings, n: sample.count, events: sample.events,
+      dropped: sample.dropped, ties: .breslow, confLevel: options.confLevel, robust: false,
+      robustByDefault: false, formula: formula, likelihoodRatio: test(lr), wald: test(wald),
+      score: test(score), robustScore: nil, references: design.references,
+      concordance: concordance, firth: true, intervals: .profile,
+      state: state(
+        problem: problem, beta: best.beta, ties: .breslow, design: design, kept: kept,
+        sample: sample, naiveVariance: variance, variance: variance, cluster: clusterGroups))
   }
 }

@@ -18,14 +18,24 @@ public struct CoxModelFrame: Sendable {
   public let hasWeights: Bool
   /// Cluster of each row used, from a `cluster()` term or the `cluster` argument.
   public let cluster: [Int32]?
+  /// The value of the `cluster()` variable (or `cluster` label) of each cluster code.
+  public let clusterLevels: [String]?
   /// The model as R would print it (`Surv(time, status) ~ age + sex`).
   public let formula: String
 
   /// Reads the rows a formula uses from a table: rows with a missing value in any variable of
   /// the formula, the weights or the cluster are dropped and counted.
+  ///
   /// - Parameters:
-  ///   - weights: name of a column of positive case weights.
-  ///   - references: non-default reference levels of factors (variable -> level).
+  ///   - table: The data.
+  ///   - formula: The model formula; at least one covariate on the right of `~`.
+  ///   - weights: Name of a column of positive case weights.
+  ///   - references: Non-default reference levels of factors (variable -> level).
+  /// - Throws: `SurvivalKitError.formulaSyntax` when the formula has no covariate;
+  ///   `SurvivalKitError.insufficientData` when no row is complete;
+  ///   `SurvivalKitError.unknownColumn` for a missing column; `SurvivalKitError.invalidData`,
+  ///   `SurvivalKitError.badValue` or `SurvivalKitError.invalidArgument` for a bad value, weight,
+  ///   transform or reference level.
   public init(
     table: DataTable, formula: Formula, weights: String? = nil, references: [String: String] = [:]
   ) throws {
@@ -58,15 +68,19 @@ public struct CoxModelFrame: Sendable {
       }
     }
     var cluster: [Int32]? = nil
+    var clusterLevels: [String]? = nil
     if let name = formula.cluster {
       let column = try table.column(named: name)
-      cluster = Grouping.make(columns: [column], rows: sample.rows).codes
+      let grouping = Grouping.make(columns: [column], rows: sample.rows)
+      cluster = grouping.codes
+      clusterLevels = grouping.labels.map { String($0.dropFirst(name.count + 1)) }
     }
     self.sample = sample
     self.design = design
     self.weights = w
     self.hasWeights = weights != nil
     self.cluster = cluster
+    self.clusterLevels = clusterLevels
     self.formula = formula.text
   }
 
@@ -83,6 +97,11 @@ public struct CoxModelFrame: Sendable {
   ///   - strata: stratum label of each row (R's `strata()`).
   ///   - cluster: cluster label of each row (R's `cluster()`).
   /// No value may be missing (NaN): drop incomplete rows before calling.
+  ///
+  /// - Throws: `SurvivalKitError.insufficientData` when there are no rows;
+  ///   `SurvivalKitError.invalidArgument` when there is no covariate, names repeat, or an array
+  ///   has the wrong length; `SurvivalKitError.invalidData` for a missing or non-finite value, a
+  ///   status other than 0 or 1, a start not before its stop, or a weight that is not positive.
   public init(
     time: [Double], status: [Int], start: [Double]? = nil, covariates: [[Double]],
     names: [String], weights: [Double]? = nil, strata: [String]? = nil, cluster: [String]? = nil
@@ -158,10 +177,14 @@ public struct CoxModelFrame: Sendable {
     let sample = try SurvivalSample(
       time: time, status: codes, strata: strata.map { grouping($0, "strata") }, entry: start)
     self.sample = sample
-    self.design = DesignMatrix(names: names, terms: names, columns: columns, references: [:])
+    self.design = DesignMatrix(
+      names: names, terms: names, columns: columns, references: [:],
+      encodings: Dictionary(uniqueKeysWithValues: names.map { ($0, .numeric) }))
     self.weights = weights ?? [Double](repeating: 1, count: n)
     self.hasWeights = weights != nil
-    self.cluster = cluster.map { grouping($0, "cluster").codes }
+    let clusterGrouping = cluster.map { grouping($0, "cluster") }
+    self.cluster = clusterGrouping?.codes
+    self.clusterLevels = clusterGrouping?.labels.map { String($0.dropFirst("cluster=".count)) }
     let response = start == nil ? "Surv(time, status)" : "Surv(start, time, status)"
     var rhs = names
     if strata != nil { rhs.append("strata(strata)") }

@@ -101,8 +101,24 @@ extension CoxProblem {
 
   /// Score residuals r_i (scaled coordinates) in sorted order, n × p row-major.
   func scoreResiduals(beta: [Double], ties: CoxTies) -> [Double] {
+    residualParts(beta: beta, ties: ties).score
+  }
+
+  /// The per-row pieces of every residual, in sorted order (scaled coordinates):
+  /// - `score`: the score residuals r_i, n × p row-major;
+  /// - `expected`: e^{η_i} Λ_i, the row's expected number of events, Λ_i the baseline hazard
+  ///   accumulated over its time at risk, with the tie method's share at its own event time
+  ///   (the martingale residual is δ_i - expected_i, R's `coxmart`/`agmart3`);
+  /// - `schoenfeld`: x_i - mean_k x̄_k(t_i) for an event row (zero for censored rows).
+  /// - Complexity: O(n p + n log T) after the one pass over the event times.
+  func residualParts(beta: [Double], ties: CoxTies, schoenfeld wantSchoenfeld: Bool = false)
+    -> (score: [Double], expected: [Double], schoenfeld: [Double])
+  {
     let terms = eventTimeTerms(beta: beta, ties: ties)
     var residuals = [Double](repeating: 0, count: n * p)
+    var expected = [Double](repeating: 0, count: n)
+    var schoenfeld = [Double](repeating: 0, count: wantSchoenfeld ? n * p : 0)
+    var mean = [Double](repeating: 0, count: p)
     for s in 0..<(strataBounds.count - 1) {
       let list = terms[s]
       let m = list.count
@@ -133,29 +149,33 @@ extension CoxProblem {
         let upper = countUpTo(stop[i])
         let lower = start.map { countUpTo($0[i]) } ?? 0
         var hazard = cumulativeHazard[upper] - cumulativeHazard[lower]
-        var mean = (0..<p).map { cumulativeMean[upper * p + $0] - cumulativeMean[lower * p + $0] }
+        for j in 0..<p { mean[j] = cumulativeMean[upper * p + j] - cumulativeMean[lower * p + j] }
         if status[i] == 1 {
           // Its own event time uses the event terms instead of the at-risk ones.
           let own = list[upper - 1]
           hazard += own.eventHazard - own.hazard
           for j in 0..<p {
             mean[j] += own.eventWeightedMean[j] - own.weightedMean[j]
-            residuals[i * p + j] += x[i * p + j] - own.eventMean[j]
+            let r = x[i * p + j] - own.eventMean[j]
+            residuals[i * p + j] += r
+            if wantSchoenfeld { schoenfeld[i * p + j] = r }
           }
         }
+        expected[i] = score * hazard
         for j in 0..<p {
           residuals[i * p + j] -= score * (x[i * p + j] * hazard - mean[j])
         }
       }
     }
-    return residuals
+    return (residuals, expected, schoenfeld)
   }
 
-  /// The sandwich variance in original coordinates, dfbeta summed within clusters (codes per
-  /// sample row).
-  func robustVariance(beta: [Double], ties: CoxTies, scaledVariance: Matrix, cluster: [Int32])
-    -> Matrix
-  {
+  /// The sandwich variance, dfbeta summed within clusters (codes per sample row), in original
+  /// coordinates (or in the scaled coordinates of the fit with `originalScale: false`).
+  func robustVariance(
+    beta: [Double], ties: CoxTies, scaledVariance: Matrix, cluster: [Int32],
+    originalScale: Bool = true
+  ) -> Matrix {
     let residuals = scoreResiduals(beta: beta, ties: ties)
     let clusters = Int(cluster.max() ?? 0) + 1
     var sums = [Double](repeating: 0, count: clusters * p)
@@ -164,7 +184,7 @@ extension CoxProblem {
       for j in 0..<p {
         var dfbeta = 0.0
         for l in 0..<p { dfbeta += residuals[k * p + l] * scaledVariance[l, j] }
-        sums[c * p + j] += weight[k] * dfbeta * scales[j]
+        sums[c * p + j] += weight[k] * dfbeta * (originalScale ? scales[j] : 1)
       }
     }
     var v = Matrix(zeros: p)

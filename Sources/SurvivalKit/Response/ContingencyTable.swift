@@ -49,7 +49,7 @@ public struct ContingencyTable: Sendable, Equatable {
       throw SurvivalKitError.formulaSyntax(
         formula: formula.text, position: formula.text.count,
         message: "a table needs exactly one grouping variable on the right of '~', e.g. "
-          + "response ~ nosology")
+          + "response ~ group")
     }
     guard table.rowCount > 0 else {
       throw SurvivalKitError.insufficientData(

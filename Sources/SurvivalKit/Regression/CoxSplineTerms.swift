@@ -1,0 +1,105 @@
+import RealModule
+
+/// The likelihood-ratio test of non-linearity of an `ns()` term and its fitted curve.
+///
+/// The test compares the fit with `ns(x, df = k)` to the same model with x entering
+/// linearly: 2 (ℓ_ns - ℓ_linear) on k - 1 degrees of freedom (the linear function lies in
+/// the natural-spline space). The curve is the log hazard ratio f(x) - f(x_ref) against x,
+/// x_ref the median of x, with the pointwise band f ± z √(dᵀ V d), d = B(x) - B(x_ref).
+public struct CoxSplineTerm: Sendable {
+  /// The term as written (`ns(age, df = 3)`).
+  public let term: String
+  /// The variable inside ns().
+  public let variable: String
+  /// Basis columns of the term.
+  public let df: Int
+  /// The LR test of non-linearity.
+  public let chisq: Double
+  /// Degrees of freedom of the test (df - 1).
+  public let testDF: Int
+  /// p-value of the non-linearity test.
+  public let p: Double
+  /// Log-likelihood of the model with x linear.
+  public let loglikLinear: Double
+  /// The reference value of x (the median), where the log hazard ratio is 0.
+  public let reference: Double
+  /// Grid of x over its range, the log hazard ratio and its pointwise limits.
+  public let x: [Double]
+  /// Log hazard ratio against the reference at each x.
+  public let logHazardRatio: [Double]
+  /// Pointwise limits of the log hazard ratio (the fit's level).
+  public let lower: [Double]
+  /// Upper confidence limit.
+  public let upper: [Double]
+}
+
+extension CoxModel {
+  /// For each `ns()` term of the formula: the LR test of non-linearity (the model refitted
+  /// with the variable linear) and the fitted log hazard ratio curve with its band (101
+  /// points over the range of x).
+  public static func splineTerms(
+    table: DataTable, formula: Formula, fit: CoxFit, options: CoxOptions = CoxOptions()
+  ) throws -> [CoxSplineTerm] {
+    guard let state = fit.state else { return [] }
+    var result: [CoxSplineTerm] = []
+    let z = Normal.quantile(1 - (1 - fit.confLevel) / 2)
+    for (t, term) in formula.terms.enumerated() {
+      guard term.factors.count == 1, case .ns(let variable, let df) = term.factors[0] else {
+        continue
+      }
+      var terms = formula.terms
+      terms[t] = Term(factors: [.variable(variable)])
+      let linearText = formula.text.replacing(term.description, with: variable)
+      let linear = Formula(
+        text: linearText, response: formula.response, terms: terms, strata: formula.strata,
+        cluster: formula.cluster)
+      let linearFit = try CoxModel.fit(table: table, formula: linear, options: options)
+      guard linearFit.n == fit.n else {
+        throw SurvivalKitError.invalidArgument(
+          name: "ns", message: "the linear model used a different number of rows")
+      }
+      let chisq = max(0, 2 * (fit.loglik - linearFit.loglik))
+      guard let spline = state.design.splines[term.description] else { continue }
+      // Coefficient indices of the term among the estimated columns.
+      let names = spline.names(term: term.description)
+      let columns = names.compactMap { state.columnNames.firstIndex(of: $0) }
+      let coef = columns.map { index in
+        fit.coefficients.first { $0.term == state.columnNames[index] }?.coef ?? 0
+      }
+      var values: [Double] = []
+      if case .numeric(let v) = try table.column(named: variable).values {
+        values = v.filter { !$0.isNaN }.sorted()
+      }
+      let median =
+        values.count % 2 == 1
+        ? values[values.count / 2] : (values[values.count / 2 - 1] + values[values.count / 2]) / 2
+      let referenceBasis = spline.basis(median)
+      var xs: [Double] = []
+      var fs: [Double] = []
+      var lows: [Double] = []
+      var highs: [Double] = []
+      for k in 0...100 {
+        let x = spline.boundary.0 + (spline.boundary.1 - spline.boundary.0) * Double(k) / 100
+        let b = spline.basis(x)
+        let d = zip(b, referenceBasis).map { $0 - $1 }
+        var f = 0.0
+        var v = 0.0
+        for (a, ca) in columns.enumerated() {
+          f += coef[a] * d[a]
+          for (b2, cb) in columns.enumerated() { v += d[a] * d[b2] * state.variance[ca, cb] }
+        }
+        xs.append(x)
+        fs.append(f)
+        lows.append(f - z * v.squareRoot())
+        highs.append(f + z * v.squareRoot())
+      }
+      result.append(
+        CoxSplineTerm(
+          term: term.description, variable: variable, df: df, chisq: chisq, testDF: df - 1,
+          p: df > 1 ? ChiSquare.upperTail(chisq, df: Double(df - 1)) : 1,
+          loglikLinear: linearFit.loglik, reference: median, x: xs, logHazardRatio: fs,
+          lower: lows, upper: highs))
+    }
+    return result
+  }
+}

@@ -47,10 +47,20 @@ public struct LogRankSampleSize: Sendable, Equatable {
   /// P(event) in the control arm.
   public let eventProbabilityControl: Double?
 
+  /// Computes the events and, with a control median, the patients.
   /// - Parameters:
+  ///   - hazardRatio: θ, experimental to control (positive, not 1).
+  ///   - alpha: two-sided type I error.
+  ///   - power: required power.
+  ///   - allocation: fraction of patients allocated to the experimental arm.
+  ///   - method: Schoenfeld's or Freedman's events formula.
   ///   - controlMedian: median survival in the control arm (time units of accrual and
   ///     follow-up); without it only the events are computed.
+  ///   - accrual: accrual period (uniform entry).
+  ///   - followUp: follow-up after the last patient enters.
   ///   - dropoutRate: exponential dropout hazard per time unit (0 for none).
+  /// - Throws: when θ is 1 or not positive, a probability is outside (0, 1), or the accrual,
+  ///   follow-up or dropout are negative.
   public init(
     hazardRatio: Double, alpha: Double = 0.05, power: Double = 0.8, allocation: Double = 0.5,
     method: Method = .schoenfeld, controlMedian: Double? = nil, accrual: Double = 0,

@@ -59,6 +59,10 @@ public struct SimonTwoStage: Sendable, Equatable {
 
   /// Finds both designs.
   /// - Parameters:
+  ///   - p0: the null (uninteresting) response rate.
+  ///   - p1: the alternative (target) response rate, above p0.
+  ///   - alpha: the largest acceptable R(p₀).
+  ///   - power: the smallest acceptable R(p₁).
   ///   - maxN: the largest total size searched (default: 1.5 times the exact single-stage size,
   ///     at least that size plus 15).
   /// - Throws: when p₁ <= p₀, a probability is outside (0, 1), or no design exists up to maxN.

@@ -22,9 +22,13 @@ public struct ResponseTableAnalysis: Sendable {
   /// Confidence level of the rates.
   public let confLevel: Double
 
+  /// Computes the rates and the tests of a table.
   /// - Parameters:
+  ///   - table: the counts.
   ///   - exact: run Fisher's exact test.
-  ///   - trend: row scores for the exact Cochran–Armitage trend test (binary response only).
+  ///   - scores: row scores for the exact Cochran–Armitage trend test (binary response only).
+  ///   - interval: how the rates' intervals are computed.
+  ///   - confLevel: their confidence level.
   public init(
     table: ContingencyTable, exact: Bool, trend scores: [Double]? = nil,
     interval: BinomialInterval = .clopperPearson, confLevel: Double = 0.95

@@ -52,7 +52,10 @@ public struct SafetySummary: Sendable {
   /// Cycles of the first course.
   public let courseLength: Int
 
-  /// - Parameter courseLength: cycles in the first course (6 in the synthetic trial).
+  /// Builds the tables.
+  /// - Parameters:
+  ///   - data: the checked events and the treated population.
+  ///   - courseLength: cycles in the first course (6 in the synthetic trial).
   /// - Complexity: O(E log E) for E events.
   public init(data: AdverseEventData, courseLength: Int = 6) {
     let population = data.population

@@ -206,4 +206,17 @@ final class ReliabilityTests: XCTestCase {
     XCTAssertEqual(median.lower, 10)
     XCTAssertNil(median.upper)
   }
+
+  /// A 9,990-column Cox model once used 2.3 GB before its error: the width is counted first.
+  func testDesignWidthIsBoundedBeforeAnyColumnIsBuilt() throws {
+    var text = "time,status,id,site\n"
+    for i in 0..<3_000 { text += "\(i + 1),\(i % 2),p\(i),s\(i % 5)\n" }
+    let table = try TestSupport.table(text)
+    assertThrows(
+      try CoxModel.fit(table: table, formula: Formula("Surv(time, status) ~ id")),
+      containing: ["2999 design columns", "'id' alone 2999", "an id"])
+    assertThrows(
+      try CoxModel.fit(table: table, formula: Formula("Surv(time, status) ~ id * site")),
+      containing: ["design columns", "'id:site' alone 11996"])
+  }
 }

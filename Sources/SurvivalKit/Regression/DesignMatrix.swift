@@ -27,6 +27,9 @@ public struct DesignMatrix: Sendable {
   /// The natural-spline bases of `ns()` terms, by term text (`ns(age, df = 3)`).
   var splines: [String: NaturalSpline] = [:]
 
+  /// The most columns a design may have (see `make`): a wider one is refused with its count.
+  public static let maximumColumns = 2_000
+
   /// Number of rows (0 when there are no columns).
   public var rowCount: Int { columns.first?.count ?? 0 }
 
@@ -155,6 +158,45 @@ public struct DesignMatrix: Sendable {
       }
       cache[factor.description] = result
       return result
+    }
+
+    // The design's width, counted before any column is built: a formula that would make
+    // thousands of columns (a factor with thousands of levels, interactions of such factors)
+    // is refused with the count instead of exhausting memory.
+    var widthOf: [String: Double] = [:]
+    func width(_ factor: TermFactor) throws -> Double {
+      if let known = widthOf[factor.description] { return known }
+      let column = try table.column(named: factor.variable)
+      var w = 1.0
+      switch (factor, column.values) {
+      case (.variable, .text(_, let codes)):
+        var present = Set<Int32>()
+        for r in rows where codes[r] >= 0 { present.insert(codes[r]) }
+        w = Double(max(1, present.count - 1))
+      case (.ns(_, let df), _):
+        w = Double(df)
+      default:
+        w = 1
+      }
+      widthOf[factor.description] = w
+      return w
+    }
+    var total = 0.0
+    var widest = (term: "", width: 0.0)
+    for term in terms {
+      var w = 1.0
+      for factor in term.factors { w *= try width(factor) }
+      total += w
+      if w > widest.width { widest = (term.description, w) }
+    }
+    if total > Double(Self.maximumColumns) || total * Double(max(1, rows.count)) > 2.5e8 {
+      throw SurvivalKitError.invalidArgument(
+        name: "formula",
+        message: "the terms would make \(NumberFormatting.shortest(total)) design columns "
+          + "for \(rows.count) rows ('\(widest.term)' alone \(NumberFormatting.shortest(widest.width))); "
+          + "at most \(Self.maximumColumns) columns and 2.5e8 cells are built: check that no "
+          + "factor is an id or a continuous value read as text, and write only the interactions "
+          + "you need")
     }
 
     var names: [String] = []

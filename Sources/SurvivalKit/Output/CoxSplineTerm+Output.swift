@@ -65,11 +65,23 @@ extension CoxSplineTerm: CustomStringConvertible {
       doc.text(
         NumberFormatting.significant(v, digits: 4), x: px(v), y: bottom + 20, size: 12,
         anchor: .middle, fill: "#333333")
-      let w = yMin + (yMax - yMin) * Double(k) / 5
+    }
+    // Y ticks at multiples of 0.1, 0.2, 0.5, 1, ... giving about five.
+    let rough = (yMax - yMin) / 5
+    var step = 1.0
+    while step > rough { step /= 10 }
+    while step * 10 <= rough { step *= 10 }
+    for m in [1.0, 2, 5, 10] where m * step >= rough {
+      step *= m
+      break
+    }
+    var w = (yMin / step).rounded(.up) * step
+    while w <= yMax + 1e-12 {
       doc.line(x1: left - 5, y1: py(w), x2: left, y2: py(w), stroke: "#333333")
       doc.text(
-        NumberFormatting.significant(w, digits: 3), x: left - 8, y: py(w) + 4, size: 12,
-        anchor: .end, fill: "#333333")
+        NumberFormatting.significant(abs(w) < step / 1e6 ? 0 : w, digits: 3), x: left - 8,
+        y: py(w) + 4, size: 12, anchor: .end, fill: "#333333")
+      w += step
     }
     doc.text(variable, x: (left + right) / 2, y: bottom + 44, size: 14, anchor: .middle)
     doc.text(

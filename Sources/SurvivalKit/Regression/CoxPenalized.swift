@@ -15,31 +15,41 @@ import RealModule
 public struct CoxPenalizedTerm: Sendable {
   /// The term as written (`pspline(age, df = 4)`).
   public let term: String
-  /// The final penalty weight θ and the spline's effective degrees of freedom.
+  /// The penalty weight θ of the final fit.
   public let theta: Double
+  /// The spline's effective degrees of freedom.
   public let df: Double
   /// Effective degrees of freedom of every term, in term order (R's `fit$df`).
   public let termDF: [Double]
-  /// The linear component: slope, its SEs from V and from V I V, Wald chi-square and p.
+  /// The linear component: the GLS slope of the spline coefficients on the knot centres.
   public let linearCoef: Double
+  /// SE of the linear slope from V.
   public let linearSE: Double
+  /// SE of the linear slope from V I V.
   public let linearSE2: Double
+  /// Wald chi-square of the linear slope (1 df).
   public let linearChisq: Double
+  /// p-value of the linear test.
   public let linearP: Double
-  /// The non-linear remainder: chi-square on df - 1 degrees of freedom and its p.
+  /// The non-linear remainder of the spline's Wald chi-square.
   public let nonlinearChisq: Double
+  /// Degrees of freedom of the non-linear test (df - 1).
   public let nonlinearDF: Double
+  /// p-value of the non-linear test (on max(0.5, df - 1) df, as R).
   public let nonlinearP: Double
-  /// Outer (θ) and total Newton–Raphson iterations.
+  /// Outer (θ) iterations.
   public let outerIterations: Int
+  /// Newton–Raphson steps over all outer iterations.
   public let newtonIterations: Int
   /// The SEs of every coefficient from V I V (R's `se2`), in coefficient order.
   public let standardErrors2: [Double]
   /// The penalty ½ λ β̂ᵀDβ̂ at the estimate (R's `fit$penalty[2]`).
   public let penalty: Double
-  /// The likelihood-ratio test on the total effective degrees of freedom.
+  /// The likelihood-ratio statistic, tested on the total effective degrees of freedom.
   public let likelihoodRatio: Double
+  /// Total effective degrees of freedom of the test.
   public let likelihoodRatioDF: Double
+  /// p-value of the likelihood-ratio test.
   public let likelihoodRatioP: Double
 }
 

@@ -1,7 +1,7 @@
 import RealModule
 import SurvivalSupport
 
-/// A covariate profile: values of the model's variables as written (`gd2=40,nosology=ewing`).
+/// A covariate profile: values of the model's variables as written (`age=60,sex=1`).
 public struct CoxProfile: Sendable, Equatable {
   /// Variable names, in the order given.
   public let names: [String]

@@ -98,3 +98,28 @@ final class CoxPsplineCommandTests: XCTestCase {
     XCTAssertTrue(table.stdout.contains("pspline(age, df = 4), nonlinear"), table.stdout)
   }
 }
+
+/// The pspline() curve for the figure: its non-linearity test is R's (the fixture), the log
+/// hazard ratio is 0 at the reference (the median) and inside its band.
+final class CoxPsplineCurveTests: XCTestCase {
+  func testCurve() throws {
+    let table = try CSVReader.read(path: TestSupport.dataset("lung.csv"))
+    let formula = try Formula("Surv(time, status) ~ pspline(age, df = 4) + sex")
+    let fit = try CoxModel.fit(table: table, formula: formula)
+    let terms = try CoxModel.splineTerms(table: table, formula: formula, fit: fit)
+    XCTAssertEqual(terms.count, 1)
+    let fixture =
+      try JSONSerialization.jsonObject(
+        with: Data(
+          contentsOf: TestSupport.fixtures.appendingPathComponent(
+            "cox_pspline/lung_ps_age4_sex.json"))) as! [String: Any]
+    let nonlinear = fixture["nonlinear"] as! [String: Any]
+    assertClose(terms[0].chisq, nonlinear["chisq"] as? Double, tol: 1e-6, "nonlinear chisq")
+    assertClose(terms[0].testDF, nonlinear["df"] as? Double, tol: 1e-6, "nonlinear df")
+    XCTAssertEqual(terms[0].reference, 63)
+    for k in 0..<terms[0].x.count {
+      XCTAssertLessThanOrEqual(terms[0].lower[k], terms[0].logHazardRatio[k] + 1e-12)
+      XCTAssertGreaterThanOrEqual(terms[0].upper[k], terms[0].logHazardRatio[k] - 1e-12)
+    }
+  }
+}

@@ -10,7 +10,7 @@ extension CoxSplineTerm: CustomStringConvertible {
       (
         "nonlinearity",
         .object([
-          ("chisq", .number(chisq)), ("df", .number(Double(testDF))), ("p", .number(p)),
+          ("chisq", .number(chisq)), ("df", .number(testDF)), ("p", .number(p)),
           ("loglik_linear", .number(loglikLinear)),
         ])
       ),
@@ -22,8 +22,9 @@ extension CoxSplineTerm: CustomStringConvertible {
   /// `Non-linearity of ns(age, df = 3) (LR test against linear age): chisq = 1.924 on 2 df, p = 0.3821`.
   public var description: String {
     let f = { (x: Double) in NumberFormatting.significant(x) }
-    return "Non-linearity of \(term) (LR test against linear \(variable)): chisq = \(f(chisq)) "
-      + "on \(testDF) df, p = \(f(p))\n"
+    let kind = term.hasPrefix("pspline(") ? "Wald" : "LR test against linear \(variable)"
+    return "Non-linearity of \(term) (\(kind)): chisq = \(f(chisq)) on \(f(testDF)) df, p = "
+      + "\(f(p))\n"
   }
 
   /// The log hazard ratio against x with its pointwise band, as a standalone SVG (720 × 480).
@@ -88,7 +89,8 @@ extension CoxSplineTerm: CustomStringConvertible {
       "log hazard ratio vs \(variable) = \(NumberFormatting.significant(reference))", x: 22,
       y: (top + bottom) / 2, size: 14, anchor: .middle, rotation: -90)
     doc.text(
-      "non-linearity: chisq = \(NumberFormatting.significant(chisq)) on \(testDF) df, p = "
+      "non-linearity: chisq = \(NumberFormatting.significant(chisq)) on "
+        + "\(NumberFormatting.significant(testDF)) df, p = "
         + NumberFormatting.significant(p), x: right, y: top + 16, size: 12, anchor: .end)
     return doc.rendered
   }

@@ -15,7 +15,9 @@ struct SurvKit: ParsableCommand {
     abstract: "Survival statistics on CSV files: Kaplan–Meier curves and more.",
     version: SurvivalKitVersion.string,
     subcommands: [
-      KMCommand.self, LogRankCommand.self, CoxCommand.self, TMergeCommand.self, ReportCommand.self,
+      KMCommand.self, LogRankCommand.self, CoxCommand.self, TMergeCommand.self,
+      LandmarkCommand.self,
+      ReportCommand.self,
     ]
   )
 }

@@ -103,7 +103,7 @@ struct CoxCommand: ParsableCommand {
   @Option(help: "Write the predicted curves as an SVG figure to this file.")
   var plot: String?
 
-  @Option(help: "Write the log hazard ratio of the ns() term against x as an SVG to this file.")
+  @Option(help: "Write the log hazard ratio of the ns() or pspline() term against x as an SVG.")
   var splinePlot: String?
 
   @Flag(help: "Print the baseline cumulative hazard (R's basehaz, centred) instead of the fit.")
@@ -212,7 +212,7 @@ struct CoxCommand: ParsableCommand {
       if let splinePlot {
         guard let first = splines.first else {
           throw SurvivalKitError.invalidArgument(
-            name: "--spline-plot", message: "the formula has no ns() term to draw")
+            name: "--spline-plot", message: "the formula has no ns() or pspline() term to draw")
         }
         try writeWhole(first.svg(), to: splinePlot)
       }
@@ -238,7 +238,9 @@ struct CoxCommand: ParsableCommand {
           baseline?.description ?? residualValues?.csv() ?? prediction?.csv() ?? fit.csv())
       case .table:
         var text = fit.table(zph: test)
-        for spline in splines { text += spline.description }
+        for spline in splines where !spline.term.hasPrefix("pspline(") {
+          text += spline.description
+        }
         if let residualValues { text += "\n" + residualValues.table() }
         if let prediction { text += "\n" + prediction.table() }
         if let baseline {

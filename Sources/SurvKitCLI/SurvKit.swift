@@ -18,7 +18,7 @@ struct SurvKit: ParsableCommand {
       KMCommand.self, LogRankCommand.self, CoxCommand.self, TMergeCommand.self,
       TableCommand.self, LogisticCommand.self, CIFCommand.self, FineGrayCommand.self,
       AFTCommand.self, DesignCommand.self, OneSampleCommand.self, SafetyCommand.self,
-      ReportCommand.self, CompareCommand.self,
+      LandmarkCommand.self, ReportCommand.self, CompareCommand.self,
     ]
   )
 }

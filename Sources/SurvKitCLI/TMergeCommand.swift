@@ -65,3 +65,49 @@ struct TMergeCommand: ParsableCommand {
     }
   }
 }
+
+/// `survkit landmark FILE`: the landmark data set at time L.
+struct LandmarkCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "landmark",
+    abstract: "Landmark data set: patients followed beyond L, time from L, responded by L.",
+    discussion: """
+      Example (then compare the groups without immortal-time bias):
+        survkit landmark base.csv --time time --response-time response_day --at 90 --output lm.csv
+        survkit cox lm.csv "Surv(time, status) ~ responded"
+      The time column is replaced by time - L; 'responded' is 1 when the response time (empty
+      = never) is at or before L.
+      """
+  )
+
+  @Argument(help: "CSV with one row per patient.")
+  var file: String
+
+  @OptionGroup var input: CSVInputOptions
+
+  @Option(help: "Follow-up time column.")
+  var time: String
+
+  @Option(help: "Column with the time of response (empty for none).")
+  var responseTime: String
+
+  @Option(help: "The landmark time L.")
+  var at: Double
+
+  @Option(help: "Write the CSV to this file (whole or not at all) instead of standard output.")
+  var output: String?
+
+  func run() throws {
+    try runReportingErrors {
+      let table = try CSVReader.read(path: file, options: input.csvOptions)
+      let subset = try TimeMerge.landmark(
+        baseline: table, time: time, responseTime: responseTime, at: at)
+      let text = TimeMerge.csv(subset)
+      if let output {
+        try writeWhole(text, to: output)
+      } else {
+        FileHandleOutput.standardOutput(text)
+      }
+    }
+  }
+}

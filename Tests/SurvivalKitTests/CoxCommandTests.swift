@@ -270,6 +270,6 @@ final class CoxSplineCommandTests: XCTestCase {
       "cox", "datasets/lung.csv", "Surv(time, status) ~ age + sex", "--spline-plot", svg,
     ])
     XCTAssertNotEqual(bad.status, 0)
-    XCTAssertTrue(bad.stderr.contains("no ns() term"), bad.stderr)
+    XCTAssertTrue(bad.stderr.contains("no ns() or pspline() term"), bad.stderr)
   }
 }

@@ -107,6 +107,36 @@ final class CoxFirthFixtureTests: XCTestCase {
   }
 }
 
+/// Firth's penalised score on counting-process and stratified data (which firthmodels does
+/// not fit) equals the central difference of the penalised log-likelihood, so the one-pass
+/// trace formula holds there too.
+final class CoxFirthDerivativeTests: XCTestCase {
+  func testScoreIsTheGradientOnCountingProcessAndStrata() throws {
+    for (file, formula) in [
+      ("heart.csv", "Surv(start, stop, event) ~ age + surgery + transplant"),
+      ("lung.csv", "Surv(time, status) ~ age + sex + strata(ph.ecog)"),
+    ] {
+      let fit = try CoxModel.fit(
+        table: try CSVReader.read(path: TestSupport.dataset(file)), formula: Formula(formula))
+      let problem = try XCTUnwrap(fit.state).problem
+      let beta = (0..<problem.p).map { 0.3 - 0.2 * Double($0) }
+      let at = try XCTUnwrap(problem.evaluateFirth(beta: beta))
+      for j in 0..<problem.p {
+        let h = 1e-5
+        var up = beta
+        var down = beta
+        up[j] += h
+        down[j] -= h
+        let difference =
+          (try XCTUnwrap(problem.evaluateFirth(beta: up)).loglik
+            - XCTUnwrap(problem.evaluateFirth(beta: down)).loglik) / (2 * h)
+        XCTAssertEqual(
+          at.score[j], difference, accuracy: 1e-6 * max(1, abs(difference)), "\(file) \(j)")
+      }
+    }
+  }
+}
+
 /// Profile-likelihood limits of ordinary Cox fits against R (`fixtures/R/cox_profile_fixtures.R`:
 /// coxph with the coefficient held by an offset, roots by uniroot), Efron and Breslow, strata,
 /// four data sets. Tolerance 1e-6 relative.

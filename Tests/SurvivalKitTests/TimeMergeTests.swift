@@ -141,3 +141,48 @@ final class TMergeCommandTests: XCTestCase {
     XCTAssertTrue(bad.stderr.contains("not after the patient's entry"), bad.stderr)
   }
 }
+
+/// `survkit landmark`: the landmark data set whose Cox fit equals R's landmark fit
+/// (`tmerge_fixtures.R`, veteran at L = 20).
+final class LandmarkCommandTests: XCTestCase {
+  func testLandmarkFitEqualsR() throws {
+    let folder = TestSupport.fixtures.appendingPathComponent("tmerge")
+    // The veteran baseline with each patient's first response day (empty = none).
+    let base = try CSVReader.read(
+      path: folder.appendingPathComponent("data/veteran_response_base.csv").path)
+    let long = try CSVReader.read(
+      path: folder.appendingPathComponent("data/veteran_response_long.csv").path)
+    var first: [String: String] = [:]
+    let longID = try long.column(named: "id")
+    let day = try long.column(named: "day")
+    for r in 0..<long.rowCount where first[longID.text(at: r)!] == nil {
+      first[longID.text(at: r)!] = day.text(at: r)!
+    }
+    var csv = "id,time,status,response\n"
+    let id = try base.column(named: "id")
+    let time = try base.column(named: "time")
+    let status = try base.column(named: "status")
+    for r in 0..<base.rowCount {
+      csv += "\(id.text(at: r)!),\(time.text(at: r)!),\(status.text(at: r)!),"
+      csv += "\(first[id.text(at: r)!] ?? "")\n"
+    }
+    let input = try TestSupport.temporaryFile(Array(csv.utf8))
+    let output = input + ".landmark.csv"
+    let r = try TestSupport.runSurvkit([
+      "landmark", input, "--time", "time", "--response-time", "response", "--at", "20",
+      "--output", output,
+    ])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let fit = try CoxModel.fit(
+      table: try CSVReader.read(path: output),
+      formula: Formula("Surv(time, status) ~ responded"))
+    let fixture =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: folder.appendingPathComponent("veteran_response.json")))
+      as! [String: Any]
+    let landmark = fixture["landmark"] as! [String: Any]
+    XCTAssertEqual(fit.n, (landmark["n"] as! NSNumber).intValue)
+    assertClose(fit.coefficients[0].coef, landmark["coef"] as? Double, tol: 1e-6, "coef")
+    try? FileManager.default.removeItem(atPath: output)
+  }
+}

@@ -4,6 +4,7 @@
 # N rows (default 1,000,000), survkit vs R survival vs lifelines.
 #
 # usage: bash benchmarks/cox-toolbox/run.sh [N]
+#        (environment: RUNS=3, TIMEOUT=1200 seconds per run, TASKS="predict residuals")
 #
 # Data: benchmarks/data/cox_<N>_k3.csv (gen_data.py --covariates 3; times with
 # 2 decimals, heavily tied). Each tool runs end to end (read, fit, compute,
@@ -13,6 +14,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 N="${1:-1000000}"
 RUNS="${RUNS:-3}"
+TIMEOUT="${TIMEOUT:-1200}"   # seconds per run; a tool still running then is killed and reported
 SURVKIT="${SURVKIT:-$ROOT/.build/release/survkit}"
 DATA="$ROOT/benchmarks/data/cox_${N}_k3.csv"
 OUT="$(mktemp -d "${TMPDIR:-/tmp}/survkit-toolbox.XXXXXX")"
@@ -24,12 +26,15 @@ FORMULA="Surv(time, status) ~ x1 + x2 + x3"
 best() { # label command...
   local label="$1"; shift
   local line
-  line="$(python3 "$ROOT/benchmarks/tools/timecmd.py" --runs "$RUNS" --warmup 0 -- "$@")" || {
-    echo "$label: failed"; return 0; }
+  local rc=0
+  line="$(python3 "$ROOT/benchmarks/tools/timecmd.py" --runs "$RUNS" --warmup 0 \
+    --timeout "$TIMEOUT" -- "$@")" || rc=$?
+  if [ "$rc" -eq 124 ]; then echo "$label: not finished after ${TIMEOUT}s (killed)"; return 0; fi
+  if [ "$rc" -ne 0 ]; then echo "$label: failed (exit status $rc)"; return 0; fi
   echo "$label: $line"
 }
 echo "data: $DATA ($N rows)"
-for task in predict residuals; do
+for task in ${TASKS:-predict residuals}; do
   echo "== $task"
   if [ "$task" = predict ]; then
     best "survkit" "$SURVKIT" cox "$DATA" "$FORMULA" --predict "x1=0,x2=0,x3=0" \

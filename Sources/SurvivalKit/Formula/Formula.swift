@@ -1,3 +1,5 @@
+import SurvivalSupport
+
 /// A model formula in R's survival syntax, e.g. `Surv(time, status == 2) ~ sex + strata(centre)`.
 ///
 /// The left side is a `SurvResponse`; the right side is a list of terms (main effects,
@@ -110,11 +112,13 @@ public enum TermFactor: Sendable, Equatable, CustomStringConvertible {
   case log(String)
   /// A natural cubic spline of the variable with `df` basis columns (R's `splines::ns`).
   case ns(String, df: Int)
+  /// A penalised cubic B-spline of the variable (R survival's `pspline(x, df)`).
+  case pspline(String, df: Double)
 
   /// The name of the variable, without the transform.
   public var variable: String {
     switch self {
-    case .variable(let v), .log(let v), .ns(let v, _): return v
+    case .variable(let v), .log(let v), .ns(let v, _), .pspline(let v, _): return v
     }
   }
 
@@ -124,6 +128,7 @@ public enum TermFactor: Sendable, Equatable, CustomStringConvertible {
     case .variable(let v): return v
     case .log(let v): return "log(\(v))"
     case .ns(let v, let df): return "ns(\(v), df = \(df))"
+    case .pspline(let v, let df): return "pspline(\(v), df = \(NumberFormatting.shortest(df)))"
     }
   }
 }

@@ -219,6 +219,23 @@ struct FormulaParser {
             }
             try expect(")", "')'")
             group.append(.ns(variable, df: df))
+          case "pspline":
+            let variable = try name("a column name inside pspline()")
+            var df = 4.0
+            if current == .symbol(",") {
+              index += 1
+              if current == .name("df") {
+                index += 1
+                try expect("=", "'=' after df")
+              }
+              guard case .number(let d, _) = current, d > 1, d <= 20 else {
+                throw fail("pspline() takes df = a number above 1 and at most 20", at: offset)
+              }
+              df = d
+              index += 1
+            }
+            try expect(")", "')'")
+            group.append(.pspline(variable, df: df))
           case "strata":
             guard group.isEmpty && factors.isEmpty else {
               throw fail("strata() cannot be part of an interaction", at: factorOffset)
@@ -247,7 +264,8 @@ struct FormulaParser {
             }
           default:
             throw fail(
-              "unknown function '\(n)()'; use log(), ns(), strata() or cluster()", at: factorOffset)
+              "unknown function '\(n)()'; use log(), ns(), pspline(), strata() or cluster()",
+              at: factorOffset)
           }
         } else {
           group.append(.variable(n))

@@ -84,6 +84,7 @@ extension CoxFit {
         concordance?.jsonValue ?? .null
       ),
     ]
+    if let penalized { members.append(("pspline", penalized.jsonValue)) }
     if let zph {
       func row(_ t: CoxZPH.TermTest) -> JSONValue { t.jsonValue }
       members.append(
@@ -163,11 +164,14 @@ extension CoxFit {
     func line(_ name: String, _ test: Test) -> String {
       "\(name) = \(f(test.statistic)) on \(test.df) df, p = \(f(test.p))\n"
     }
-    out += line("Likelihood ratio test", likelihoodRatio)
-    out += line("Wald test            ", wald)
-    out += line("Score (logrank) test ", score)
+    if penalized == nil {
+      out += line("Likelihood ratio test", likelihoodRatio)
+      out += line("Wald test            ", wald)
+      out += line("Score (logrank) test ", score)
+    }
     if let robustScore { out += line("Robust score test    ", robustScore) }
     out += "Log partial likelihood: null \(f(loglikNull)), final \(f(loglik))\n"
+    if let penalized { out += "\n" + penalized.table() }
     if let zph { out += "\n" + zph.table() }
     if !warnings.isEmpty {
       out += "\nWarnings:\n" + warnings.map { "- \($0)\n" }.joined()
@@ -204,5 +208,68 @@ extension Concordance {
   public func line() -> String {
     let f = { (x: Double?) in NumberFormatting.significant(x) }
     return "Concordance = \(f(estimate)) (se = \(f(standardError)))\n"
+  }
+}
+
+extension CoxPenalizedTerm {
+  /// `term`, `theta`, `df`, `term_df`, `penalty`, `linear` {`coef`, `se`, `se2`, `chisq`,
+  /// `p`}, `nonlinear` {`chisq`, `df`, `p`}, `likelihood_ratio` {`statistic`, `df`, `p`},
+  /// `iterations` {`outer`, `newton`}, `se2` (per coefficient).
+  public var jsonValue: JSONValue {
+    .object([
+      ("term", .string(term)), ("theta", .number(theta)), ("df", .number(df)),
+      ("term_df", .numbers(termDF)), ("penalty", .number(penalty)),
+      (
+        "linear",
+        .object([
+          ("coef", .number(linearCoef)), ("se", .number(linearSE)), ("se2", .number(linearSE2)),
+          ("chisq", .number(linearChisq)), ("p", .number(linearP)),
+        ])
+      ),
+      (
+        "nonlinear",
+        .object([
+          ("chisq", .number(nonlinearChisq)), ("df", .number(nonlinearDF)),
+          ("p", .number(nonlinearP)),
+        ])
+      ),
+      (
+        "likelihood_ratio",
+        .object([
+          ("statistic", .number(likelihoodRatio)), ("df", .number(likelihoodRatioDF)),
+          ("p", .number(likelihoodRatioP)),
+        ])
+      ),
+      (
+        "iterations",
+        .object([
+          ("outer", .number(Double(outerIterations))),
+          ("newton", .number(Double(newtonIterations))),
+        ])
+      ),
+      ("se2", .numbers(standardErrors2)),
+    ])
+  }
+
+  /// The spline's rows of R's `print.coxph.penal` and the penalised fit's summary.
+  public func table() -> String {
+    let f = { (x: Double) in NumberFormatting.significant(x) }
+    var t = TextTable(header: ["", "coef", "se(coef)", "se2", "Chisq", "DF", "p"])
+    t.rows.append([
+      "\(term), linear", f(linearCoef), f(linearSE), f(linearSE2), f(linearChisq), "1",
+      f(linearP),
+    ])
+    t.rows.append([
+      "\(term), nonlinear", "", "", "", f(nonlinearChisq), f(nonlinearDF), f(nonlinearP),
+    ])
+    var out = "Penalised spline (pspline):\n" + t.rendered()
+    out +=
+      "Iterations: \(outerIterations) outer, \(newtonIterations) Newton-Raphson; theta = "
+      + "\(f(theta)) (the theta of the final fit)\n"
+    out += "Degrees of freedom for terms = " + termDF.map(f).joined(separator: " ") + "\n"
+    out +=
+      "Likelihood ratio test = \(f(likelihoodRatio)) on \(f(likelihoodRatioDF)) df, p = "
+      + "\(f(likelihoodRatioP))\n"
+    return out
   }
 }

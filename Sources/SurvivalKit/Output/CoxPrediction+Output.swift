@@ -52,7 +52,7 @@ extension CoxPrediction: CustomStringConvertible {
       "Predicted survival (survfit.coxph; \(ties.rawValue) hazard, \(confType.rawValue) "
       + "limits):\n"
     for c in curves {
-      out += "\n\(c.profile.text)\(c.stratum.map { ", \($0)" } ?? "")"
+      out += "\n\(c.label)"
       out += " (linear predictor \(f(c.linearPredictor)))\n"
       var t = TextTable(
         header: ["time", "n.risk", "survival", "std.err", "lower \(level)", "upper \(level)"])
@@ -150,8 +150,7 @@ extension CoxPrediction: CustomStringConvertible {
       "Survival probability", x: 22, y: (top + bottom) / 2, size: 14, anchor: .middle,
       rotation: -90)
     let labels = curves.map {
-      SVGDocument.truncated(
-        $0.profile.text + ($0.stratum.map { ", \($0)" } ?? ""), maxCharacters: 48)
+      SVGDocument.truncated($0.label, maxCharacters: 48)
     }
     let boxWidth = (labels.map { SVGDocument.textWidth($0, size: 12) }.max() ?? 0) + 46
     let boxX = right - 10 - boxWidth
@@ -170,6 +169,12 @@ extension CoxPrediction: CustomStringConvertible {
 }
 
 extension CoxPrediction.Curve {
+  /// The profile and, when the profile does not name it, the stratum (`trt=1, celltype=large`).
+  public var label: String {
+    guard let stratum, !profile.text.contains(stratum) else { return profile.text }
+    return profile.text + ", " + stratum
+  }
+
   /// One object of `predictions` (see `CoxPrediction.jsonValue`).
   public var jsonValue: JSONValue {
     .object([

@@ -10,7 +10,7 @@ extension CoxSplineTerm: CustomStringConvertible {
       (
         "nonlinearity",
         .object([
-          ("chisq", .number(chisq)), ("df", .number(Double(testDF))), ("p", .number(p)),
+          ("chisq", .number(chisq)), ("df", .number(testDF)), ("p", .number(p)),
           ("loglik_linear", .number(loglikLinear)),
         ])
       ),
@@ -22,8 +22,9 @@ extension CoxSplineTerm: CustomStringConvertible {
   /// `Non-linearity of ns(age, df = 3) (LR test against linear age): chisq = 1.924 on 2 df, p = 0.3821`.
   public var description: String {
     let f = { (x: Double) in NumberFormatting.significant(x) }
-    return "Non-linearity of \(term) (LR test against linear \(variable)): chisq = \(f(chisq)) "
-      + "on \(testDF) df, p = \(f(p))\n"
+    let kind = term.hasPrefix("pspline(") ? "Wald" : "LR test against linear \(variable)"
+    return "Non-linearity of \(term) (\(kind)): chisq = \(f(chisq)) on \(f(testDF)) df, p = "
+      + "\(f(p))\n"
   }
 
   /// The log hazard ratio against x with its pointwise band, as a standalone SVG (720 × 480).
@@ -65,18 +66,31 @@ extension CoxSplineTerm: CustomStringConvertible {
       doc.text(
         NumberFormatting.significant(v, digits: 4), x: px(v), y: bottom + 20, size: 12,
         anchor: .middle, fill: "#333333")
-      let w = yMin + (yMax - yMin) * Double(k) / 5
+    }
+    // Y ticks at multiples of 0.1, 0.2, 0.5, 1, ... giving about five.
+    let rough = (yMax - yMin) / 5
+    var step = 1.0
+    while step > rough { step /= 10 }
+    while step * 10 <= rough { step *= 10 }
+    for m in [1.0, 2, 5, 10] where m * step >= rough {
+      step *= m
+      break
+    }
+    var w = (yMin / step).rounded(.up) * step
+    while w <= yMax + 1e-12 {
       doc.line(x1: left - 5, y1: py(w), x2: left, y2: py(w), stroke: "#333333")
       doc.text(
-        NumberFormatting.significant(w, digits: 3), x: left - 8, y: py(w) + 4, size: 12,
-        anchor: .end, fill: "#333333")
+        NumberFormatting.significant(abs(w) < step / 1e6 ? 0 : w, digits: 3), x: left - 8,
+        y: py(w) + 4, size: 12, anchor: .end, fill: "#333333")
+      w += step
     }
     doc.text(variable, x: (left + right) / 2, y: bottom + 44, size: 14, anchor: .middle)
     doc.text(
       "log hazard ratio vs \(variable) = \(NumberFormatting.significant(reference))", x: 22,
       y: (top + bottom) / 2, size: 14, anchor: .middle, rotation: -90)
     doc.text(
-      "non-linearity: chisq = \(NumberFormatting.significant(chisq)) on \(testDF) df, p = "
+      "non-linearity: chisq = \(NumberFormatting.significant(chisq)) on "
+        + "\(NumberFormatting.significant(testDF)) df, p = "
         + NumberFormatting.significant(p), x: right, y: top + 16, size: 12, anchor: .end)
     return doc.rendered
   }

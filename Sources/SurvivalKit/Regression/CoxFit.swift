@@ -85,6 +85,9 @@ public struct CoxFit: Sendable {
   public let firth: Bool
   /// How `lower` and `upper` were computed (nil limits are infinite profile limits).
   public let intervals: CoxIntervals
+  /// The penalised spline of a `pspline()` model: θ, effective df, linear and non-linear
+  /// tests (then the test df are the total effective df, rounded; see its exact value here).
+  public let penalized: CoxPenalizedTerm?
   /// What later tests (cox.zph) need: the arranged data and the scaled estimate.
   let state: CoxState?
 }

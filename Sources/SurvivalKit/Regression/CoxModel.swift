@@ -218,6 +218,16 @@ public enum CoxModel {
         status: sample.status, weights: weights, strata: sample.strata.codes,
         ascendingOrder: sample.ascendingTimeOrder)
     let p = kept.count
+    if !design.psplines.isEmpty {
+      if cluster != nil {
+        throw SurvivalKitError.invalidArgument(
+          name: "pspline", message: "pspline() fits have no robust variance here; drop it")
+      }
+      return try fitPenalized(
+        sample: sample, design: design, weights: weights, kept: kept, options: options,
+        formula: formula, warnings: warnings, clusterGroups: clusterGroups,
+        concordanceCluster: concordanceCluster)
+    }
     if options.firth {
       return try fitFirth(
         problem: problem, sample: sample, design: design, weights: weights, kept: kept,
@@ -404,7 +414,7 @@ public enum CoxModel {
       robustByDefault: robustByDefault, formula: formula, likelihoodRatio: test(lr),
       wald: test(waldStatistic), score: test(scoreStatistic), robustScore: robustScore.map(test),
       references: design.references,
-      concordance: concordance, firth: false, intervals: options.intervals,
+      concordance: concordance, firth: false, intervals: options.intervals, penalized: nil,
       state: state(
         problem: problem, beta: beta, ties: ties, design: design, kept: kept, sample: sample,
         naiveVariance: variance, variance: reportedVariance, cluster: clusterGroups))
@@ -561,7 +571,7 @@ public enum CoxModel {
       dropped: sample.dropped, ties: .breslow, confLevel: options.confLevel, robust: false,
       robustByDefault: false, formula: formula, likelihoodRatio: test(lr), wald: test(wald),
       score: test(score), robustScore: nil, references: design.references,
-      concordance: concordance, firth: true, intervals: .profile,
+      concordance: concordance, firth: true, intervals: .profile, penalized: nil,
       state: state(
         problem: problem, beta: best.beta, ties: .breslow, design: design, kept: kept,
         sample: sample, naiveVariance: variance, variance: variance, cluster: clusterGroups))

@@ -26,6 +26,8 @@ public struct DesignMatrix: Sendable {
   var formulaTerms: [Term]? = nil
   /// The natural-spline bases of `ns()` terms, by term text (`ns(age, df = 3)`).
   var splines: [String: NaturalSpline] = [:]
+  /// The penalised-spline bases of `pspline()` terms, by term text.
+  var psplines: [String: PenalizedSpline] = [:]
 
   /// The most columns a design may have (see `make`): a wider one is refused with its count.
   public static let maximumColumns = 2_000
@@ -76,6 +78,7 @@ public struct DesignMatrix: Sendable {
     var usedReferences: [String: String] = [:]
     var encodings: [String: VariableEncoding] = [:]
     var splines: [String: NaturalSpline] = [:]
+    var psplines: [String: PenalizedSpline] = [:]
     var cache: [String: [(name: String, values: [Double])]] = [:]
 
     func factorColumns(_ factor: TermFactor) throws -> [(name: String, values: [Double])] {
@@ -143,6 +146,21 @@ public struct DesignMatrix: Sendable {
           for (j, b) in spline.basis(v[r]).enumerated() { columns[j][k] = b }
         }
         result = zip(spline.names(term: factor.description), columns).map { ($0, $1) }
+      case (.pspline(let name, let df), .numeric(let v)):
+        let spline = try PenalizedSpline(values: v, df: df, variable: name)
+        psplines[factor.description] = spline
+        encodings[name] = .numeric
+        var columns = [[Double]](
+          repeating: [Double](repeating: 0, count: sample.count), count: spline.columnCount)
+        for (k, r) in sample.rows.enumerated() {
+          for (j, b) in spline.basis(v[r]).enumerated() { columns[j][k] = b }
+        }
+        result = zip(spline.names(variable: name), columns).map { ($0, $1) }
+      case (.pspline(let name, _), .text):
+        throw SurvivalKitError.invalidData(
+          line: nil, column: name,
+          message: "pspline() needs a numeric column; '\(name)' holds text (a factor): a spline "
+            + "of a factor is not defined, use the factor itself")
       case (.ns(let name, _), .text):
         throw SurvivalKitError.invalidData(
           line: nil, column: name,
@@ -229,7 +247,7 @@ public struct DesignMatrix: Sendable {
     }
     return DesignMatrix(
       names: names, terms: termNames, columns: columns, references: usedReferences,
-      encodings: encodings, formulaTerms: terms, splines: splines)
+      encodings: encodings, formulaTerms: terms, splines: splines, psplines: psplines)
   }
 
   /// The design row of one covariate profile (variable -> value as written, e.g.
@@ -259,6 +277,9 @@ public struct DesignMatrix: Sendable {
             name: "profile", message: "'\(name)' is numeric; '\(text)' is not a number")
         }
         if case .ns = factor, let spline = splines[factor.description] {
+          return spline.basis(x)
+        }
+        if case .pspline = factor, let spline = psplines[factor.description] {
           return spline.basis(x)
         }
         if case .log = factor {

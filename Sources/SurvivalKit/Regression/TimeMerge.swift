@@ -75,7 +75,8 @@ public enum TimeMerge {
   /// - Parameters:
   ///   - baseline: one row per patient.
   ///   - id: the patient column (in both tables).
-  ///   - time, status: the baseline's follow-up time and status (0/1) columns.
+  ///   - time: the baseline's follow-up time column.
+  ///   - status: the baseline's status column (0/1).
   ///   - start: an optional entry-time column of the baseline.
   ///   - long: the dated events, one row per event.
   ///   - operations: the new variables.

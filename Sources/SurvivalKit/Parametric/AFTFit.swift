@@ -130,9 +130,12 @@ public struct AFTFit: Sendable {
       var sums = [Double](repeating: 0, count: groups * k)
       for i in 0..<n {
         let g = Int(cluster[i])
-        for j in 0..<k { sums[g * k + j] += frame.weights[i] * scores[i * k + j] }
+        for j in 0..<k { sums[g * k + j] += scores[i * k + j] }
       }
       // D = per-cluster summed dfbeta rows (U_c V); robust variance D'D = V (Σ U_c U_c') V.
+      // As R's survreg (residuals(type = "dfbeta"), weighted = FALSE): the rows' scores are
+      // not multiplied by the case weights, which enter through V only. Checked against R
+      // with non-integer weights (fixture mgus2_loglogistic_weights_robust).
       var meat = Matrix(zeros: k)
       for g in 0..<groups {
         for a in 0..<k {

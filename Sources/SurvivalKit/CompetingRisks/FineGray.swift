@@ -40,6 +40,10 @@ public struct FineGrayOptions: Sendable {
 public enum FineGray {
   /// Fits the subdistribution hazards of `options.cause` on the terms of `formula`
   /// (`Surv(time, cause) ~ x1 + x2`).
+  /// - Parameters:
+  ///   - table: the data.
+  ///   - formula: `Surv(time, cause) ~ covariates`.
+  ///   - options: the cause, the censoring level and the rest.
   public static func fit(
     table: DataTable, formula: Formula, options: FineGrayOptions = FineGrayOptions()
   ) throws -> FineGrayFit {
@@ -78,6 +82,13 @@ public enum FineGray {
 
   /// Fits from arrays: `cause` 0 = censored, `causeOfInterest` the event code modelled, any
   /// other positive code a competing event; `covariates[j][i]` is covariate j of row i.
+  /// - Parameters:
+  ///   - time: event or censoring time of each row.
+  ///   - cause: 0 censored, otherwise the event code.
+  ///   - causeOfInterest: the code modelled.
+  ///   - covariates: the covariate columns.
+  ///   - names: their names.
+  ///   - options: confidence level and iteration limits.
   public static func fit(
     time: [Double], cause: [Int32], causeOfInterest: Int32, covariates: [[Double]],
     names: [String], options: FineGrayOptions = FineGrayOptions()

@@ -42,6 +42,11 @@ public struct AFTOptions: Sendable {
 /// - Complexity: O(n p²) per iteration.
 public enum AFTModel {
   /// Fits the model of `formula` to `table`.
+  /// - Parameters:
+  ///   - table: the data.
+  ///   - formula: `Surv(time, status) ~ terms + strata(...) + cluster(id)`, or
+  ///     `Surv(left, right) ~ ...` with `options.interval`.
+  ///   - options: distribution, weights, robust variance and the rest.
   public static func fit(table: DataTable, formula: Formula, options: AFTOptions = AFTOptions())
     throws -> AFTFit
   {
@@ -56,7 +61,9 @@ public enum AFTModel {
   ///   - covariates: covariate columns (no intercept; one is added), `covariates[j][i]`.
   ///   - names: the covariates' names.
   ///   - strata: stratum of each row (one scale per stratum); nil for one scale.
+  ///   - weights: positive case weights; nil for none.
   ///   - cluster: cluster of each row for the robust variance.
+  ///   - options: distribution, robust variance, confidence level and iteration limits.
   public static func fit(
     observations: [AFTObservation], covariates: [[Double]], names: [String],
     weights: [Double]? = nil, strata: Grouping? = nil, cluster: [Int32]? = nil,

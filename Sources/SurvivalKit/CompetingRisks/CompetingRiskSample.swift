@@ -71,6 +71,12 @@ public struct CompetingRiskSample: Sendable {
         message: "competing risks read the cause column itself, e.g. Surv(time, cause); "
           + "name the censoring level with --censored instead of a comparison")
     }
+    if !regression, formula.cluster != nil {
+      throw SurvivalKitError.formulaSyntax(
+        formula: formula.text, position: 0,
+        message: "cluster() is not supported here: each row is its own subject (R's "
+          + "survfit(..., id = row)); give one row per subject or drop cluster()")
+    }
     let column = try table.column(named: name)
     let derived: StatusExpression
     let censorText: String

@@ -88,6 +88,11 @@ final class AFTCommandTests: XCTestCase {
       "aft", "datasets/lung.csv", "Surv(time, status) ~ age + sex", "--at", "age=60",
     ])
     XCTAssertTrue(r.stderr.contains("no value for 'sex'"), r.stderr)
+    r = try TestSupport.runSurvkit([
+      "aft", "datasets/lung.csv", "Surv(time, status) ~ age + strata(sex)", "--dist",
+      "exponential",
+    ])
+    XCTAssertTrue(r.stderr.contains("scale fixed at 1"), r.stderr)
   }
 
   func testExponentialInterceptOnlyIsEventsOverExposure() throws {

@@ -89,6 +89,12 @@ public enum AFTModel {
       throw SurvivalKitError.invalidArgument(
         name: "confidence level", message: "\(options.confLevel) must be between 0 and 1")
     }
+    if !options.distribution.hasScale && frame.strata.labels.count > 1 {
+      throw SurvivalKitError.invalidArgument(
+        name: "strata",
+        message: "the exponential distribution has its scale fixed at 1, and strata() only "
+          + "gives each stratum its own scale; drop strata() or use --dist weibull")
+    }
     try frame.checkEstimable(options.distribution)
     let dist = options.distribution
     let full = AFTProblem(frame: frame, distribution: dist, interceptOnly: false)

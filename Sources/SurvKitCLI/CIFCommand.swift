@@ -36,6 +36,9 @@ struct CIFCommand: ParsableCommand {
   @Option(help: "Comma-separated times at which the table reports the incidence.")
   var times: String?
 
+  @Option(help: "Gray's test weight (1 - F(t-))^rho (cmprsk::cuminc's rho).")
+  var rho: Double = 0
+
   @Option(help: "Write the figure (SVG) to this file.")
   var svg: String?
 
@@ -47,6 +50,7 @@ struct CIFCommand: ParsableCommand {
       throw ValidationError("--conf-level must be between 0 and 1, e.g. 0.95 (got \(confLevel))")
     }
     _ = try parsedTimes()
+    guard rho.isFinite else { throw ValidationError("--rho must be a finite number") }
   }
 
   func parsedTimes() throws -> [Double] {
@@ -68,7 +72,7 @@ struct CIFCommand: ParsableCommand {
       let fit = try CumulativeIncidence.fit(sample, confLevel: confLevel)
       let gray =
         sample.groups.labels.count > 1 && sample.weights == nil && sample.entry == nil
-        ? try GrayTest.test(sample) : nil
+        ? try GrayTest.test(sample, rho: rho) : nil
       if let svg {
         let figure = CumulativeIncidencePlot(title: "Cumulative incidence").svg(fit)
         try FileOutput.write(figure, to: svg)

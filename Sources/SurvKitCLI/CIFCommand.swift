@@ -81,7 +81,13 @@ struct CIFCommand: ParsableCommand {
       case .json: FileHandleOutput.standardOutput(fit.json(gray: gray).serialized())
       case .csv: FileHandleOutput.standardOutput(fit.csv())
       case .table:
-        FileHandleOutput.standardOutput(fit.table(times: try parsedTimes(), gray: gray))
+        var text = fit.table(times: try parsedTimes(), gray: gray)
+        if gray == nil && sample.groups.labels.count > 1 {
+          text +=
+            "\nGray's test: not computed (it takes right-censored, unweighted data, as "
+            + "cmprsk::cuminc)\n"
+        }
+        FileHandleOutput.standardOutput(text)
       }
     }
   }

@@ -93,6 +93,9 @@ final class AFTCommandTests: XCTestCase {
       "exponential",
     ])
     XCTAssertTrue(r.stderr.contains("scale fixed at 1"), r.stderr)
+    let left = try TestSupport.temporaryFile(Array("l,r,x\n,3,1\n,4,2\n,5,3\n".utf8))
+    r = try TestSupport.runSurvkit(["aft", left, "Surv(l, r) ~ x", "--interval"])
+    XCTAssertTrue(r.stderr.contains("every row is left-censored"), r.stderr)
   }
 
   func testExponentialInterceptOnlyIsEventsOverExposure() throws {

@@ -269,11 +269,14 @@ struct AFTFrame: Sendable {
     guard !observations.isEmpty else {
       throw SurvivalKitError.insufficientData(message: "no usable rows")
     }
-    let events = observations.filter { $0.kind != .right }.count
-    guard events > 0 else {
+    let exact = observations.filter { $0.kind == .exact || $0.kind == .interval }.count
+    let left = observations.filter { $0.kind == .left }.count
+    let right = observations.filter { $0.kind == .right }.count
+    guard exact > 0 || (left > 0 && right > 0) else {
+      let side = left > 0 ? "left" : "right"
       throw SurvivalKitError.insufficientData(
-        message: "every row is right-censored: without an event the parametric model has no "
-          + "finite fit")
+        message: "every row is \(side)-censored: without an observed or interval-censored time "
+          + "the parametric model has no finite fit")
     }
     if distribution.hasScale {
       for s in strata.labels.indices {

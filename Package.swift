@@ -60,10 +60,22 @@ let package = Package(
       dependencies: ["SurvivalKit", "SurvivalReport"],
       path: "Examples/HeadlineFigures"
     ),
+    // A Cox model fitted from arrays and printed, as in the README.
+    .executableTarget(
+      name: "CoxFromArrays",
+      dependencies: ["SurvivalKit"],
+      path: "Examples/CoxFromArrays"
+    ),
+    // libFuzzer targets (scripts/fuzz.sh builds them with -sanitize=fuzzer,address).
+    .executableTarget(name: "FuzzCSV", dependencies: ["SurvivalKit"], path: "Fuzz/FuzzCSV"),
+    .executableTarget(
+      name: "FuzzFormula", dependencies: ["SurvivalKit"], path: "Fuzz/FuzzFormula"),
+    .executableTarget(name: "FuzzPlan", dependencies: ["SurvivalReport"], path: "Fuzz/FuzzPlan"),
     .testTarget(
       name: "SurvivalKitTests",
       dependencies: [
         "SurvivalKit", "SurvivalReport", "SurvivalSupport", "SurvKitCLI", "HeadlineFigures",
+        "CoxFromArrays",
       ],
       path: "Tests/SurvivalKitTests",
       exclude: ["Fixtures"]

@@ -87,8 +87,10 @@ struct CoxCommand: ParsableCommand {
 
   func run() throws {
     try runReportingErrors {
-      let table = try CSVReader.read(path: file, options: input.csvOptions)
+      // Parse first, so that only the columns the formula uses are read and typed.
       let parsed = try Formula(formula)
+      let table = try CSVReader.read(
+        path: file, options: input.csvOptions.only(parsed.variables + (weights.map { [$0] } ?? [])))
       var options = CoxOptions()
       options.ties = CoxTies(rawValue: ties.lowercased())!
       options.weights = weights

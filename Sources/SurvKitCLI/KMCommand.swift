@@ -91,8 +91,10 @@ struct KMCommand: ParsableCommand {
 
   func run() throws {
     try runReportingErrors {
-      let table = try CSVReader.read(path: file, options: input.csvOptions)
+      // Parse first, so that only the columns the formula uses are read and typed.
       let parsed = try Formula(formula)
+      let table = try CSVReader.read(
+        path: file, options: input.csvOptions.only(parsed.variables))
       let sample = try SurvivalSample(table: table, formula: parsed)
       let transform = ConfidenceTransform(name: confType)!
       let fit =

@@ -86,15 +86,17 @@ struct LogRankCommand: ParsableCommand {
 
   func run() throws {
     try runReportingErrors {
-      let table = try CSVReader.read(path: file, options: input.csvOptions)
+      // Parse first, so that only the columns the formula uses are read and typed.
       let parsed = try Formula(formula)
+      let table = try CSVReader.read(
+        path: file, options: input.csvOptions.only(parsed.variables + (scores.map { [$0] } ?? [])))
       let sample = try SurvivalSample(table: table, formula: parsed)
       let result = try LogRank.test(sample, weight: weight)
       let trendResult =
         trend
         ? try LogRankTrend(
           test: result,
-          scores: LogRankTrend.scores(for: sample, table: table, formula: parsed, column: scores))
+          scores: LogRankTrend.scores(for: sample, table: table, column: scores))
         : nil
       let pairwiseResult =
         pairwise

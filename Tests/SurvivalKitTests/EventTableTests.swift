@@ -19,7 +19,7 @@ final class EventTableTests: XCTestCase {
     let groups = Grouping(labels: ["g0", "g1"], codes: [0, 0, 1, 1, 1, 1])
     let strata = Grouping(labels: ["a", "b"], codes: [0, 0, 0, 0, 0, 1])
     let weights: [Double] = [2, 1, 3, 1, 1, 5]
-    let table = EventTable(
+    let table = try EventTable(
       time: time, status: status, strata: strata, groups: groups, weights: weights)
     XCTAssertEqual(table.stratumStart, [0, 3, 4])
     XCTAssertEqual(table.time, [1, 2, 4, 3])
@@ -39,16 +39,16 @@ final class EventTableTests: XCTestCase {
     XCTAssertEqual(table.weighted?.cellEvent, [2, 0, 4, 0, 5])
     // One group's own series, and the pooled series of both groups.
     XCTAssertEqual(
-      table.series(stratum: 0, groups: [1]),
+      try table.series(stratum: 0, groups: [1]),
       EventTable.Series(time: [2, 4], nRisk: [3, 1], nEvent: [2, 0], nCensor: [0, 1], n: 3))
-    XCTAssertEqual(table.series(stratum: 0, groups: [0, 1]), table.pooled(stratum: 0))
+    XCTAssertEqual(try table.series(stratum: 0, groups: [0, 1]), table.pooled(stratum: 0))
   }
 
   /// Delayed entry: rows (entry, stop] = (0, 2], (1, 3], (2, 5], (4, 6]; at risk at t when
   /// entry < t <= stop: t=2: rows 1, 2 (row 3 enters at 2, not yet at risk) = 2; t=3: rows 2, 3
   /// = 2; t=5: rows 3, 4 = 2; t=6: row 4 = 1.
   func testDelayedEntry() throws {
-    let table = EventTable(
+    let table = try EventTable(
       time: [2, 3, 5, 6], status: [1, 1, 0, 1], entry: [0, 1, 2, 4])
     XCTAssertEqual(table.nRisk, [2, 2, 2, 1])
     XCTAssertEqual(table.cellRisk, [2, 2, 2, 1])
@@ -133,5 +133,44 @@ final class EventTableTests: XCTestCase {
       if z > best.z { best = (value, z) }
     }
     return (best.cut, best.z, count)
+  }
+
+  /// Bad raw input is an error naming the argument, never a crash.
+  func testBadInputIsAnError() throws {
+    func message(_ body: () throws -> Any) -> String {
+      do {
+        _ = try body()
+        return "no error"
+      } catch { return "\(error)" }
+    }
+    XCTAssertTrue(message { try EventTable(time: [1, 2], status: [1]) }.contains("status"))
+    XCTAssertTrue(
+      message { try EventTable(time: [1, 2], status: [1, 0], weights: [1]) }.contains("weights"))
+    XCTAssertTrue(
+      message {
+        try EventTable(
+          time: [1, 2], status: [1, 0], groups: Grouping(labels: ["a"], codes: [0, 3]))
+      }.contains("has no label"))
+    XCTAssertTrue(
+      message { try EventTable(time: [1, 2], status: [1, 0], entry: [0, 2]) }.contains("entry"))
+    XCTAssertTrue(
+      message { try EventTable(time: [1, 2], status: [1, 0], ascendingOrder: [1, 0]) }
+        .contains("ascendingOrder"))
+    let delayed = try EventTable(
+      time: [2, 3], status: [1, 1], entry: [0, 1],
+      groups: Grouping(labels: ["a", "b"], codes: [0, 1]))
+    XCTAssertTrue(message { try delayed.series(stratum: 0, groups: [0, 1]) }.contains("delayed"))
+    XCTAssertTrue(message { try delayed.series(stratum: 2, groups: [0]) }.contains("not exist"))
+    // The maximally selected statistic needs a cutpoint with positive variance.
+    XCTAssertTrue(
+      message {
+        try MaximallySelectedLogRank(
+          time: [1, 2, 3, 4], status: [0, 0, 0, 0], marker: [1, 2, 3, 4], minProportion: 0.25)
+      }.contains("positive variance"))
+    XCTAssertTrue(
+      message {
+        try MaximallySelectedLogRank(
+          time: [1, 2], status: [1, 0], marker: [1, 2], minProportion: 0.6)
+      }.contains("between 0 and 0.5"))
   }
 }

@@ -24,7 +24,7 @@ public enum CumulativeIncidence {
   {
     try KaplanMeier.validate(confLevel: confLevel)
     let anyEvent = sample.cause.map { $0 > 0 ? UInt8(1) : 0 }
-    let table = EventTable(
+    let table = try EventTable(
       time: sample.time, status: anyEvent, entry: sample.entry, strata: sample.grouping,
       groups: nil, weights: sample.weights, ascendingOrder: sample.ascendingTimeOrder)
     let k = sample.causes.count

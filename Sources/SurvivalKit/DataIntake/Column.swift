@@ -16,9 +16,17 @@ public enum ColumnValues: Sendable, Equatable {
 
 /// A named column with its values.
 public struct Column: Sendable, Equatable {
+  /// The column's name, from the header line.
   public let name: String
+  /// The typed cells, one per data row.
   public let values: ColumnValues
 
+  /// A column from its name and typed cells.
+  ///
+  /// - Parameters:
+  ///   - name: The column's name.
+  ///   - values: The typed cells, one per data row (`NaN`, or code -1 for text, marks a missing
+  ///     cell).
   public init(name: String, values: ColumnValues) {
     self.name = name
     self.values = values
@@ -33,6 +41,9 @@ public struct Column: Sendable, Equatable {
   }
 
   /// True when row `i` is missing.
+  ///
+  /// - Parameter i: A 0-based data-row index, below `count`.
+  /// - Returns: `true` when the cell is `NaN` (numeric, date) or has code -1 (text).
   public func isMissing(_ i: Int) -> Bool {
     switch values {
     case .numeric(let v), .date(let v): return v[i].isNaN
@@ -50,6 +61,11 @@ public struct Column: Sendable, Equatable {
   }
 
   /// Cell `i` as text (for labels and messages); nil when missing.
+  ///
+  /// - Parameter i: A 0-based data-row index, below `count`.
+  /// - Returns: The level of a text cell; for numeric and date cells the shortest decimal that
+  ///   reads back as the same double (a date cell gives its day count since 1970-01-01, not a
+  ///   calendar date); nil when the cell is missing.
   public func text(at i: Int) -> String? {
     switch values {
     case .numeric(let v), .date(let v):

@@ -3,7 +3,9 @@
 /// `lineNumbers[i]` is the 1-based physical line of the file on which data row `i` starts,
 /// so every later message about a row can name the line a user sees in an editor.
 public struct DataTable: Sendable {
+  /// The columns in file order, each with one cell per data row.
   public let columns: [Column]
+  /// The 1-based physical file line on which each data row starts (one entry per row).
   public let lineNumbers: [Int]
   /// The encoding the bytes were decoded from (given or detected).
   public let encoding: TextEncoding
@@ -12,6 +14,17 @@ public struct DataTable: Sendable {
   /// Whether `,` was read as a decimal separator.
   public let decimalComma: Bool
 
+  /// A table from columns built elsewhere (the CSV reader, or tests).
+  ///
+  /// The columns are not checked against each other: each should have `lineNumbers.count` cells.
+  ///
+  /// - Parameters:
+  ///   - columns: The columns in file order.
+  ///   - lineNumbers: The 1-based file line of each data row (for row numbers 1, 2, ... when the
+  ///     data did not come from a file).
+  ///   - encoding: The encoding the bytes were decoded from.
+  ///   - delimiter: The field delimiter.
+  ///   - decimalComma: Whether `,` was read as a decimal separator.
   public init(
     columns: [Column], lineNumbers: [Int], encoding: TextEncoding = .utf8,
     delimiter: Character = ",", decimalComma: Bool = false
@@ -29,7 +42,10 @@ public struct DataTable: Sendable {
   /// Column names in file order.
   public var columnNames: [String] { columns.map(\.name) }
 
-  /// The column with this exact name.
+  /// The column with this exact name (case-sensitive).
+  ///
+  /// - Parameter name: The column name as written in the header line.
+  /// - Returns: The first column of that name.
   /// - Throws: `SurvivalKitError.unknownColumn` listing the names the file has.
   public func column(named name: String) throws -> Column {
     if let c = columns.first(where: { $0.name == name }) { return c }

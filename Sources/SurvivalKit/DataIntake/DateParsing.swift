@@ -6,11 +6,20 @@ import SurvivalSupport
 /// so the difference of two date columns is a time in days.
 public enum DateParsing {
   /// Days from 1970-01-01 to the given civil date (Hinnant's `days_from_civil`).
+  ///
+  /// - Parameters:
+  ///   - year: The year of the proleptic Gregorian calendar.
+  ///   - month: The month, 1 to 12.
+  ///   - day: The day of the month, 1 to 31 (not checked against the month's length).
+  /// - Returns: Days since 1970-01-01 (negative before it).
   public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
     CivilDate.days(year: year, month: month, day: day)
   }
 
   /// The civil date of a day count (inverse of `daysFromCivil`).
+  ///
+  /// - Parameter days: Days since 1970-01-01.
+  /// - Returns: The proleptic Gregorian year, month (1–12) and day of the month.
   public static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
     CivilDate.civil(days: days)
   }
@@ -58,6 +67,10 @@ public enum DateParsing {
   }
 
   /// Parses a date string; nil when it is not one of the two formats.
+  ///
+  /// - Parameter text: Exactly `YYYY-MM-DD` or `DD.MM.YYYY` (no surrounding spaces).
+  /// - Returns: Days since 1970-01-01; nil when the text is in neither format or the date does
+  ///   not exist (31.02.2022).
   public static func parseDays(_ text: String) -> Int? {
     var copy = Array(text.utf8)
     return copy.withUnsafeMutableBufferPointer { buffer in

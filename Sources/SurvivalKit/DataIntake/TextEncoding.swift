@@ -4,10 +4,14 @@
 /// else is UTF-8 (with or without a byte-order mark). Input in any other encoding is read as
 /// UTF-8 only when it is valid UTF-8, so nothing is mis-decoded silently.
 public enum TextEncoding: String, Sendable, CaseIterable {
+  /// UTF-8, with or without a byte-order mark.
   case utf8 = "utf-8"
+  /// Windows-1251 (Cyrillic), as exported by spreadsheets in a Russian locale.
   case windows1251 = "cp1251"
 
   /// Parses a user's spelling of an encoding name (`utf8`, `UTF-8`, `cp1251`, `windows-1251`).
+  ///
+  /// - Parameter name: The name, case-insensitive, `_` read as `-`; nil for any other encoding.
   public init?(name: String) {
     switch name.lowercased().replacing("_", with: "-") {
     case "utf8", "utf-8": self = .utf8
@@ -63,6 +67,73 @@ enum TextDecoding {
       case .error: return false
       }
     }
+  }
+
+  /// What a byte-level look at text that is not valid UTF-8 finds.
+  struct UTF8Survey {
+    /// Well-formed multi-byte UTF-8 sequences.
+    var multibyte = 0
+    /// Bytes that are not part of a well-formed UTF-8 sequence.
+    var invalid = 0
+    /// Offset of the first such byte.
+    var firstInvalid: Int? = nil
+    /// Bytes that are Cyrillic letters in Windows-1251 (0xC0–0xFF, Ё 0xA8, ё 0xB8).
+    var cyrillic1251 = 0
+  }
+
+  /// Counts well-formed multi-byte UTF-8 sequences and invalid bytes.
+  /// - Complexity: O(n).
+  static func survey(_ bytes: UnsafeBufferPointer<UInt8>) -> UTF8Survey {
+    var survey = UTF8Survey()
+    var i = 0
+    let n = bytes.count
+    while i < n {
+      let b = bytes[i]
+      if b >= 0xC0 || b == 0xA8 || b == 0xB8 { survey.cyrillic1251 += 1 }
+      if b < 0x80 {
+        i += 1
+        continue
+      }
+      let length =
+        b >= 0xF0 && b <= 0xF4 ? 4 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xC2 && b <= 0xDF ? 2 : 0
+      var ok = length > 0 && i + length <= n
+      if ok {
+        for k in 1..<length where bytes[i + k] & 0xC0 != 0x80 { ok = false }
+      }
+      if ok {
+        survey.multibyte += 1
+        i += length
+      } else {
+        survey.invalid += 1
+        if survey.firstInvalid == nil { survey.firstInvalid = i }
+        i += 1
+      }
+    }
+    return survey
+  }
+
+  /// Whether the bytes look like UTF-16 (a UTF-16 byte-order mark, or NUL bytes among the first
+  /// kilobyte, which text in UTF-8 or Windows-1251 never has).
+  static func looksLikeUTF16(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    if bytes.count >= 2
+      && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF))
+    {
+      return true
+    }
+    return bytes.prefix(1024).contains(0)
+  }
+
+  /// The 1-based line and byte-in-line of an offset.
+  static func position(of offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (
+    line: Int, byte: Int
+  ) {
+    var line = 1
+    var lineStart = 0
+    for i in 0..<offset where bytes[i] == 0x0A {
+      line += 1
+      lineStart = i + 1
+    }
+    return (line, offset - lineStart + 1)
   }
 
   /// Re-encodes Windows-1251 bytes as UTF-8.

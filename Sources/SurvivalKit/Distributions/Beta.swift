@@ -3,8 +3,19 @@ import RealModule
 /// The beta distribution: regularized incomplete beta function and its inverse, for exact
 /// (Clopper–Pearson) binomial confidence intervals.
 public enum Beta {
-  /// I_x(a, b), by the continued fraction of Abramowitz & Stegun 26.5.8 (modified Lentz),
-  /// using the symmetry I_x(a, b) = 1 - I_{1-x}(b, a) where it converges faster.
+  /// The regularized incomplete beta function I_x(a, b) = B(x; a, b) / B(a, b).
+  ///
+  /// Computed by the continued fraction of Abramowitz & Stegun 26.5.8 (modified Lentz), using
+  /// the symmetry I_x(a, b) = 1 - I_{1-x}(b, a) where it converges faster
+  /// (x >= (a + 1)/(a + b + 2)).
+  ///
+  /// - Parameters:
+  ///   - x: The upper limit of integration.
+  ///   - a: The first shape parameter, > 0.
+  ///   - b: The second shape parameter, > 0.
+  /// - Returns: I_x(a, b); 0 for x <= 0 and 1 for x >= 1.
+  /// - Complexity: At most 10 000 continued-fraction terms; it stops once a term changes the
+  ///   value by less than 1e-16.
   public static func regularized(_ x: Double, a: Double, b: Double) -> Double {
     if x <= 0 { return 0 }
     if x >= 1 { return 1 }
@@ -46,8 +57,16 @@ public enum Beta {
     return h
   }
 
-  /// The p-quantile of Beta(a, b) by bisection on I_x(a, b) (monotone; 200 halvings reach
-  /// the resolution of doubles).
+  /// The p-quantile of Beta(a, b): the x with I_x(a, b) = p.
+  ///
+  /// Found by bisection on the monotone I_x(a, b); 200 halvings reach the resolution of doubles.
+  ///
+  /// - Parameters:
+  ///   - p: The probability.
+  ///   - a: The first shape parameter, > 0.
+  ///   - b: The second shape parameter, > 0.
+  /// - Returns: The quantile; 0 for p <= 0 and 1 for p >= 1.
+  /// - Complexity: At most 200 evaluations of `regularized(_:a:b:)`.
   public static func quantile(_ p: Double, a: Double, b: Double) -> Double {
     if p <= 0 { return 0 }
     if p >= 1 { return 1 }
@@ -66,12 +85,26 @@ public enum Beta {
 /// lower = Beta⁻¹(α/2; x, n - x + 1), upper = Beta⁻¹(1 - α/2; x + 1, n - x), with lower 0 when
 /// x = 0 and upper 1 when x = n (R's `binom.test`).
 public struct Proportion: Sendable, Equatable {
+  /// Number of successes x.
   public let count: Int
+  /// Number of trials n.
   public let total: Int
+  /// The observed proportion x / n.
   public let estimate: Double
+  /// Lower Clopper–Pearson limit: Beta⁻¹(α/2; x, n - x + 1), or 0 when x = 0.
   public let lower: Double
+  /// Upper Clopper–Pearson limit: Beta⁻¹(1 - α/2; x + 1, n - x), or 1 when x = n.
   public let upper: Double
 
+  /// The proportion `count` / `total` with its exact two-sided interval, as R's
+  /// `binom.test(count, total, conf.level = confLevel)$conf.int`.
+  ///
+  /// - Parameters:
+  ///   - count: Number of successes x, 0 <= x <= n.
+  ///   - total: Number of trials n, > 0.
+  ///   - confLevel: The confidence level 1 - α (not checked; give a value in (0, 1)).
+  /// - Throws: `SurvivalKitError.invalidArgument` when `total` <= 0 or `count` is outside
+  ///   [0, `total`].
   public init(count: Int, total: Int, confLevel: Double = 0.95) throws {
     guard total > 0, count >= 0, count <= total else {
       throw SurvivalKitError.invalidArgument(

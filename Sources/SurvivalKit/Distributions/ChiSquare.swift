@@ -4,13 +4,19 @@ import RealModule
 public enum ChiSquare {
   /// P(X > x) for X ~ χ²(df): the regularized upper incomplete gamma Q(df/2, x/2).
   ///
-  /// df = 1 uses Double.erfc(√(x/2)) and df = 2 uses Double.exp(-x/2) (both exact to rounding); otherwise
+  /// df = 1 uses erfc(√(x/2)) and df = 2 uses exp(-x/2) (both exact to rounding); otherwise
   /// Q(a, z) is the power series of P for z < a + 1 (then Q = 1 - P, which is not small there)
   /// and the Legendre continued fraction (modified Lentz) for z >= a + 1, which keeps full
   /// relative precision far into the tail (p-values like 1e-200 are printed as such).
   ///
   /// Reference: Abramowitz & Stegun 6.5.29 and 6.5.31; Press et al., Numerical Recipes,
-  /// 3rd ed., §6.2.
+  /// 3rd ed., §6.2. The quantity of R's `pchisq(x, df, lower.tail = FALSE)`.
+  ///
+  /// - Parameters:
+  ///   - x: The statistic.
+  ///   - df: Degrees of freedom, > 0 (need not be an integer).
+  /// - Returns: The upper-tail probability; 1 for x <= 0, 0 for x = +∞, NaN when x or df is NaN
+  ///   or df <= 0.
   public static func upperTail(_ x: Double, df: Double) -> Double {
     if x.isNaN || df.isNaN || df <= 0 { return .nan }
     if x <= 0 { return 1 }

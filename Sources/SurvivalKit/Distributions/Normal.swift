@@ -2,12 +2,20 @@ import RealModule
 
 /// The standard normal distribution.
 public enum Normal {
-  /// Φ(x) = P(Z <= x) = Double.erfc(-x / √2) / 2, accurate to full double precision in both tails.
+  /// Φ(x) = P(Z <= x) = erfc(-x / √2) / 2, accurate to full double precision in both tails
+  /// (R's `pnorm`).
+  ///
+  /// - Parameter x: The point.
+  /// - Returns: Φ(x).
   public static func cdf(_ x: Double) -> Double {
     0.5 * Double.erfc(-x / 2.0.squareRoot())
   }
 
-  /// Upper tail P(Z > x) = Double.erfc(x / √2) / 2 (no cancellation for large x).
+  /// Upper tail P(Z > x) = erfc(x / √2) / 2 (no cancellation for large x; R's
+  /// `pnorm(x, lower.tail = FALSE)`).
+  ///
+  /// - Parameter x: The point.
+  /// - Returns: 1 - Φ(x), computed without subtraction.
   public static func upperTail(_ x: Double) -> Double {
     0.5 * Double.erfc(x / 2.0.squareRoot())
   }
@@ -15,12 +23,15 @@ public enum Normal {
   /// The quantile Φ⁻¹(p) for 0 < p < 1 (±infinity at 0 and 1, NaN outside).
   ///
   /// Wichura's algorithm AS 241 (PPND16), relative accuracy about 1e-16: a rational
-  /// approximation in q = p - 0.5 for |q| <= 0.425, otherwise in r = Double.sqrt(-Double.log(min(p, 1-p)))
+  /// approximation in q = p - 0.5 for |q| <= 0.425, otherwise in r = √(-log(min(p, 1 - p)))
   /// with one branch for r <= 5 and one beyond. This is the algorithm R's `qnorm` uses, so
   /// z-values (and hence every confidence limit) agree with R to the last bits.
   ///
   /// Reference: M. J. Wichura (1988), Algorithm AS 241: The percentage points of the normal
   /// distribution. Applied Statistics 37(3), 477–484.
+  ///
+  /// - Parameter p: The probability.
+  /// - Returns: z with Φ(z) = p; -∞ for p = 0, +∞ for p = 1, NaN for p outside [0, 1] or NaN.
   public static func quantile(_ p: Double) -> Double {
     if p.isNaN || p < 0 || p > 1 { return .nan }
     if p == 0 { return -.infinity }

@@ -1,3 +1,5 @@
+import SurvivalSupport
+
 /// The one error type SurvivalKit throws.
 ///
 /// Every case names where the problem is (line, column, term or formula position) and its
@@ -23,6 +25,7 @@ public enum SurvivalKitError: Error, Equatable, Sendable, CustomStringConvertibl
   /// No usable rows or no events where the method needs some.
   case insufficientData(message: String)
 
+  /// The message a user reads: where the problem is and what to do next.
   public var description: String {
     switch self {
     case .fileUnreadable(let path, let reason):
@@ -31,18 +34,20 @@ public enum SurvivalKitError: Error, Equatable, Sendable, CustomStringConvertibl
       return "line \(line): \(message)"
     case .badValue(let line, let column, let value, let expected):
       return
-        "line \(line), column '\(column)': '\(value)' is not \(expected). "
+        "line \(line), column '\(VisibleText.quoted(column))': '\(VisibleText.quoted(value))' is not \(expected). "
         + "Fix the value, or mark it missing (empty or NA) so the row is dropped."
     case .unknownColumn(let name, let available):
-      let list = available.map { "'\($0)'" }.joined(separator: ", ")
-      return "unknown column '\(name)'. The file has: \(list)."
+      let list = available.map { "'\(VisibleText.quoted($0))'" }.joined(separator: ", ")
+      return "unknown column '\(VisibleText.quoted(name))'. The file has: \(list)."
     case .formulaSyntax(let formula, let position, let message):
       let caret = String(repeating: " ", count: max(0, position)) + "^"
       return "cannot parse formula: \(message)\n  \(formula)\n  \(caret)"
     case .invalidData(let line, let column, let message):
       var location = ""
       if let line { location += "line \(line)" }
-      if let column { location += (location.isEmpty ? "" : ", ") + "column '\(column)'" }
+      if let column {
+        location += (location.isEmpty ? "" : ", ") + "column '\(VisibleText.quoted(column))'"
+      }
       return location.isEmpty ? message : "\(location): \(message)"
     case .invalidArgument(let name, let message):
       return "invalid \(name): \(message)"

@@ -4,11 +4,11 @@ import RealModule
 ///
 /// With z = Φ⁻¹(1 - (1 - level)/2) and σ = SE of the cumulative hazard by Greenwood,
 /// σ² = Σ d/(n(n-d)) (so SE(S) = S σ):
-/// - `log` (default): S Double.exp(∓zσ), upper limit capped at 1;
-/// - `logLog`: S^Double.exp(±zσ / log S), i.e. Double.exp(-Double.exp(Double.log(-log S) ∓ zσ/log S)); undefined at S = 1;
+/// - `log` (default): S exp(∓zσ), upper limit capped at 1;
+/// - `logLog`: S^exp(±zσ / log S), i.e. exp(-exp(log(-log S) ∓ zσ/log S)); undefined at S = 1;
 /// - `plain`: S ∓ zσS, clipped to [0, 1];
-/// - `logit`: 1 - 1/(1 + Double.exp(Double.log(S/(1-S)) ∓ zσ/(1-S)));
-/// - `arcsin`: sin²(Double.asin(√S) ∓ ½zσ√(S/(1-S))), the angle clipped to [0, π/2].
+/// - `logit`: 1 - 1/(1 + exp(log(S/(1-S)) ∓ zσ/(1-S)));
+/// - `arcsin`: sin²(asin(√S) ∓ ½zσ√(S/(1-S))), the angle clipped to [0, π/2].
 /// Limits are undefined (nil) where the transform is: at S = 0 for every transform, and where
 /// R's `survfit` gives NA or NaN (S = 1 for `log-log`, `logit` and `arcsin`).
 ///
@@ -16,13 +16,22 @@ import RealModule
 /// 2nd ed., §1.4; Borgan & Liestøl (1990), Scand. J. Statist. 17, 35–41 (arcsin);
 /// R survival's `survfit_confint`.
 public enum ConfidenceTransform: String, Sendable, CaseIterable {
+  /// Limits on log S (R's default `conf.type = "log"`).
   case log = "log"
+  /// Limits on log(-log S) (R's `"log-log"`).
   case logLog = "log-log"
+  /// Limits on S itself (R's `"plain"`).
   case plain = "plain"
+  /// Limits on log(S / (1 - S)) (R's `"logit"`).
   case logit = "logit"
+  /// Limits on asin(√S) (R's `"arcsin"`).
   case arcsin = "arcsin"
 
   /// Accepts R's names and common spellings (`loglog`, `log_log`).
+  ///
+  /// - Parameter name: The name, case-insensitive: `log`; `log-log`, `loglog`, `log_log`,
+  ///   `cloglog`; `plain`, `linear`; `logit`; `arcsin`, `asin`, `arcsine`, `arcsin-sqrt`.
+  ///   Any other name gives nil.
   public init?(name: String) {
     switch name.lowercased() {
     case "log": self = .log
@@ -34,8 +43,14 @@ public enum ConfidenceTransform: String, Sendable, CaseIterable {
     }
   }
 
-  /// Pointwise limits for a survival probability `s` whose cumulative hazard has standard
-  /// error `sigma`, at the normal quantile `z`. Returns nil limits where undefined.
+  /// Pointwise limits for a survival probability on this transform.
+  ///
+  /// - Parameters:
+  ///   - s: The `survival` argument: S(t), in [0, 1].
+  ///   - sigma: σ(t), the Greenwood standard error of the cumulative hazard (may be +∞).
+  ///   - z: The normal quantile Φ⁻¹(1 - (1 - level)/2).
+  /// - Returns: The lower and upper limits of S(t); each nil where undefined (S = 0, S or σ NaN,
+  ///   S = 1 for `logLog`, `logit` and `arcsin`, or a NaN result).
   public func limits(survival s: Double, sigma: Double, z: Double) -> (
     lower: Double?, upper: Double?
   ) {

@@ -12,7 +12,17 @@
 ///
 /// - Complexity: O(n log n) per group (one sort), then O(number of distinct times).
 public enum KaplanMeier {
-  /// Fits one curve per group of `sample`.
+  /// Fits one curve per group of `sample` (R's `survfit(Surv(time, status) ~ groups, conf.type,
+  /// conf.int)`).
+  ///
+  /// - Parameters:
+  ///   - sample: The outcome; one curve per group of its `grouping` (term and `strata()`
+  ///     combinations), in group order.
+  ///   - confType: The transform of the pointwise confidence limits.
+  ///   - confLevel: The confidence level, in (0, 1).
+  /// - Returns: The curves with the sample's dropped-row count and formula.
+  /// - Throws: `SurvivalKitError.invalidArgument` when `confLevel` is not in (0, 1);
+  ///   `SurvivalKitError.insufficientData` when the sample has no rows.
   public static func fit(
     _ sample: SurvivalSample, confType: ConfidenceTransform = .log, confLevel: Double = 0.95
   ) throws -> KaplanMeierFit {
@@ -31,6 +41,16 @@ public enum KaplanMeier {
 
   /// Median follow-up by the reverse Kaplan–Meier method (Schemper & Smith 1996): the
   /// censorings are treated as events and the events as censorings, one curve per group.
+  ///
+  /// - Parameters:
+  ///   - sample: The outcome; its statuses are flipped, its times (already merged by `timefix`),
+  ///     entry times and grouping kept.
+  ///   - confType: The transform of the pointwise confidence limits.
+  ///   - confLevel: The confidence level, in (0, 1).
+  /// - Returns: The reverse curves (read the follow-up median with `KaplanMeierCurve.median`),
+  ///   with the sample's dropped-row count and formula.
+  /// - Throws: `SurvivalKitError.invalidArgument` when `confLevel` is not in (0, 1);
+  ///   `SurvivalKitError.insufficientData` when the sample has no rows.
   public static func reverse(
     _ sample: SurvivalSample, confType: ConfidenceTransform = .log, confLevel: Double = 0.95
   ) throws -> KaplanMeierFit {
@@ -47,6 +67,10 @@ public enum KaplanMeier {
   /// S(t) = Π_{t_j <= t} (1 - d_j / n_j) (Kaplan & Meier 1958). The one place where the
   /// Kaplan–Meier product is computed: curves and log-rank weights both read it.
   /// - Complexity: O(number of times).
+  ///
+  /// - Parameter series: One series of an event table (distinct times with numbers at risk and
+  ///   events).
+  /// - Returns: S at each time of the series, in its order.
   public static func survival(_ series: EventTable.Series) -> [Double] {
     var s = [Double](repeating: 1, count: series.time.count)
     var surv = 1.0
@@ -64,6 +88,9 @@ public enum KaplanMeier {
   /// Peto's survival estimate S̃(t) = Π_{t_j <= t} (1 - d_j / (n_j + 1)) just after each time
   /// of a series (Peto & Peto 1972; Klein & Moeschberger 2003, §7.3), the Peto–Peto weight.
   /// - Complexity: O(number of times).
+  ///
+  /// - Parameter series: One series of an event table.
+  /// - Returns: S̃ at each time of the series, in its order.
   public static func petoSurvival(_ series: EventTable.Series) -> [Double] {
     var s = [Double](repeating: 1, count: series.time.count)
     var surv = 1.0
@@ -86,8 +113,11 @@ public enum KaplanMeier {
 
 /// A fitted set of Kaplan–Meier curves: an immutable value.
 public struct KaplanMeierFit: Sendable {
+  /// One curve per group, in group order (`SurvivalSample.grouping`).
   public let curves: [KaplanMeierCurve]
+  /// The transform the confidence limits of every curve were built on.
   public let confType: ConfidenceTransform
+  /// The confidence level of every curve's limits, in (0, 1).
   public let confLevel: Double
   /// Rows dropped for missing values.
   public let dropped: Int
@@ -101,6 +131,13 @@ public struct KaplanMeierFit: Sendable {
 
   /// A set of curves fitted elsewhere (for example a subset or a reordering of another fit's
   /// curves), all with the same confidence transform and level.
+  ///
+  /// - Parameters:
+  ///   - curves: The curves, in the order they should be reported.
+  ///   - confType: The transform their limits were built on.
+  ///   - confLevel: The confidence level of their limits.
+  ///   - dropped: Rows dropped for missing values before fitting.
+  ///   - formula: The formula to report the curves with.
   public init(
     curves: [KaplanMeierCurve], confType: ConfidenceTransform, confLevel: Double, dropped: Int,
     formula: String = "Surv(time, status) ~ 1"
@@ -115,14 +152,20 @@ public struct KaplanMeierFit: Sendable {
 
 /// One Kaplan–Meier curve with its pointwise confidence limits.
 public struct KaplanMeierCurve: Sendable {
+  /// The group label as R labels strata (`sex=1`, `sex=f, trt=placebo`); `all` for a single curve.
   public let label: String
   /// Subjects in the group.
   public let n: Int
+  /// Events in the group.
   public let events: Int
   /// Distinct times (events and censorings), ascending.
   public let time: [Double]
+  /// Number at risk just before each time (R's `n.risk`); with delayed entry, the rows with
+  /// start < t <= stop.
   public let nRisk: [Int]
+  /// Events at each time (R's `n.event`).
   public let nEvent: [Int]
+  /// Censorings at each time (R's `n.censor`).
   public let nCensor: [Int]
   /// S(t) just after each time.
   public let survival: [Double]
@@ -130,16 +173,24 @@ public struct KaplanMeierCurve: Sendable {
   public let greenwoodSigma: [Double]
   /// SE of S(t) = S σ; nil where S = 0.
   public let standardError: [Double?]
+  /// Lower pointwise confidence limit of S(t) on the `confType` transform; nil where undefined
+  /// (S = 0; S = 1 for `logLog`, `logit` and `arcsin`).
   public let lower: [Double?]
+  /// Upper pointwise confidence limit of S(t) on the `confType` transform; nil where undefined.
   public let upper: [Double?]
   /// Nelson–Aalen cumulative hazard H(t).
   public let cumulativeHazard: [Double]
   /// Standard error of H(t): sqrt(Σ d/n²).
   public let cumulativeHazardStandardError: [Double]
+  /// The transform the limits were built on (R's `conf.type`).
   public let confType: ConfidenceTransform
+  /// The confidence level of the limits, in (0, 1).
   public let confLevel: Double
 
   /// The same curve under another label.
+  ///
+  /// - Parameter label: The new label.
+  /// - Returns: A copy with every estimate unchanged.
   public func relabelled(_ label: String) -> KaplanMeierCurve {
     KaplanMeierCurve(copy: self, label: label)
   }
@@ -164,6 +215,15 @@ public struct KaplanMeierCurve: Sendable {
   }
 
   /// The curve of one series of an event table, with limits on the `confType` transform.
+  ///
+  /// - Parameters:
+  ///   - label: The curve's label.
+  ///   - table: The `series` argument: distinct times with numbers at risk, events and
+  ///     censorings (an `EventTable.Series`).
+  ///   - confType: The transform of the pointwise confidence limits.
+  ///   - confLevel: The confidence level, in (0, 1) (not checked here; `KaplanMeier.fit` checks
+  ///     it).
+  /// - Complexity: O(number of times).
   public init(
     label: String, series table: EventTable.Series, confType: ConfidenceTransform = .log,
     confLevel: Double = 0.95

@@ -5,13 +5,24 @@
 /// Var = Σ_{t_j <= τ} A_j² d_j / (n_j (n_j - d_j)), with A_j the area under the curve from
 /// t_j to τ (terms with n_j = d_j contribute 0). This is not Var(min(T, τ)).
 public struct RestrictedMean: Sendable, Equatable {
+  /// The horizon τ, in the time unit of the data.
   public let tau: Double
+  /// RMST(τ), the area under the curve on [0, τ], in the time unit of the data.
   public let estimate: Double
+  /// Standard error of the estimate by R's variance formula (the `se(rmean)` of
+  /// `print(fit, rmean = τ)`).
   public let standardError: Double
 }
 
 extension KaplanMeierCurve {
   /// The restricted mean survival time to `tau` (tau >= 0).
+  ///
+  /// The curve is extended flat past its last time when τ lies beyond it.
+  ///
+  /// - Parameter tau: The horizon τ: a finite time >= 0.
+  /// - Returns: The restricted mean and its standard error.
+  /// - Throws: `SurvivalKitError.invalidArgument` when `tau` is negative or not finite.
+  /// - Complexity: O(number of curve times).
   public func restrictedMean(tau: Double) throws -> RestrictedMean {
     guard tau.isFinite && tau >= 0 else {
       throw SurvivalKitError.invalidArgument(

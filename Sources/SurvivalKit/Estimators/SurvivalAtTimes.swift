@@ -5,16 +5,27 @@
 /// row); the number at risk is that at the first curve time >= t
 /// (0 past the last time).
 public struct SurvivalAtTime: Sendable, Equatable {
+  /// The requested time.
   public let time: Double
+  /// Number at risk at the first curve time >= `time`; 0 past the last curve time.
   public let nRisk: Int
+  /// S at the last curve time <= `time`; 1 before the first curve time.
   public let survival: Double
+  /// Greenwood standard error of S; 0 before the first curve time, nil where S = 0.
   public let standardError: Double?
+  /// Lower pointwise confidence limit of S; 1 before the first curve time, nil where undefined.
   public let lower: Double?
+  /// Upper pointwise confidence limit of S; 1 before the first curve time, nil where undefined.
   public let upper: Double?
 }
 
 extension KaplanMeierCurve {
   /// Survival at each requested time (any order; each must be finite).
+  ///
+  /// - Parameter times: The times to read the curve at, in any order.
+  /// - Returns: One row per requested time, in the order given.
+  /// - Throws: `SurvivalKitError.invalidArgument` when a time is not finite.
+  /// - Complexity: O(k log m) for k times and m curve times.
   public func survival(at times: [Double]) throws -> [SurvivalAtTime] {
     try times.map { t in
       guard t.isFinite else {

@@ -6,15 +6,34 @@
 /// S never drops again). The confidence limits are the same rule applied to the lower and
 /// upper pointwise limit curves (Brookmeyer & Crowley 1982, as R's `quantile.survfit`).
 /// A quantile the curve never reaches is nil (R's NA).
+///
+/// R disagrees with itself at one point: when S sits exactly at 1 - p from some time until
+/// the curve's last time, a censoring (data 10 event, 20 event, 30 censored, 40 censored: S = 0.5
+/// from 20 on), R's `quantile.survfit` gives the midpoint of that stretch (median 30) while
+/// `print.survfit` and `summary(fit)$table` give its start (20). SurvivalKit follows
+/// `quantile.survfit`, because that is the one rule it applies to every p and to the confidence
+/// limits, and R's own quantile function is the documented definition; the two answers bracket
+/// the stretch on which the median is not identified.
 public struct SurvivalQuantile: Sendable, Equatable {
+  /// The probability p: the quantile is the first time at which S(t) <= 1 - p.
   public let probability: Double
+  /// The p-quantile of survival time; nil when the curve never reaches 1 - p (R's NA).
   public let estimate: Double?
+  /// Lower confidence limit: the same rule applied to the lower pointwise limit curve; nil when
+  /// that curve never reaches 1 - p.
   public let lower: Double?
+  /// Upper confidence limit: the same rule applied to the upper pointwise limit curve; nil when
+  /// that curve never reaches 1 - p (R's NA, common for the upper limit of a median).
   public let upper: Double?
 }
 
 extension KaplanMeierCurve {
   /// The p-quantile (p in [0, 1]) with its confidence limits; `median` is p = 0.5.
+  ///
+  /// - Parameter p: The probability, in [0, 1]; p = 0 gives time 0.
+  /// - Returns: The quantile and its confidence limits.
+  /// - Throws: `SurvivalKitError.invalidArgument` when `p` is outside [0, 1].
+  /// - Complexity: O(m log m) for m curve times.
   public func quantile(_ p: Double) throws -> SurvivalQuantile {
     guard p >= 0 && p <= 1 else {
       throw SurvivalKitError.invalidArgument(

@@ -4,8 +4,12 @@
 /// interactions `a:b`, `a*b` expanded to `a + b + a:b`, `log(x)`), strata variables from
 /// `strata(...)`, and an optional `cluster(id)`. `~ 1` has no terms.
 public struct Formula: Sendable, Equatable {
+  /// The most factors one `a * b * ...` product may cross: 10 factors make 1,023 terms.
+  public static let maximumCrossedFactors = 10
+
   /// The text as the user wrote it.
   public let text: String
+  /// The left side: `Surv(time, status)` or `Surv(start, stop, status)`.
   public let response: SurvResponse
   /// Right-hand-side terms in the order written (after `*` expansion), without strata/cluster.
   public let terms: [Term]
@@ -14,7 +18,11 @@ public struct Formula: Sendable, Equatable {
   /// The variable inside `cluster(...)`, if any.
   public let cluster: String?
 
-  /// Parses a formula. - Throws: `SurvivalKitError.formulaSyntax` with the caret position.
+  /// Parses a formula.
+  ///
+  /// - Parameter text: The formula in R syntax, e.g. `Surv(time, status) ~ sex + strata(centre)`.
+  /// - Throws: `SurvivalKitError.formulaSyntax` with the 0-based position of the problem (printed
+  ///   with a caret under it).
   public init(_ text: String) throws {
     var parser = FormulaParser(text)
     self = try parser.parseFormula()
@@ -29,6 +37,18 @@ public struct Formula: Sendable, Equatable {
   }
 
   /// Every variable a grouping (curve per combination) uses: term variables then strata.
+  /// Every column the formula reads: the response's time(s) and status, the terms' variables,
+  /// `strata()` and `cluster()`; what `CSVOptions.columns` needs to read the file for this
+  /// formula only.
+  public var variables: [String] {
+    var names = [response.start, response.stop, response.status.column].compactMap { $0 }
+    for name in groupingVariables + (cluster.map { [$0] } ?? []) where !names.contains(name) {
+      names.append(name)
+    }
+    return names
+  }
+
+  /// The grouping variables: the terms' variables, then the `strata()` variables.
   public var groupingVariables: [String] {
     var names: [String] = []
     for term in terms {
@@ -47,6 +67,7 @@ public struct SurvResponse: Sendable, Equatable {
   public let start: String?
   /// Event or censoring time column.
   public let stop: String
+  /// The status argument: which column it reads and which values mean an event.
   public let status: StatusExpression
 }
 
@@ -58,8 +79,9 @@ public enum StatusExpression: Sendable, Equatable {
   case equalsNumber(String, Double)
   /// `column == "text"`: event when equal.
   case equalsText(String, String)
-  /// `column != number` / `column != "text"`: event when different.
+  /// `column != number`: event when different.
   case notEqualsNumber(String, Double)
+  /// `column != "text"`: event when different.
   case notEqualsText(String, String)
 
   /// The column the status reads.
@@ -74,21 +96,27 @@ public enum StatusExpression: Sendable, Equatable {
 
 /// One right-hand-side term: a main effect (one factor) or an interaction (several).
 public struct Term: Sendable, Equatable, CustomStringConvertible {
+  /// The factors of the term: one for a main effect, several for an interaction `a:b`.
   public let factors: [TermFactor]
+  /// The term as R names it: its factors joined by `:`.
   public var description: String { factors.map(\.description).joined(separator: ":") }
 }
 
 /// A variable in a term, possibly transformed.
 public enum TermFactor: Sendable, Equatable, CustomStringConvertible {
+  /// A variable as it is: a numeric covariate or a factor.
   case variable(String)
+  /// `log(variable)`: the natural logarithm of a numeric variable.
   case log(String)
 
+  /// The name of the variable, without the transform.
   public var variable: String {
     switch self {
     case .variable(let v), .log(let v): return v
     }
   }
 
+  /// The factor as written: `x` or `log(x)`.
   public var description: String {
     switch self {
     case .variable(let v): return v

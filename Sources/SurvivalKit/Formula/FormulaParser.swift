@@ -194,10 +194,22 @@ struct FormulaParser {
               strata.append(try name("a column name inside strata()"))
             }
             try expect(")", "')'")
+            if current == .symbol(":") || current == .symbol("*") {
+              throw fail(
+                "strata() cannot be part of an interaction; to let a covariate's effect differ "
+                  + "by stratum, interact it with the variable itself, e.g. "
+                  + "'age + age:sex + strata(sex)'", at: factorOffset)
+            }
           case "cluster":
+            guard group.isEmpty && factors.isEmpty else {
+              throw fail("cluster() cannot be part of an interaction", at: factorOffset)
+            }
             guard cluster == nil else { throw fail("only one cluster() term", at: factorOffset) }
             cluster = try name("a column name inside cluster()")
             try expect(")", "')'")
+            if current == .symbol(":") || current == .symbol("*") {
+              throw fail("cluster() cannot be part of an interaction", at: factorOffset)
+            }
           default:
             throw fail(
               "unknown function '\(n)()'; use log(), strata() or cluster()", at: factorOffset)
@@ -222,6 +234,14 @@ struct FormulaParser {
       if factors.count == 1 {
         terms.append(Term(factors: factors[0]))
       } else if factors.count > 1 {
+        // 2^k - 1 terms: refuse before expanding what no model could hold.
+        guard factors.count <= Formula.maximumCrossedFactors else {
+          let count = factors.count >= 62 ? "more than 10^18" : "\((1 << factors.count) - 1)"
+          throw fail(
+            "\(factors.count) factors crossed with '*' would make \(count) terms (at most "
+              + "\(Formula.maximumCrossedFactors) factors, \((1 << Formula.maximumCrossedFactors) - 1) "
+              + "terms); write the interactions you need with ':'", at: 0)
+        }
         var expanded: [[TermFactor]] = [[]]
         for g in factors {
           expanded = expanded + expanded.map { $0 + g }

@@ -1,3 +1,5 @@
+import SurvivalSupport
+
 /// The k-sample weighted log-rank test (R's `survdiff`, and the weights of `LogRankWeight`),
 /// optionally stratified.
 ///
@@ -15,6 +17,17 @@
 /// - Complexity: O(n log n) for one sort per stratum, then O(k²) per distinct event time.
 public enum LogRank {
   /// Runs the test on the sample's `groups`, stratified by its `strata`.
+  ///
+  /// As R's `survdiff(Surv(time, status) ~ groups + strata(...), rho = ρ)` for the weights R has.
+  ///
+  /// - Parameters:
+  ///   - sample: Right-censored data with at least two `groups`; its `strata` stratify the test.
+  ///   - weight: The weight of each event time.
+  /// - Returns: The statistic with observed and expected events per group.
+  /// - Throws: `SurvivalKitError.invalidArgument` for counting-process data
+  ///   (`Surv(start, stop, status)`); `SurvivalKitError.insufficientData` when the sample has no
+  ///   rows or one group, or when the variance matrix is singular.
+  /// - Complexity: O(n log n) for the event table, then O(k²) per distinct event time.
   public static func test(_ sample: SurvivalSample, weight: LogRankWeight = .logRank) throws
     -> LogRankTest
   {
@@ -32,9 +45,28 @@ public enum LogRank {
           + "('\(sample.groups.labels.first ?? "all")'); name a grouping variable, e.g. "
           + "Surv(time, status) ~ treatment")
     }
+    let table = EventTable(sample)
+    let eventTimes = table.nEvent.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
+    try checkWork(groups: k, eventTimes: eventTimes, what: "a log-rank test")
     return try test(
-      EventTable(sample), groups: Array(0..<k), weight: weight, formula: sample.formula,
+      table, groups: Array(0..<k), weight: weight, formula: sample.formula,
       dropped: sample.dropped)
+  }
+
+  /// The most arithmetic a test may need before it is refused (about a minute at worst).
+  static let workLimit = 20_000_000_000.0
+
+  /// Refuses a test whose k² work per event time would run for hours: a grouping with
+  /// thousands of levels is almost always a wrong column.
+  static func checkWork(groups k: Int, eventTimes: Int, what: String) throws {
+    let work = Double(k) * Double(k) * Double(max(eventTimes, 1))
+    guard k <= 2_000 && work <= workLimit else {
+      throw SurvivalKitError.insufficientData(
+        message: "\(what) of \(k) groups over \(eventTimes) event times needs about "
+          + "\(NumberFormatting.significant(work, digits: 2)) operations (k² per event time), "
+          + "too many to run; a grouping with thousands of levels is almost always a wrong "
+          + "column (an id or a continuous value): group it into fewer levels")
+    }
   }
 
   /// The test of the chosen groups of an event table (all of them, or a pair for pairwise
@@ -45,7 +77,7 @@ public enum LogRank {
   ) throws -> LogRankTest {
     let k = chosen.count
     let labels = chosen.map { table.groups[$0] }
-    let accumulation = accumulate(table, groups: chosen, weight: weight)
+    let accumulation = try accumulate(table, groups: chosen, weight: weight)
     var notes: [String] = []
     for g in 0..<k where accumulation.events[g] == 0 {
       notes.append("group '\(labels[g])' has no events")
@@ -112,7 +144,7 @@ public enum LogRank {
   /// One pass over each stratum's pooled times of the event table, for the chosen groups
   /// (all groups, or a pair for pairwise tests); the result is indexed by position in `chosen`.
   /// The weights come from the pooled series of the chosen groups (`LogRankWeight.weights`).
-  static func accumulate(_ table: EventTable, groups chosen: [Int], weight: LogRankWeight)
+  static func accumulate(_ table: EventTable, groups chosen: [Int], weight: LogRankWeight) throws
     -> Accumulation
   {
     let k = chosen.count
@@ -136,7 +168,7 @@ public enum LogRank {
         acc.presence[s][a] = size > 0
       }
       let series =
-        allGroups ? table.pooled(stratum: s) : table.series(stratum: s, groups: chosen)
+        allGroups ? table.pooled(stratum: s) : try table.series(stratum: s, groups: chosen)
       guard !series.time.isEmpty else { continue }
       let w = weight.weights(series)
       var q = 0
@@ -184,7 +216,9 @@ public enum LogRank {
 
 /// The result of a log-rank-family test: an immutable value.
 public struct LogRankTest: Sendable {
+  /// One compared group: its size, events, and weighted observed and expected events.
   public struct Group: Sendable, Equatable {
+    /// The group label as R labels strata (`sex=1`).
     public let label: String
     /// Subjects in the group.
     public let n: Int
@@ -196,11 +230,15 @@ public struct LogRankTest: Sendable {
     public let expected: Double
   }
 
+  /// The weight function of the test.
   public let weight: LogRankWeight
+  /// Every group in group order, including any left out of the statistic (expected 0).
   public let groups: [Group]
   /// The k × k variance matrix of O - E: `variance[a][b]`.
   public let variance: [[Double]]
+  /// χ² = (O - E)ᵀ V⁻¹ (O - E) over the groups with E_k > 0, the first dropped; 0 when df = 0.
   public let chisq: Double
+  /// Degrees of freedom: the number of groups with E_k > 0, minus 1 (never negative).
   public let df: Int
   /// Upper-tail chi-square p-value; nil when no test is possible (df = 0).
   public let p: Double?

@@ -9,13 +9,25 @@ import SurvivalSupport
 /// Reference: Collett (2015), Modelling Survival Data in Medical Research, 3rd ed., §2.6;
 /// Klein & Moeschberger (2003), §7.4.
 public struct LogRankTrend: Sendable, Equatable {
+  /// The score c_k of each group, in group order.
   public let scores: [Double]
+  /// χ² = U² / Var U.
   public let statistic: Double
+  /// z = U / √Var U; positive when high-score groups have more events than expected.
   public let z: Double
+  /// Degrees of freedom: always 1.
   public let df: Int
+  /// Upper-tail χ²(1) p-value of `statistic` (two-sided in `z`).
   public let p: Double
 
   /// Trend test from a finished test and one score per group (in group order).
+  ///
+  /// - Parameters:
+  ///   - test: A finished k-group test; its weights and strata carry over.
+  ///   - scores: One finite score per group, in the test's group order.
+  /// - Throws: `SurvivalKitError.invalidArgument` when the number of scores differs from the
+  ///   number of groups or a score is not finite; `SurvivalKitError.insufficientData` when Var U
+  ///   is not positive (for example equal scores for every group).
   public init(test: LogRankTest, scores: [Double]) throws {
     guard scores.count == test.groups.count else {
       throw SurvivalKitError.invalidArgument(
@@ -45,8 +57,17 @@ public struct LogRankTrend: Sendable, Equatable {
 
   /// Scores for the groups of a sample: the numeric value of a column (which must be constant
   /// within each group), or nil for the level order 1, 2, ..., k.
+  ///
+  /// - Parameters:
+  ///   - sample: The sample the test was run on, read from `table`.
+  ///   - table: The data the sample was read from.
+  ///   - column: A numeric column holding each group's score, or nil for 1, 2, ..., k.
+  /// - Returns: One score per group, in group order.
+  /// - Throws: `SurvivalKitError.unknownColumn` when `table` has no such column;
+  ///   `SurvivalKitError.invalidData` when it is not numeric, a used row has no score, or the
+  ///   score differs within a group.
   public static func scores(
-    for sample: SurvivalSample, table: DataTable, formula: Formula, column: String?
+    for sample: SurvivalSample, table: DataTable, column: String?
   ) throws -> [Double] {
     guard let column else { return (1...sample.groups.labels.count).map(Double.init) }
     let c = try table.column(named: column)
@@ -55,14 +76,14 @@ public struct LogRankTrend: Sendable, Equatable {
         line: nil, column: column,
         message: "trend scores must be numbers; this is a \(c.typeName) column")
     }
-    // Map used rows back to table rows through their line numbers.
-    var rowOfLine = [Int: Int]()
-    for (i, l) in table.lineNumbers.enumerated() { rowOfLine[l] = i }
+    guard sample.rows.allSatisfy({ $0 < values.count }) else {
+      throw SurvivalKitError.invalidArgument(
+        name: "table", message: "the sample was not read from this table; pass the same table")
+    }
     var scores = [Double?](repeating: nil, count: sample.groups.labels.count)
     for i in 0..<sample.count {
       let g = Int(sample.groups.codes[i])
-      let row = rowOfLine[sample.lineNumbers[i]]!
-      let v = values[row]
+      let v = values[sample.rows[i]]
       guard !v.isNaN else {
         throw SurvivalKitError.invalidData(
           line: sample.lineNumbers[i], column: column, message: "trend score is missing")
@@ -77,6 +98,10 @@ public struct LogRankTrend: Sendable, Equatable {
       }
       scores[g] = v
     }
-    return scores.map { $0! }
+    if let empty = scores.firstIndex(where: { $0 == nil }) {
+      throw SurvivalKitError.insufficientData(
+        message: "group '\(sample.groups.labels[empty])' has no rows, so it has no trend score")
+    }
+    return scores.map { $0 ?? 0 }
   }
 }

@@ -22,11 +22,17 @@ import SurvivalSupport
 /// uses n + 1 in the denominator and includes the current time. The two agree closely but
 /// not exactly.
 public enum LogRankWeight: Sendable, Equatable {
+  /// w = 1: the log-rank (Mantel–Haenszel) test, R's `rho = 0`.
   case logRank
+  /// w = S(t-)^ρ with the pooled Kaplan–Meier S: R's `survdiff(rho = ρ)`.
   case gRho(Double)
+  /// w = S(t-)^p (1 - S(t-))^q with the pooled Kaplan–Meier S.
   case flemingHarrington(p: Double, q: Double)
+  /// w = n_t, the number at risk: Gehan–Breslow generalised Wilcoxon.
   case gehanBreslow
+  /// w = √n_t: Tarone–Ware.
   case taroneWare
+  /// w = S̃(t), Peto's estimate with n + 1 in the denominator: Peto–Peto.
   case petoPeto
 
   /// The test's name as printed.
@@ -63,6 +69,9 @@ public enum LogRankWeight: Sendable, Equatable {
   /// weights are exactly the curve values a `KaplanMeierCurve` of the series reports.
   /// Only the values at event times (d > 0) enter a test.
   /// - Complexity: O(number of times).
+  ///
+  /// - Parameter series: A pooled series of an event table (all compared groups of one stratum).
+  /// - Returns: The weight at each time of the series, in its order.
   public func weights(_ series: EventTable.Series) -> [Double] {
     let count = series.time.count
     switch self {

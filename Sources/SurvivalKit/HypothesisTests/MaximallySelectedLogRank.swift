@@ -10,7 +10,7 @@ import RealModule
 /// the naive p-value of the best split is far too small; the adjusted p-value is the
 /// Lausen–Schumacher approximation to P(sup |Brownian bridge statistic| > M):
 ///
-///   p ≈ 4 φ(M)/M + φ(M) (M - 1/M) Double.log((1 - ε)² / ε²),
+///   p ≈ 4 φ(M)/M + φ(M) (M - 1/M) log((1 - ε)² / ε²),
 ///
 /// capped to [0, 1] (R package maxstat, `pmethod = "Lau92"`). maxstat standardises the
 /// log-rank scores by their permutation variance; here Z uses the usual hypergeometric
@@ -19,12 +19,17 @@ import RealModule
 /// Reference: Lausen B, Schumacher M (1992). Maximally selected rank statistics.
 /// Biometrics 48:73–85.
 public struct MaximallySelectedLogRank: Sendable, Equatable {
+  /// The best cutpoint μ: the high group is marker > μ.
   public let cutpoint: Double
+  /// M = max |Z_μ| over the candidates.
   public let statistic: Double
+  /// The Lausen–Schumacher p-value of M, corrected for the selection of the cutpoint.
   public let adjustedP: Double
   /// The naive p-value of the best split, 2(1 - Φ(M)), reported only for contrast.
   public let naiveP: Double
+  /// Number of candidate cutpoints scanned.
   public let candidates: Int
+  /// ε: the least fraction of subjects on each side of a candidate cutpoint.
   public let minProportion: Double
 
   /// Scans every admissible cutpoint of `marker` for the two-group log-rank statistic.
@@ -38,6 +43,17 @@ public struct MaximallySelectedLogRank: Sendable, Equatable {
   /// Adding the subjects in decreasing marker order grows G one cutpoint at a time; the double
   /// sum is updated with Fenwick trees over the time ranks, so the whole scan costs
   /// O(n log n) instead of one log-rank test per cutpoint.
+  ///
+  /// - Parameters:
+  ///   - time: Event or censoring time of each subject (right-censored, >= 0).
+  ///   - status: 1 for an event, 0 for censoring.
+  ///   - marker: The continuous marker of each subject; every value finite.
+  ///   - minProportion: ε, in (0, 0.5).
+  /// - Throws: `SurvivalKitError.invalidArgument` when ε is outside (0, 0.5) or the arrays differ
+  ///   in length; `SurvivalKitError.invalidData` for a non-finite marker, a non-finite or negative
+  ///   time, or a status other than 0 or 1; `SurvivalKitError.insufficientData` when no cutpoint
+  ///   leaves ε of the subjects on each side.
+  /// - Complexity: O(n log n).
   public init(time: [Double], status: [UInt8], marker: [Double], minProportion: Double = 0.1) throws
   {
     guard minProportion > 0 && minProportion < 0.5 else {
@@ -57,7 +73,7 @@ public struct MaximallySelectedLogRank: Sendable, Equatable {
     }
     let sample = try SurvivalSample(time: time, status: status)
     let table = EventTable(
-      time: sample.time, status: sample.status, ascendingOrder: sample.ascendingTimeOrder)
+      checkedTime: sample.time, status: sample.status, ascendingOrder: sample.ascendingTimeOrder)
     // Candidates: distinct marker values with at least a fraction ε of subjects on each side.
     let byMarker = SortOrder.order(marker)
     var candidates: [Double] = []
@@ -126,6 +142,10 @@ public struct MaximallySelectedLogRank: Sendable, Equatable {
     }
     var best = (cut: candidates[0], z: -1.0)
     for (c, value) in z.enumerated() where value > best.z { best = (candidates[c], value) }
+    guard best.z >= 0 else {
+      throw SurvivalKitError.insufficientData(
+        message: "no cutpoint gives a log-rank test with positive variance (too few events)")
+    }
     let m = best.z
     self.cutpoint = best.cut
     self.statistic = m
@@ -135,10 +155,15 @@ public struct MaximallySelectedLogRank: Sendable, Equatable {
     self.minProportion = minProportion
   }
 
-  /// The Lausen–Schumacher (1992) approximation for a maximally selected statistic `m` over
-  /// cutpoints between the `minProportion` and `1 - minProportion` quantiles:
-  /// 4 φ(m)/m + φ(m) (m - 1/m) Double.log((1 - ε)² / ε²); 1 for m < 1 (as R maxstat's `pLausen92`),
+  /// The Lausen–Schumacher (1992) approximation for a maximally selected statistic over
+  /// cutpoints between the ε and 1 - ε quantiles:
+  /// 4 φ(m)/m + φ(m) (m - 1/m) log((1 - ε)² / ε²); 1 for m < 1 (as R maxstat's `pLausen92`),
   /// and never outside [0, 1].
+  ///
+  /// - Parameters:
+  ///   - m: The maximally selected statistic M.
+  ///   - e: The `minProportion` argument ε, in (0, 0.5).
+  /// - Returns: The approximate p-value, in [0, 1].
   public static func lausenSchumacherP(_ m: Double, minProportion e: Double) -> Double {
     if m < 1 { return 1 }
     let density = Double.exp(-m * m / 2) / (2 * Double.pi).squareRoot()

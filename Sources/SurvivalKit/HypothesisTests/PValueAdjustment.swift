@@ -1,4 +1,5 @@
-/// Multiple-comparison adjustment of p-values (R's `p.adjust`).
+/// Multiple-comparison adjustment of p-values (R's `p.adjust`, methods `"holm"`, `"BH"` and
+/// `"none"`).
 public enum PValueAdjustment: String, Sendable, CaseIterable {
   /// Holm (1979): step-down, controls the family-wise error rate.
   case holm
@@ -11,6 +12,10 @@ public enum PValueAdjustment: String, Sendable, CaseIterable {
   ///
   /// Holm: with p sorted ascending, p̃_(i) = max_{j <= i} min(1, (m - j + 1) p_(j)).
   /// BH: with p sorted ascending, p̃_(i) = min_{j >= i} min(1, m p_(j) / j).
+  ///
+  /// - Parameter p: The unadjusted p-values (all of the family).
+  /// - Returns: The adjusted p-values, in the input order, each at most 1.
+  /// - Complexity: O(m log m) for m p-values.
   public func adjust(_ p: [Double]) -> [Double] {
     let m = p.count
     guard m > 0 else { return [] }

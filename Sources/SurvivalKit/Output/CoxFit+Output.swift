@@ -27,6 +27,11 @@ extension Concordance {
 
 /// JSON, table and CSV renderings of a Cox fit (schema in the README).
 extension CoxFit {
+  /// The fit as the JSON document `survkit cox --format json` prints (schema in the README).
+  ///
+  /// - Parameter zph: A proportional-hazards test of this fit to include under `zph`, or nil.
+  /// - Returns: An object with the counts, settings, coefficients, variance matrices, the three
+  ///   tests, the concordance and, when given, the cox.zph results; non-finite numbers are `null`.
   public func json(zph: CoxZPH? = nil) -> JSONValue {
     func test(_ t: Test) -> JSONValue { t.jsonValue }
     func matrix(_ m: [[Double?]]) -> JSONValue { .array(m.map { .numbers($0) }) }
@@ -103,6 +108,10 @@ extension CoxFit {
   }
 
   /// What R's `summary(coxph)` shows.
+  ///
+  /// - Parameter zph: A proportional-hazards test of this fit to print after the tests, or nil.
+  /// - Returns: The text `survkit cox --format table` prints: header, coefficient and
+  ///   hazard-ratio tables, concordance, tests, log-likelihoods and warnings.
   public func table(zph: CoxZPH? = nil) -> String {
     let f = { (x: Double?) in NumberFormatting.significant(x) }
     var out = "Cox proportional hazards model: \(formula)\n"

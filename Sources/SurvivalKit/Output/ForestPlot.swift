@@ -28,12 +28,25 @@ import SurvivalSupport
 public struct ForestPlot: Sendable {
   /// One line of the plot: a hazard ratio with its confidence limits and p-value.
   public struct Row: Sendable {
+    /// The row label, truncated to 30 characters in the drawing.
     public var label: String
+    /// The hazard ratio; nil (or not finite and positive) for "not estimable".
     public var estimate: Double?
+    /// The lower confidence limit; nil prints `NA`, 0 runs to the axis edge.
     public var lower: Double?
+    /// The upper confidence limit; nil prints `NA`, +∞ runs to the axis edge.
     public var upper: Double?
+    /// The p-value; nil leaves the column empty.
     public var p: Double?
 
+    /// A row from its values.
+    ///
+    /// - Parameters:
+    ///   - label: The row label.
+    ///   - estimate: The hazard ratio, or nil when it is not estimable.
+    ///   - lower: The lower confidence limit, or nil.
+    ///   - upper: The upper confidence limit, or nil.
+    ///   - p: The p-value, or nil.
     public init(label: String, estimate: Double?, lower: Double?, upper: Double?, p: Double?) {
       self.label = label
       self.estimate = estimate
@@ -43,11 +56,19 @@ public struct ForestPlot: Sendable {
     }
   }
 
+  /// The title above the plot; empty for none.
   public var title: String
+  /// The rows, drawn top to bottom.
   public var rows: [Row]
   /// The confidence level of the rows' limits, printed in the column header.
   public var confLevel: Double
 
+  /// A plot of the given rows.
+  ///
+  /// - Parameters:
+  ///   - title: The title above the plot; empty for none.
+  ///   - rows: The rows, top to bottom.
+  ///   - confLevel: The confidence level of the rows' limits, printed in the column header.
   public init(title: String, rows: [Row], confLevel: Double = 0.95) {
     self.title = title
     self.rows = rows
@@ -119,7 +140,7 @@ public struct ForestPlot: Sendable {
     return doc.rendered
   }
 
-  /// The horizontal log scale: Double.log(HR) in [logMin, logMax] onto [left, right] pixels; 0 and
+  /// The horizontal log scale: log(HR) in [logMin, logMax] onto [left, right] pixels; 0 and
   /// below map to the left edge, +∞ to the right edge.
   private struct Axis {
     let left: Double
@@ -161,8 +182,8 @@ public struct ForestPlot: Sendable {
     return NumberFormatting.fixed(x, decimals: 2)
   }
 
-  /// The axis range in Double.log(HR): 1 and every finite positive value of the drawable rows,
-  /// clamped to 10^±6, widened to at least Double.log(1.6) and padded by 6 % on each side.
+  /// The axis range in log(HR): 1 and every finite positive value of the drawable rows,
+  /// clamped to 10^±6, widened to at least log(1.6) and padded by 6 % on each side.
   private static func logRange(_ rows: [Row]) -> (Double, Double) {
     let bound = 6 * Double.log(10.0)
     var lo = 0.0

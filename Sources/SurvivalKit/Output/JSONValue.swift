@@ -6,25 +6,52 @@ import SurvivalSupport
 /// (which JSON cannot spell) print as `null`. Objects keep their insertion order, so the same
 /// result always gives byte-identical output.
 public indirect enum JSONValue: Sendable, Equatable {
+  /// JSON `null`.
   case null
+  /// `true` or `false`.
   case bool(Bool)
+  /// A number; NaN and infinities serialise as `null`.
   case number(Double)
+  /// A string, escaped on output.
   case string(String)
+  /// An array.
   case array([JSONValue])
+  /// An object whose members keep their order.
   case object([(String, JSONValue)])
 
+  /// Two values are equal when they serialise to the same text (so `.number(.nan)` equals `.null`).
+  ///
+  /// - Parameters:
+  ///   - a: A value.
+  ///   - b: Another value.
+  /// - Returns: Whether `a.serialized() == b.serialized()`.
   public static func == (a: JSONValue, b: JSONValue) -> Bool {
     a.serialized() == b.serialized()
   }
 
   /// An optional number: nil or non-finite becomes `null`.
+  ///
+  /// - Parameter x: A number or nil.
+  /// - Returns: `.number(x)`, or `.null` when `x` is nil or not finite.
   public static func optional(_ x: Double?) -> JSONValue {
     guard let x, x.isFinite else { return .null }
     return .number(x)
   }
 
+  /// An array of numbers; non-finite values become `null`.
+  ///
+  /// - Parameter xs: The numbers.
+  /// - Returns: An array of `.number` and `.null` values.
   public static func numbers(_ xs: [Double]) -> JSONValue { .array(xs.map { .optional($0) }) }
+  /// An array of optional numbers; nil and non-finite values become `null`.
+  ///
+  /// - Parameter xs: The numbers.
+  /// - Returns: An array of `.number` and `.null` values.
   public static func numbers(_ xs: [Double?]) -> JSONValue { .array(xs.map { .optional($0) }) }
+  /// An array of integers.
+  ///
+  /// - Parameter xs: The integers (exact up to 2^53).
+  /// - Returns: An array of `.number` values.
   public static func integers(_ xs: [Int]) -> JSONValue { .array(xs.map { .number(Double($0)) }) }
 
   /// Pretty-printed text: two-space indentation, arrays of scalars on one line, final newline.

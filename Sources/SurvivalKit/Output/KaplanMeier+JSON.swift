@@ -2,10 +2,18 @@
 extension KaplanMeierFit {
   /// Options that shape a report: requested times and the restricted-mean horizon.
   public struct ReportOptions: Sendable {
+    /// Times at which to read every curve (`KaplanMeierCurve.survival(at:)`); empty for none.
     public var times: [Double]
+    /// The horizon τ of the restricted mean (`KaplanMeierCurve.restrictedMean(tau:)`), or nil.
     public var rmstTau: Double?
     /// Probabilities p of the quantiles to report (0.5 is the median, always reported).
     public var quantiles: [Double]
+    /// Options for a report.
+    ///
+    /// - Parameters:
+    ///   - times: Times at which to read every curve.
+    ///   - rmstTau: The horizon of the restricted mean, or nil for none.
+    ///   - quantiles: Probabilities of the extra quantiles to report.
     public init(times: [Double] = [], rmstTau: Double? = nil, quantiles: [Double] = []) {
       self.times = times
       self.rmstTau = rmstTau
@@ -13,6 +21,13 @@ extension KaplanMeierFit {
     }
   }
 
+  /// The fit as the JSON document `survkit km --format json` prints (schema in the README).
+  ///
+  /// - Parameter options: The times, restricted-mean horizon and quantiles to include.
+  /// - Returns: An object with the counts, the confidence settings and, per curve, its table,
+  ///   median, survival at `options.times`, restricted mean (or `null`) and quantiles.
+  /// - Throws: `SurvivalKitError.invalidArgument` for a non-finite time, a negative or
+  ///   non-finite τ, or a probability outside [0, 1].
   public func json(options: ReportOptions = ReportOptions()) throws -> JSONValue {
     var strata: [JSONValue] = []
     for curve in curves {

@@ -2,6 +2,16 @@ import SurvivalSupport
 
 /// Terminal rendering of a Kaplan–Meier fit: what R's `print(fit)` and `summary(fit)` show.
 extension KaplanMeierFit {
+  /// The text `survkit km --format table` prints: a summary of each curve (n, events, median
+  /// with limits), the optional restricted means, quantiles and survival at requested times, then
+  /// each curve's event times as R's `summary(fit)` lists them.
+  ///
+  /// - Parameters:
+  ///   - formula: The formula to print in the heading (`formula` of the fit, usually).
+  ///   - options: The times, restricted-mean horizon and quantiles to include.
+  /// - Returns: The text, ending in a newline.
+  /// - Throws: `SurvivalKitError.invalidArgument` for a non-finite time, a negative or
+  ///   non-finite τ, or a probability outside [0, 1].
   public func table(formula: String, options: ReportOptions = ReportOptions()) throws -> String {
     let level = NumberFormatting.shortest(confLevel * 100)
     let lcl = "\(NumberFormatting.shortest(confLevel))LCL"

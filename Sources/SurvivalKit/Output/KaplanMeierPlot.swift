@@ -26,6 +26,7 @@ import SurvivalSupport
 /// ```
 /// - Complexity: O(number of curve times + curves × ticks × log(curve times)).
 public struct KaplanMeierPlot: Sendable {
+  /// The title above the plot; empty for none.
   public var title: String
   /// The x-axis title, e.g. "Months since enrolment".
   public var xLabel: String
@@ -37,6 +38,13 @@ public struct KaplanMeierPlot: Sendable {
   /// Draw the pointwise confidence bands.
   public var showConfidenceBands: Bool = true
 
+  /// A plot with these titles and ticks; confidence bands are shown.
+  ///
+  /// - Parameters:
+  ///   - title: The title above the plot.
+  ///   - xLabel: The x-axis title.
+  ///   - yLabel: The y-axis title.
+  ///   - timeTicks: The x-axis ticks and at-risk times; empty for automatic ticks.
   public init(title: String, xLabel: String, yLabel: String, timeTicks: [Double]) {
     self.title = title
     self.xLabel = xLabel
@@ -48,6 +56,9 @@ public struct KaplanMeierPlot: Sendable {
   /// at-risk table).
   ///
   /// - Throws: `SurvivalKitError.invalidArgument` when a tick is not finite or is negative.
+  ///
+  /// - Parameter fit: The curves to draw.
+  /// - Returns: The SVG document as text.
   public func svg(_ fit: KaplanMeierFit) throws -> String {
     for t in timeTicks where !(t.isFinite && t >= 0) {
       throw SurvivalKitError.invalidArgument(

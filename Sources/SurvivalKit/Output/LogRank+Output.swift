@@ -3,6 +3,12 @@ import SurvivalSupport
 /// JSON, table and CSV renderings of log-rank results (the schema is in the README).
 extension LogRankTest {
   /// Everything a report needs; `trend` and `pairwise` are included when given.
+  ///
+  /// - Parameters:
+  ///   - dropped: Rows dropped for missing values, to report.
+  ///   - trend: A trend test of the same groups, or nil.
+  ///   - pairwise: Pairwise comparisons of the same groups, or nil.
+  /// - Returns: The JSON document `survkit logrank --format json` prints.
   public func json(
     dropped: Int, trend: LogRankTrend? = nil, pairwise: LogRankPairwise? = nil
   ) -> JSONValue {
@@ -73,6 +79,13 @@ extension LogRankTest {
   }
 
   /// What R's `print(survdiff)` shows, plus the weight, trend and pairwise tables.
+  ///
+  /// - Parameters:
+  ///   - formula: The formula to print in the heading.
+  ///   - dropped: Rows dropped for missing values, to report.
+  ///   - trend: A trend test of the same groups, or nil.
+  ///   - pairwise: Pairwise comparisons of the same groups, or nil.
+  /// - Returns: The text `survkit logrank --format table` prints.
   public func table(
     formula: String, dropped: Int, trend: LogRankTrend? = nil, pairwise: LogRankPairwise? = nil
   ) -> String {
@@ -106,6 +119,9 @@ extension LogRankTest {
   }
 
   /// One row per group; a last row per pair when pairwise comparisons are given.
+  ///
+  /// - Parameter pairwise: Pairwise comparisons of the same groups, or nil.
+  /// - Returns: CSV text with a header line; undefined values are `NA`.
   public func csv(pairwise: LogRankPairwise? = nil) -> String {
     let f = CSVText.number
     var out = "group,n,events,observed,expected,chisq,df,p\n"

@@ -18,11 +18,18 @@ import Dispatch
 ///
 /// - Complexity: O(n log n) per stratum with a two-level rank counter (`RankCounter`).
 public struct Concordance: Sendable, Equatable {
+  /// Concordance (C + T/2) / (C + D + T).
   public let estimate: Double
+  /// Its infinitesimal-jackknife standard error (summed within clusters for a `cluster()` model).
   public let standardError: Double
+  /// C: weighted number of comparable pairs in which the one with the event has the higher
+  /// risk score.
   public let concordant: Double
+  /// D: weighted number of comparable pairs in which it has the lower risk score.
   public let discordant: Double
+  /// T: weighted number of comparable pairs with equal risk scores.
   public let tiedRisk: Double
+  /// Weighted number of pairs of events at the same time (not comparable; not in the estimate).
   public let tiedTime: Double
 
   /// Concordance of the linear predictor `eta` (in the problem's sorted order) with the

@@ -3,7 +3,7 @@ import RealModule
 /// The exact discrete partial likelihood for tied event times (R's `ties = "exact"`, the
 /// conditional logistic model): at a time with d events among the risk set R,
 ///
-///   L_t = Double.exp(Σ_{events} η) / Σ_{S ⊂ R, |S| = d} Double.exp(Σ_{i∈S} η_i),
+///   L_t = exp(Σ_{events} η) / Σ_{S ⊂ R, |S| = d} exp(Σ_{i∈S} η_i),
 ///
 /// with the denominator B(d, |R|) and its first and second derivatives built by the recursion
 /// B(k, r) = B(k, r-1) + e^{η_r} B(k-1, r-1) over the members of R (Gail, Lubin & Rubinstein

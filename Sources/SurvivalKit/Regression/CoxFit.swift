@@ -4,7 +4,9 @@ public struct CoxFit: Sendable {
   public struct Coefficient: Sendable, Equatable {
     /// Column name, R style (`age`, `celltypelarge`, `age:sex`, `log(karno)`).
     public let term: String
+    /// β̂, the log hazard ratio per unit of the column; nil when the column is aliased.
     public let coef: Double?
+    /// exp(β̂).
     public let hazardRatio: Double?
     /// Model-based standard error.
     public let standardError: Double?
@@ -12,35 +14,51 @@ public struct CoxFit: Sendable {
     public let robustStandardError: Double?
     /// coef / SE (the robust SE when one was requested).
     public let z: Double?
+    /// Two-sided normal p-value of `z`, 2 (1 - Φ(|z|)).
     public let p: Double?
-    /// Confidence limits of the hazard ratio.
+    /// Lower confidence limit of the hazard ratio, exp(β̂ - z SE), with
+    /// z = Φ⁻¹(1 - (1 - confLevel)/2) and the robust SE when one was requested.
     public let lower: Double?
+    /// Upper confidence limit of the hazard ratio, exp(β̂ + z SE).
     public let upper: Double?
   }
 
   /// A chi-square test of all coefficients.
   public struct Test: Sendable, Equatable {
+    /// The χ² statistic.
     public let statistic: Double
+    /// Degrees of freedom: the number of estimated (non-aliased) coefficients.
     public let df: Int
+    /// Upper-tail χ² p-value.
     public let p: Double
   }
 
+  /// One row per design column, in design order; aliased columns have nil estimates.
   public let coefficients: [Coefficient]
   /// Variance of the coefficients (robust when requested), p × p over all columns; rows and
   /// columns of aliased terms are nil.
   public let variance: [[Double?]]
   /// The model-based variance when the robust one is reported in `variance`.
   public let naiveVariance: [[Double?]]?
+  /// Log partial likelihood at β = 0.
   public let loglikNull: Double
+  /// Log partial likelihood at the estimate.
   public let loglik: Double
+  /// Newton–Raphson iterations performed (0 with `maxIterations` = 0).
   public let iterations: Int
+  /// Whether the relative change of the log partial likelihood fell to `epsilon`.
   public let converged: Bool
   /// Warnings a reader must see: aliased terms, infinite coefficients, non-convergence.
   public let warnings: [String]
+  /// Rows used.
   public let n: Int
+  /// Events among the rows used.
   public let events: Int
+  /// Rows dropped for missing values.
   public let dropped: Int
+  /// The tie handling of the fit.
   public let ties: CoxTies
+  /// The confidence level of the hazard-ratio limits.
   public let confLevel: Double
   /// Whether the reported variance is the robust (sandwich) one.
   public let robust: Bool
@@ -49,8 +67,11 @@ public struct CoxFit: Sendable {
   public let robustByDefault: Bool
   /// The model as written (`Surv(time, status) ~ age + sex`).
   public let formula: String
+  /// Likelihood-ratio test 2 (ℓ(β̂) - ℓ(0)).
   public let likelihoodRatio: Test
+  /// Wald test β̂ᵀ V⁻¹ β̂, with the reported (robust, when requested) variance V.
   public let wald: Test
+  /// Score (log-rank) test U(0)ᵀ I(0)⁻¹ U(0).
   public let score: Test
   /// The robust score test (with `--robust` or `cluster()`): U(0)ᵀ (Σ_c s_c s_cᵀ)⁻¹ U(0), s_c
   /// the weighted score residuals at β = 0 summed within clusters (R's `rscore`).

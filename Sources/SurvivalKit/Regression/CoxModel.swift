@@ -3,19 +3,24 @@ import SurvivalSupport
 
 /// Options of a Cox model fit; the defaults are R's `coxph`.
 public struct CoxOptions: Sendable {
+  /// Tie handling; Efron by default, as R.
   public var ties: CoxTies = .efron
   /// Relative change in log partial likelihood at which the iteration stops.
   public var epsilon: Double = 1e-9
+  /// Most Newton–Raphson iterations (R's `iter.max`); 0 reports the estimate at β = 0.
   public var maxIterations: Int = 20
   /// Case-weight column.
   public var weights: String? = nil
   /// Sandwich variance without clustering (each row its own cluster): true forces it, false
   /// turns it off, nil (the default) follows R: on when any case weight is not an integer.
   public var robust: Bool? = nil
+  /// The confidence level of the hazard-ratio limits, in (0, 1).
   public var confLevel: Double = 0.95
   /// Non-default reference levels: variable -> level.
   public var references: [String: String] = [:]
 
+  /// R's defaults: Efron ties, ε = 1e-9, at most 20 iterations, no weights column, `robust`
+  /// nil (R's rule), 95 % limits, the first level of each factor as reference.
   public init() {}
 }
 
@@ -35,6 +40,16 @@ public struct CoxOptions: Sendable {
 public enum CoxModel {
   /// Reads the model frame from a table and fits the model (R's
   /// `coxph(formula, data, weights, ties, robust)`).
+  ///
+  /// - Parameters:
+  ///   - table: The data.
+  ///   - formula: The model formula; at least one covariate.
+  ///   - options: Tie handling, convergence, weights column, robust variance, confidence level
+  ///     and reference levels.
+  /// - Returns: The fit.
+  /// - Throws: `SurvivalKitError` when the model frame cannot be built (see
+  ///   `CoxModelFrame.init(table:formula:weights:references:)`) or the model cannot be fitted
+  ///   (see `fit(_:options:)`).
   public static func fit(table: DataTable, formula: Formula, options: CoxOptions = CoxOptions())
     throws -> CoxFit
   {
@@ -52,11 +67,33 @@ public enum CoxModel {
   ///   covariates: [[61, 54, 70, 48, 66]], names: ["age"])
   /// print(fit)
   /// ```
+  ///
+  /// - Parameters:
+  ///   - time: Event or censoring times (stop times with `start`).
+  ///   - status: 1 for an event, 0 for censoring.
+  ///   - start: Entry times for counting-process data, or nil.
+  ///   - covariates: One array per covariate, in the order of `names`.
+  ///   - names: The covariates' names.
+  ///   - weights: Positive case weights, or nil.
+  ///   - strata: Stratum label of each row, or nil.
+  ///   - cluster: Cluster label of each row, or nil.
+  ///   - options: Tie handling, convergence, robust variance and confidence level (its
+  ///     `weights` and `references` are not used here).
+  /// - Returns: The fit.
+  /// - Throws: `SurvivalKitError` when the arrays do not form a valid frame (see
+  ///   `CoxModelFrame.init(time:status:start:covariates:names:weights:strata:cluster:)`) or the
+  ///   model cannot be fitted (see `fit(_:options:)`).
   public static func fit(
     time: [Double], status: [Int], start: [Double]? = nil, covariates: [[Double]],
     names: [String], weights: [Double]? = nil, strata: [String]? = nil, cluster: [String]? = nil,
     options: CoxOptions = CoxOptions()
   ) throws -> CoxFit {
+    guard options.weights == nil && options.references.isEmpty else {
+      throw SurvivalKitError.invalidArgument(
+        name: "options",
+        message: "options.weights and options.references name table columns; with arrays pass "
+          + "weights: and code factors as 0/1 columns")
+    }
     let frame = try CoxModelFrame(
       time: time, status: status, start: start, covariates: covariates, names: names,
       weights: weights, strata: strata, cluster: cluster)
@@ -69,12 +106,32 @@ public enum CoxModel {
   /// or — R's default — `options.robust` is nil and some case weight is not an integer
   /// ("If there are any non-integer weights, the code also defaults robust=TRUE", survival 3.5
   /// `?coxph`); `options.robust = false` turns that default off.
+  ///
+  /// - Parameters:
+  ///   - frame: The model frame.
+  ///   - options: Tie handling, convergence, robust variance and confidence level (its
+  ///     `weights` and `references` were used when the frame was built).
+  /// - Returns: The fit.
+  /// - Throws: `SurvivalKitError.invalidArgument` for a confidence level outside (0, 1), or exact
+  ///   ties with delayed entry or case weights; `SurvivalKitError.insufficientData` when there are
+  ///   no events, every column is aliased, or the information matrix is singular at the estimate;
+  ///   `SurvivalKitError.linearAlgebra` when a Newton step cannot be solved.
   public static func fit(_ frame: CoxModelFrame, options: CoxOptions = CoxOptions()) throws
     -> CoxFit
   {
     guard options.confLevel > 0 && options.confLevel < 1 else {
       throw SurvivalKitError.invalidArgument(
         name: "confidence level", message: "\(options.confLevel) is not between 0 and 1")
+    }
+    guard options.maxIterations >= 0 else {
+      throw SurvivalKitError.invalidArgument(
+        name: "maximum iterations",
+        message: "\(options.maxIterations) is negative; use 0 (no iteration) or more, e.g. 20")
+    }
+    guard options.epsilon > 0 && options.epsilon.isFinite else {
+      throw SurvivalKitError.invalidArgument(
+        name: "epsilon",
+        message: "\(options.epsilon) is not a positive number; use e.g. 1e-9")
     }
     let sample = frame.sample
     guard sample.events > 0 else {
@@ -217,11 +274,24 @@ public enum CoxModel {
       coef[j] = beta[j] * scales[j]
       for l in 0..<p { variance[j, l] = scaledVariance[j, l] * scales[j] * scales[l] }
     }
+    // With covariates near 1e±160 the original-scale variance under- or overflows; standard
+    // errors, the Wald test and the step below are then taken from the scaled fit, where
+    // every quantity is of order one (the scaling cancels out of each of them).
+    func standardError(_ original: Matrix, _ scaled: Matrix, _ k: Int) -> Double {
+      let direct = original[k, k]
+      if direct.isFinite && direct >= Double.leastNormalMagnitude { return direct.squareRoot() }
+      return scaled[k, k].squareRoot() * scales[k]
+    }
     // Monotone likelihood: one more Newton step would still move a coefficient.
     let toleranceInfinite = options.epsilon.squareRoot()
     for j in 0..<p {
       var step = 0.0
       for l in 0..<p { step += current.score[l] / scales[l] * variance[l, j] }
+      if !step.isFinite || variance[j, j] < Double.leastNormalMagnitude {
+        step = 0
+        for l in 0..<p { step += current.score[l] * scaledVariance[l, j] }
+        step *= scales[j]
+      }
       if converged
         && (!current.score[j].isFinite
           || (abs(step) > options.epsilon && abs(step) > toleranceInfinite * abs(coef[j])))
@@ -233,10 +303,14 @@ public enum CoxModel {
     }
     // Robust variance.
     var robustVariance: Matrix? = nil
+    var robustScaled: Matrix? = nil
     var robustScore: Double? = nil
     if let cluster {
       robustVariance = problem.robustVariance(
         beta: beta, ties: ties, scaledVariance: scaledVariance, cluster: cluster)
+      robustScaled = problem.robustVariance(
+        beta: beta, ties: ties, scaledVariance: scaledVariance, cluster: cluster,
+        originalScale: false)
       robustScore = try problem.robustScoreStatistic(ties: ties, cluster: cluster)
     }
     let reportedVariance = robustVariance ?? variance
@@ -250,8 +324,8 @@ public enum CoxModel {
             robustStandardError: nil, z: nil, p: nil, lower: nil, upper: nil))
         continue
       }
-      let se = variance[k, k].squareRoot()
-      let robustSE = robustVariance.map { $0[k, k].squareRoot() }
+      let se = standardError(variance, scaledVariance, k)
+      let robustSE = robustVariance.map { standardError($0, robustScaled!, k) }
       let used = robustSE ?? se
       let zValue = coef[k] / used
       coefficients.append(
@@ -269,7 +343,15 @@ public enum CoxModel {
       }
     }
     let lr = 2 * (loglik - nullLoglik)
-    let waldStatistic = try quadraticForm(inverseOf: reportedVariance, vector: coef)
+    let extreme = (0..<p).contains { k in
+      let d = reportedVariance[k, k]
+      return !(d.isFinite && d >= Double.leastNormalMagnitude)
+    }
+    var waldStatistic =
+      extreme ? .nan : (try? quadraticForm(inverseOf: reportedVariance, vector: coef)) ?? .nan
+    if !waldStatistic.isFinite {
+      waldStatistic = try quadraticForm(inverseOf: robustScaled ?? scaledVariance, vector: beta)
+    }
     func test(_ statistic: Double) -> CoxFit.Test {
       CoxFit.Test(statistic: statistic, df: p, p: ChiSquare.upperTail(statistic, df: Double(p)))
     }

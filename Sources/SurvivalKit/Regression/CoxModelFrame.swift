@@ -23,9 +23,17 @@ public struct CoxModelFrame: Sendable {
 
   /// Reads the rows a formula uses from a table: rows with a missing value in any variable of
   /// the formula, the weights or the cluster are dropped and counted.
+  ///
   /// - Parameters:
-  ///   - weights: name of a column of positive case weights.
-  ///   - references: non-default reference levels of factors (variable -> level).
+  ///   - table: The data.
+  ///   - formula: The model formula; at least one covariate on the right of `~`.
+  ///   - weights: Name of a column of positive case weights.
+  ///   - references: Non-default reference levels of factors (variable -> level).
+  /// - Throws: `SurvivalKitError.formulaSyntax` when the formula has no covariate;
+  ///   `SurvivalKitError.insufficientData` when no row is complete;
+  ///   `SurvivalKitError.unknownColumn` for a missing column; `SurvivalKitError.invalidData`,
+  ///   `SurvivalKitError.badValue` or `SurvivalKitError.invalidArgument` for a bad value, weight,
+  ///   transform or reference level.
   public init(
     table: DataTable, formula: Formula, weights: String? = nil, references: [String: String] = [:]
   ) throws {
@@ -83,6 +91,11 @@ public struct CoxModelFrame: Sendable {
   ///   - strata: stratum label of each row (R's `strata()`).
   ///   - cluster: cluster label of each row (R's `cluster()`).
   /// No value may be missing (NaN): drop incomplete rows before calling.
+  ///
+  /// - Throws: `SurvivalKitError.insufficientData` when there are no rows;
+  ///   `SurvivalKitError.invalidArgument` when there is no covariate, names repeat, or an array
+  ///   has the wrong length; `SurvivalKitError.invalidData` for a missing or non-finite value, a
+  ///   status other than 0 or 1, a start not before its stop, or a weight that is not positive.
   public init(
     time: [Double], status: [Int], start: [Double]? = nil, covariates: [[Double]],
     names: [String], weights: [Double]? = nil, strata: [String]? = nil, cluster: [String]? = nil

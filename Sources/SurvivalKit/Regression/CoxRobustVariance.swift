@@ -151,11 +151,12 @@ extension CoxProblem {
     return residuals
   }
 
-  /// The sandwich variance in original coordinates, dfbeta summed within clusters (codes per
-  /// sample row).
-  func robustVariance(beta: [Double], ties: CoxTies, scaledVariance: Matrix, cluster: [Int32])
-    -> Matrix
-  {
+  /// The sandwich variance, dfbeta summed within clusters (codes per sample row), in original
+  /// coordinates (or in the scaled coordinates of the fit with `originalScale: false`).
+  func robustVariance(
+    beta: [Double], ties: CoxTies, scaledVariance: Matrix, cluster: [Int32],
+    originalScale: Bool = true
+  ) -> Matrix {
     let residuals = scoreResiduals(beta: beta, ties: ties)
     let clusters = Int(cluster.max() ?? 0) + 1
     var sums = [Double](repeating: 0, count: clusters * p)
@@ -164,7 +165,7 @@ extension CoxProblem {
       for j in 0..<p {
         var dfbeta = 0.0
         for l in 0..<p { dfbeta += residuals[k * p + l] * scaledVariance[l, j] }
-        sums[c * p + j] += weight[k] * dfbeta * scales[j]
+        sums[c * p + j] += weight[k] * dfbeta * (originalScale ? scales[j] : 1)
       }
     }
     var v = Matrix(zeros: p)

@@ -14,27 +14,52 @@ import RealModule
 /// Scaled Schoenfeld residuals for plotting: β̂ + d · I_ββ⁻¹ r_i for each event i, d the
 /// number of events and r_i its Schoenfeld residual (Grambsch & Therneau 1994).
 public struct CoxZPH: Sendable {
+  /// The time transform g(t) of R's `cox.zph(transform =)`.
   public enum Transform: String, Sendable, CaseIterable {
+    /// `km`: 1 - S(t-) of the Kaplan–Meier fit of all rows; `identity`: t; `rank`: average rank
+    /// of t among all times; `log`: log t.
     case km, identity, rank, log
   }
 
+  /// The score test of one term (or the global test).
   public struct TermTest: Sendable, Equatable {
+    /// The term as written in the formula, or `GLOBAL`.
     public let term: String
+    /// The score statistic.
     public let chisq: Double
+    /// Degrees of freedom: the term's estimated columns (p for the global test).
     public let df: Int
+    /// Upper-tail χ² p-value.
     public let p: Double
   }
 
+  /// The time transform used.
   public let transform: Transform
+  /// One test per term with estimated columns, in formula order.
   public let terms: [TermTest]
+  /// The global test of all columns, on p df.
   public let global: TermTest
   /// Transformed time of each event (in time order) and the scaled Schoenfeld residuals,
   /// one column per coefficient that was estimated.
   public let residualTimes: [Double]
+  /// Names of the estimated columns, one per column of `scaledResiduals`.
   public let residualColumns: [String]
+  /// Scaled Schoenfeld residuals: `scaledResiduals[j][i]` is column j at event i (in time
+  /// order), on the scale of β (R's `cox.zph(fit)$y`).
   public let scaledResiduals: [[Double]]
 
   /// Runs the test on a fit.
+  ///
+  /// As R's `cox.zph(fit, transform)` (survival 3.x; exact ties use the Breslow form, as R).
+  ///
+  /// - Parameters:
+  ///   - fit: A fit from `CoxModel`.
+  ///   - transform: The time transform.
+  /// - Returns: The per-term and global tests with the scaled Schoenfeld residuals.
+  /// - Throws: `SurvivalKitError.invalidArgument` for the `log` transform with a time <= 0;
+  ///   `SurvivalKitError.insufficientData` when the fit carries no data;
+  ///   `SurvivalKitError.linearAlgebra` when an information matrix is singular.
+  /// - Complexity: O(n p²) for the risk-set sums, then O(p³) per term.
   public static func test(fit: CoxFit, transform: Transform = .km) throws -> CoxZPH {
     guard let state = fit.state else {
       throw SurvivalKitError.insufficientData(message: "this fit carries no data for cox.zph")
@@ -141,7 +166,8 @@ public struct CoxZPH: Sendable {
   /// event table of the fit's rows.
   static func kaplanMeierBefore(_ problem: CoxProblem) -> [Double] {
     let table = EventTable(
-      time: problem.stop, status: problem.status.map { $0 == 1 ? 1 : 0 }, entry: problem.start)
+      checkedTime: problem.stop, status: problem.status.map { $0 == 1 ? 1 : 0 },
+      entry: problem.start)
     let s = KaplanMeier.survival(table.pooled(stratum: 0))
     return (0..<problem.n).map { i in
       let j = Int(table.timeIndex[i])

@@ -4,7 +4,7 @@ import SurvivalSupport
 /// The covariate matrix of a regression formula, as R's `model.matrix` builds it (without an
 /// intercept, which a Cox model does not have).
 ///
-/// - A numeric variable is one column named after it; `Double.log(x)` one column named `Double.log(x)`.
+/// - A numeric variable is one column named after it; `log(x)` one column named `log(x)`.
 /// - A text variable is a factor with treatment coding: its levels (among the rows used) in
 ///   Unicode code-point order, the first as reference unless `references` names another; one
 ///   0/1 column per other level, named variable + level (`celltypelarge`), as R names them.
@@ -20,9 +20,21 @@ public struct DesignMatrix: Sendable {
   /// Reference level of each factor variable used.
   public let references: [String: String]
 
+  /// Number of rows (0 when there are no columns).
   public var rowCount: Int { columns.first?.count ?? 0 }
 
   /// Builds the matrix for the sample's used rows.
+  ///
+  /// - Parameters:
+  ///   - table: The data the sample was read from.
+  ///   - formula: The model formula; its terms give the columns.
+  ///   - sample: The rows used (its `rows` index `table`).
+  ///   - references: Non-default reference levels of factors (variable -> level).
+  /// - Returns: The columns for the sample's rows.
+  /// - Throws: `SurvivalKitError.invalidArgument` for a reference of a variable that is not a
+  ///   factor of the terms, or a level the factor does not have; `SurvivalKitError.invalidData`
+  ///   for a factor with one level among the rows used, `log()` of a non-positive or text value,
+  ///   or a date column.
   public static func make(
     table: DataTable, formula: Formula, sample: SurvivalSample, references: [String: String] = [:]
   ) throws -> DesignMatrix {
@@ -65,6 +77,7 @@ public struct DesignMatrix: Sendable {
         }
         result = [("log(\(name))", values)]
       case (.variable(let name), .text(let levels, let codes)):
+        try table.requireNotMostlyNumeric(column)
         var present = Set<Int32>()
         for r in sample.rows { present.insert(codes[r]) }
         let ordered = present.map { levels[Int($0)] }.sorted(by: CodePoint.less)

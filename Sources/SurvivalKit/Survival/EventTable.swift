@@ -83,6 +83,13 @@ public struct EventTable: Sendable {
     public var events: Int { nEvent.reduce(0, +) }
 
     /// A series from its columns (for tests and hand-built tables).
+    ///
+    /// - Parameters:
+    ///   - time: Distinct times, ascending.
+    ///   - nRisk: Number at risk just before each time.
+    ///   - nEvent: Events at each time.
+    ///   - nCensor: Censorings at each time.
+    ///   - n: Subjects in the series.
     public init(time: [Double], nRisk: [Int], nEvent: [Int], nCensor: [Int], n: Int) {
       self.time = time
       self.nRisk = nRisk
@@ -94,32 +101,80 @@ public struct EventTable: Sendable {
 
   /// The table of a sample: strata are the sample's `strata`, groups its `groups` (what a
   /// log-rank test compares).
+  ///
+  /// - Parameter sample: The outcome, its comparison groups and strata.
   public init(_ sample: SurvivalSample) {
     self.init(
-      time: sample.time, status: sample.status, entry: sample.entry, strata: sample.strata,
+      checkedTime: sample.time, status: sample.status, entry: sample.entry, strata: sample.strata,
       groups: sample.groups, ascendingOrder: sample.ascendingTimeOrder)
   }
 
   /// The table with one stratum per curve of the sample (its `grouping`, what `survfit` draws)
   /// and a single group.
+  ///
+  /// - Parameter sample: The outcome and its curve grouping.
   public init(curvesOf sample: SurvivalSample) {
     self.init(
-      time: sample.time, status: sample.status, entry: sample.entry, strata: sample.grouping,
+      checkedTime: sample.time, status: sample.status, entry: sample.entry, strata: sample.grouping,
       groups: nil, ascendingOrder: sample.ascendingTimeOrder)
   }
 
   /// Builds the table from raw columns.
   ///
   /// - Parameters:
-  ///   - time: event or censoring time of each row (already checked and `timefix`ed).
+  ///   - time: event or censoring time of each row (near-ties are not merged here: build a
+  ///     `SurvivalSample` first for R's `timefix`).
   ///   - status: 1 for an event, 0 for censoring.
   ///   - entry: entry times for counting-process data (each below its row's time), or nil.
   ///   - strata: stratum of each row (nil: one stratum `all`).
   ///   - groups: group of each row (nil: one group `all`).
   ///   - weights: case weights (nil: every row counts 1; the weighted counts are then absent).
   ///   - ascendingOrder: the stable ascending order of `time`, when already known.
+  /// - Throws: `SurvivalKitError` when the arrays differ in length, a time is not finite (or is
+  ///   negative without entry times), a status is not 0/1, an entry is not before its time, a
+  ///   weight is negative, a group or stratum code has no label, or `ascendingOrder` is not an
+  ///   ascending ordering.
   public init(
     time: [Double], status: [UInt8], entry: [Double]? = nil, strata: Grouping? = nil,
+    groups: Grouping? = nil, weights: [Double]? = nil, ascendingOrder: [Int]? = nil
+  ) throws {
+    let n = time.count
+    func check(_ count: Int?, _ name: String) throws {
+      if let count, count != n {
+        throw SurvivalKitError.invalidArgument(
+          name: name, message: "has \(count) values for \(n) times; give one per row")
+      }
+    }
+    try check(status.count, "status")
+    try check(entry?.count, "entry")
+    try check(strata?.codes.count, "strata")
+    try check(groups?.codes.count, "groups")
+    try check(weights?.count, "weights")
+    try check(ascendingOrder?.count, "ascendingOrder")
+    let sample = try SurvivalSample(
+      time: time, status: status, grouping: groups, strata: strata, entry: entry, timefix: false)
+    if let weights, let bad = weights.firstIndex(where: { !($0 >= 0 && $0.isFinite) }) {
+      throw SurvivalKitError.invalidData(
+        line: nil, column: "weights", message: "weight \(bad + 1) is \(weights[bad]); use >= 0")
+    }
+    if let ascendingOrder {
+      var seen = [Bool](repeating: false, count: n)
+      for (k, r) in ascendingOrder.enumerated() {
+        guard r >= 0, r < n, !seen[r], k == 0 || time[ascendingOrder[k - 1]] <= time[r] else {
+          throw SurvivalKitError.invalidArgument(
+            name: "ascendingOrder", message: "is not an ascending ordering of the times")
+        }
+        seen[r] = true
+      }
+    }
+    self.init(
+      checkedTime: sample.time, status: status, entry: entry, strata: strata, groups: groups,
+      weights: weights, ascendingOrder: ascendingOrder)
+  }
+
+  /// The table of inputs already checked (by `SurvivalSample` or the public initialiser).
+  init(
+    checkedTime time: [Double], status: [UInt8], entry: [Double]? = nil, strata: Grouping? = nil,
     groups: Grouping? = nil, weights: [Double]? = nil, ascendingOrder: [Int]? = nil
   ) {
     let n = time.count
@@ -134,6 +189,13 @@ public struct EventTable: Sendable {
     }
     var size = [Int](repeating: 0, count: strataCount * k)
     for i in 0..<n { size[Int(strata.codes[i]) * k + Int(groups.codes[i])] += 1 }
+    // Gather the columns in sorted order once (independent loads, which the processor overlaps),
+    // so the merging pass below reads them sequentially.
+    let sortedTime = rows.map { time[$0] }
+    let sortedStatus = rows.map { status[$0] }
+    let sortedGroup = k == 1 ? [] : rows.map { groups.codes[$0] }
+    let sortedWeight = weights.map { w in rows.map { w[$0] } }
+    var sortedTimeIndex = [Int32](repeating: 0, count: n)
 
     var times: [Double] = []
     var risk: [Int] = []
@@ -180,9 +242,9 @@ public struct EventTable: Sendable {
         pooledEntered = end - position
         if let weights {
           for p in position..<end {
-            let r = rows[p]
-            wEntered[Int(groups.codes[r])] += weights[r]
-            wPooledEntered += weights[r]
+            let g = k == 1 ? 0 : Int(sortedGroup[p])
+            wEntered[g] += weights[rows[p]]
+            wPooledEntered += weights[rows[p]]
           }
         }
       }
@@ -190,7 +252,7 @@ public struct EventTable: Sendable {
       var pooledLeft = 0
       var wPooledLeft = 0.0
       while position < end {
-        let t = time[rows[position]]
+        let t = sortedTime[position]
         if let entryRows, let entry {
           while entryPosition < entryEnd && entry[entryRows[entryPosition]] < t {
             let r = entryRows[entryPosition]
@@ -209,15 +271,14 @@ public struct EventTable: Sendable {
         var ct = 0
         var wdt = 0.0
         var wct = 0.0
-        while position < end && time[rows[position]] == t {
-          let r = rows[position]
-          let g = Int(groups.codes[r])
+        while position < end && sortedTime[position] == t {
+          let g = k == 1 ? 0 : Int(sortedGroup[position])
           if !isTouched[g] {
             isTouched[g] = true
             touched.append(Int32(g))
           }
-          let w = weights?[r] ?? 1
-          if status[r] == 1 {
+          let w = sortedWeight?[position] ?? 1
+          if sortedStatus[position] == 1 {
             d[g] += 1
             dt += 1
             wd[g] += w
@@ -228,7 +289,7 @@ public struct EventTable: Sendable {
             wc[g] += w
             wct += w
           }
-          timeIndex[r] = j
+          sortedTimeIndex[position] = j
           position += 1
         }
         times.append(t)
@@ -267,6 +328,7 @@ public struct EventTable: Sendable {
       entryPosition = entryEnd
       stratumStart.append(times.count)
     }
+    for (p, r) in rows.enumerated() { timeIndex[r] = sortedTimeIndex[p] }
     self.strata = strata.labels
     self.groups = groups.labels
     self.stratumStart = stratumStart
@@ -306,14 +368,24 @@ public struct EventTable: Sendable {
   }
 
   /// The pooled times of stratum `s`.
+  ///
+  /// - Parameter s: The `stratum` argument: a stratum index, below `strata.count`.
+  /// - Returns: The indices of the stratum's times in `time`, `nRisk`, `nEvent` and `nCensor`.
   public func range(stratum s: Int) -> Range<Int> { stratumStart[s]..<stratumStart[s + 1] }
 
   /// Subjects in stratum `s`, all groups.
+  ///
+  /// - Parameter s: The `stratum` argument: a stratum index, below `strata.count`.
+  /// - Returns: The number of rows of the stratum.
   public func size(stratum s: Int) -> Int {
     (0..<groups.count).reduce(0) { $0 + size[s * groups.count + $1] }
   }
 
   /// The series of stratum `s`, all groups pooled.
+  ///
+  /// - Parameter s: The `stratum` argument: a stratum index, below `strata.count`.
+  /// - Returns: Its distinct times with the pooled numbers at risk, events and censorings.
+  /// - Complexity: O(times of the stratum).
   public func pooled(stratum s: Int) -> Series {
     let r = range(stratum: s)
     return Series(
@@ -329,8 +401,24 @@ public struct EventTable: Sendable {
   /// right-censored data.
   ///
   /// - Complexity: O(cells of the stratum).
-  public func series(stratum s: Int, groups chosen: [Int]) -> Series {
-    precondition(!delayedEntry || chosen.count == 1, "subset series need right-censored data")
+  ///
+  /// - Parameters:
+  ///   - s: The `stratum` argument: a stratum index, below `strata.count`.
+  ///   - chosen: The `groups` argument: distinct group indices, below `groups.count`; exactly
+  ///     one with delayed entry (more stops the program).
+  /// - Returns: The times at which the chosen groups have a row, with their numbers at risk,
+  ///   events and censorings.
+  public func series(stratum s: Int, groups chosen: [Int]) throws -> Series {
+    guard !delayedEntry || chosen.count == 1 else {
+      throw SurvivalKitError.invalidArgument(
+        name: "groups",
+        message: "with delayed entry the series of several groups together is not available; "
+          + "take one group at a time")
+    }
+    guard strata.indices.contains(s), chosen.allSatisfy({ groups.indices.contains($0) }) else {
+      throw SurvivalKitError.invalidArgument(
+        name: "groups", message: "stratum \(s) or a group of \(chosen) does not exist")
+    }
     var include = [Bool](repeating: false, count: groups.count)
     for g in chosen { include[g] = true }
     var atRisk = [Int](repeating: 0, count: groups.count)

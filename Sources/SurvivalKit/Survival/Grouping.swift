@@ -13,10 +13,20 @@ public struct Grouping: Sendable, Equatable {
   public let codes: [Int32]
 
   /// A single group called `all` (R's `~ 1`).
+  ///
+  /// - Parameter rows: Number of rows.
+  /// - Returns: One group, `all`, with every row in it.
   public static func single(rows: Int) -> Grouping {
     Grouping(labels: ["all"], codes: [Int32](repeating: 0, count: rows))
   }
 
+  /// A grouping from its labels and the group code of each row.
+  ///
+  /// The codes are not checked: each must index `labels`.
+  ///
+  /// - Parameters:
+  ///   - labels: One label per group, in group order.
+  ///   - codes: The group of each row, in 0 ..< `labels.count`.
   public init(labels: [String], codes: [Int32]) {
     self.labels = labels
     self.codes = codes
@@ -54,26 +64,43 @@ public struct Grouping: Sendable, Equatable {
         levelTexts.append(order.map { levels[$0] })
       }
     }
-    // Mixed-radix key, first variable most significant.
+    // Combine one variable at a time, first variable most significant: the combined key of
+    // the variables so far is recoded densely (0 ..< combinations present) after each step,
+    // so keys stay below rows × levels and never overflow, whatever the number of variables.
+    // `members[c]` is the level index of each variable in present combination c.
     var key = [Int](repeating: 0, count: rows.count)
+    var members: [[Int32]] = [[]]
     for (j, rank) in ranks.enumerated() {
       let radix = levelTexts[j].count
-      for k in 0..<rows.count { key[k] = key[k] * radix + Int(rank[k]) }
-    }
-    let presentKeys = Set(key).sorted()
-    var codeOfKey: [Int: Int32] = [:]
-    var labels: [String] = []
-    for (g, k) in presentKeys.enumerated() {
-      codeOfKey[k] = Int32(g)
-      var rest = k
-      var parts: [String] = []
-      for j in stride(from: columns.count - 1, through: 0, by: -1) {
-        let radix = levelTexts[j].count
-        parts.append("\(columns[j].name)=\(levelTexts[j][rest % radix])")
-        rest /= radix
+      var combined = [Int](repeating: 0, count: rows.count)
+      for k in 0..<rows.count { combined[k] = key[k] * radix + Int(rank[k]) }
+      var nextMembers: [[Int32]] = []
+      let range = members.count * radix
+      if range <= 1 << 22 {
+        // Few combinations possible: a flat table instead of hashing every row.
+        var dense = [Int](repeating: -1, count: range)
+        for value in combined { dense[value] = 0 }
+        for value in 0..<range where dense[value] == 0 {
+          dense[value] = nextMembers.count
+          nextMembers.append(members[value / radix] + [Int32(value % radix)])
+        }
+        for k in 0..<rows.count { key[k] = dense[combined[k]] }
+      } else {
+        let present = Set(combined).sorted()
+        var dense: [Int: Int] = [:]
+        nextMembers.reserveCapacity(present.count)
+        for (code, value) in present.enumerated() {
+          dense[value] = code
+          nextMembers.append(members[value / radix] + [Int32(value % radix)])
+        }
+        for k in 0..<rows.count { key[k] = dense[combined[k]]! }
       }
-      labels.append(parts.reversed().joined(separator: ", "))
+      members = nextMembers
     }
-    return Grouping(labels: labels, codes: key.map { codeOfKey[$0]! })
+    let labels = members.map { levels in
+      levels.enumerated().map { j, level in "\(columns[j].name)=\(levelTexts[j][Int(level)])" }
+        .joined(separator: ", ")
+    }
+    return Grouping(labels: labels, codes: key.map { Int32($0) })
   }
 }

@@ -23,45 +23,61 @@ enum SortOrder {
   /// The stable permutation sorting `keys` ascending.
   static func order(keys: [UInt64]) -> [Int] {
     let n = keys.count
-    var index = [Int32](unsafeUninitializedCapacity: n) { b, c in
+    if n < 2 { return Array(0..<n) }
+    // The keys travel with their indices, so every pass reads its input sequentially; the
+    // four digit histograms are counted in one pass up front.
+    var keyA = keys
+    var keyB = [UInt64](repeating: 0, count: n)
+    var indexA = [Int32](unsafeUninitializedCapacity: n) { b, c in
       for i in 0..<n { b[i] = Int32(i) }
       c = n
     }
-    if n < 2 { return index.map { Int($0) } }
-    var buffer = [Int32](repeating: 0, count: n)
-    var counts = [Int](repeating: 0, count: 1 << 16)
+    var indexB = [Int32](repeating: 0, count: n)
+    var counts = [Int](repeating: 0, count: 4 << 16)
     keys.withUnsafeBufferPointer { k in
-      for shift in stride(from: 0, to: 64, by: 16) {
-        // Skip a pass whose digit is the same for every key.
-        let first = (k[0] >> UInt64(shift)) & 0xFFFF
-        var same = true
-        for i in 1..<n where (k[i] >> UInt64(shift)) & 0xFFFF != first {
-          same = false
-          break
+      counts.withUnsafeMutableBufferPointer { c in
+        for i in 0..<n {
+          let key = k[i]
+          c[Int(key & 0xFFFF)] += 1
+          c[(1 << 16) + Int((key >> 16) & 0xFFFF)] += 1
+          c[(2 << 16) + Int((key >> 32) & 0xFFFF)] += 1
+          c[(3 << 16) + Int((key >> 48) & 0xFFFF)] += 1
         }
-        if same { continue }
-        for d in 0..<counts.count { counts[d] = 0 }
-        for i in 0..<n { counts[Int((k[i] >> UInt64(shift)) & 0xFFFF)] += 1 }
-        var total = 0
-        for d in 0..<counts.count {
-          let c = counts[d]
-          counts[d] = total
-          total += c
-        }
-        index.withUnsafeBufferPointer { src in
-          buffer.withUnsafeMutableBufferPointer { dst in
-            for i in 0..<n {
-              let j = src[i]
-              let d = Int((k[Int(j)] >> UInt64(shift)) & 0xFFFF)
-              dst[counts[d]] = j
-              counts[d] += 1
+      }
+    }
+    for digit in 0..<4 {
+      let base = digit << 16
+      let shift = UInt64(16 * digit)
+      // Skip a pass whose digit is the same for every key.
+      if counts[base + Int((keys[0] >> shift) & 0xFFFF)] == n { continue }
+      var total = 0
+      for d in base..<(base + (1 << 16)) {
+        let c = counts[d]
+        counts[d] = total
+        total += c
+      }
+      keyA.withUnsafeBufferPointer { srcKey in
+        indexA.withUnsafeBufferPointer { srcIndex in
+          keyB.withUnsafeMutableBufferPointer { dstKey in
+            indexB.withUnsafeMutableBufferPointer { dstIndex in
+              counts.withUnsafeMutableBufferPointer { offsets in
+                for i in 0..<n {
+                  let key = srcKey[i]
+                  let slot = base + Int((key >> shift) & 0xFFFF)
+                  let position = offsets[slot]
+                  offsets[slot] = position + 1
+                  dstKey[position] = key
+                  dstIndex[position] = srcIndex[i]
+                }
+              }
             }
           }
         }
-        swap(&index, &buffer)
       }
+      swap(&keyA, &keyB)
+      swap(&indexA, &indexB)
     }
-    return index.map { Int($0) }
+    return indexA.map { Int($0) }
   }
 
   /// Stable order by stratum code (ascending) applied after `order` (a counting sort).

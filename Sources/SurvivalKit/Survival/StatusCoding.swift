@@ -21,6 +21,15 @@ enum StatusCoding {
     func line(_ i: Int) -> Int { table.lineNumbers[i] }
     switch (expression, column.values) {
     case (.column, .numeric(let v)):
+      // A value outside 0, 1, 2 is wrong under every coding: name that cell first.
+      if let i = (0..<rows).first(where: { !v[$0].isNaN && v[$0] != 0 && v[$0] != 1 && v[$0] != 2 })
+      {
+        throw SurvivalKitError.invalidData(
+          line: line(i), column: column.name,
+          message: "status \(NumberFormatting.shortest(v[i])) is not valid; use 0/1 (1 = event), "
+            + "1/2 (2 = event), TRUE/FALSE, or an expression such as '\(column.name) == "
+            + "\(NumberFormatting.shortest(v[i]))'")
+      }
       var maxValue = -Double.infinity
       for x in v where !x.isNaN { maxValue = max(maxValue, x) }
       let shift = maxValue == 2 ? 1.0 : 0.0
@@ -45,6 +54,20 @@ enum StatusCoding {
         case "TRUE", "true", "T", "True": decoded.append(1)
         case "FALSE", "false", "F", "False": decoded.append(0)
         default: decoded.append(missing)
+        }
+      }
+      // A column of numbers with a few words ('yes', 'TRUE') is text: name the first cell that
+      // is neither a 0/1/2 number nor TRUE/FALSE, not the first number.
+      let numeric = levels.map { ["0", "1", "2"].contains($0.trimmingCharacters(inSetOf: " ")) }
+      if numeric.contains(true) {
+        if let i = (0..<rows).first(where: {
+          codes[$0] >= 0 && !numeric[Int(codes[$0])]
+        }) {
+          throw SurvivalKitError.invalidData(
+            line: line(i), column: column.name,
+            message: "status '\(VisibleText.quoted(levels[Int(codes[i])]))' is not a number like "
+              + "the other statuses; use 0/1 (1 = event) or 1/2 (2 = event) throughout, or "
+              + "TRUE/FALSE throughout")
         }
       }
       for i in 0..<rows where codes[i] >= 0 {

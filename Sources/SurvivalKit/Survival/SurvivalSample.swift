@@ -33,10 +33,25 @@ public struct SurvivalSample: Sendable {
   /// R formula of the same analysis: `Surv(time, status) ~ group`).
   public let formula: String
 
+  /// Number of rows used.
   public var count: Int { time.count }
+  /// Number of events among the rows used.
   public var events: Int { status.reduce(0) { $0 + Int($1) } }
 
   /// Direct construction (no missing values allowed); used by the library API and tests.
+  ///
+  /// - Parameters:
+  ///   - time: Event or censoring time of each row: finite, and >= 0 for right-censored data.
+  ///   - status: 1 for an event, 0 for censoring, one per time.
+  ///   - grouping: Groups (curves and comparison groups) with one code per row; nil for one
+  ///     group `all`.
+  ///   - strata: Strata with one code per row; nil for one stratum `all`.
+  ///   - entry: Entry times for counting-process data (each should be below its row's time; not
+  ///     checked here), or nil for right-censored data.
+  ///   - timefix: Whether to merge near-tied times as R's `timefix` does.
+  /// - Throws: `SurvivalKitError.invalidArgument` when `status`, `grouping` or `strata` do not
+  ///   have one value per time; `SurvivalKitError.invalidData` for a non-finite time, a negative
+  ///   time without entry times, or a status other than 0 or 1.
   public init(
     time: [Double], status: [UInt8], grouping: Grouping? = nil, strata: Grouping? = nil,
     entry: [Double]? = nil, timefix: Bool = true
@@ -65,6 +80,27 @@ public struct SurvivalSample: Sendable {
       throw SurvivalKitError.invalidArgument(
         name: "grouping", message: "groups and strata need one code per time")
     }
+    for (name, grouping) in [("grouping", g), ("strata", st)] {
+      if let bad = grouping.codes.firstIndex(where: { $0 < 0 || Int($0) >= grouping.labels.count })
+      {
+        throw SurvivalKitError.invalidArgument(
+          name: name,
+          message: "code \(grouping.codes[bad]) of row \(bad + 1) has no label "
+            + "(\(grouping.labels.count) labels)")
+      }
+    }
+    if let entry {
+      guard entry.count == time.count else {
+        throw SurvivalKitError.invalidArgument(
+          name: "entry", message: "has \(entry.count) values for \(time.count) times")
+      }
+      if let bad = entry.indices.first(where: { !(entry[$0].isFinite && entry[$0] < time[$0]) }) {
+        throw SurvivalKitError.invalidData(
+          line: nil, column: "entry",
+          message: "entry \(bad + 1) (\(NumberFormatting.shortest(entry[bad]))) is not before "
+            + "its time (\(NumberFormatting.shortest(time[bad])))")
+      }
+    }
     var t = time
     var e = entry
     self.ascendingTimeOrder = timefix ? SurvivalSample.fixTimes(&t, &e) : nil
@@ -87,6 +123,16 @@ public struct SurvivalSample: Sendable {
   ///
   /// Grouping variables are the formula's term variables followed by its `strata()` ones;
   /// interactions and transforms are for regression and are rejected here.
+  ///
+  /// - Parameters:
+  ///   - table: The data.
+  ///   - formula: A formula whose terms are plain variables.
+  ///   - timefix: Whether to merge near-tied times as R's `timefix` does.
+  /// - Throws: `SurvivalKitError.insufficientData` when the table has no rows;
+  ///   `SurvivalKitError.formulaSyntax` for an interaction or a transform;
+  ///   `SurvivalKitError.unknownColumn` for a column the table does not have;
+  ///   `SurvivalKitError.invalidData` or `SurvivalKitError.badValue` for a bad time, entry time
+  ///   or status, with its line.
   public init(table: DataTable, formula: Formula, timefix: Bool = true) throws {
     try self.init(
       table: table, formula: formula, timefix: timefix, regression: false, extraColumns: [])
@@ -95,6 +141,16 @@ public struct SurvivalSample: Sendable {
   /// The sample for a regression model: rows missing any term, strata, cluster or extra
   /// column (weights) are dropped; `grouping` and `groups` are a single group, `strata` the
   /// `strata()` combinations, and `rows` maps back to the table for the design matrix.
+  ///
+  /// - Parameters:
+  ///   - table: The `regressionTable` argument: the data.
+  ///   - formula: The model formula.
+  ///   - extraColumns: Further columns a used row must have (for example the weights).
+  ///   - timefix: Whether to merge near-tied times as R's `timefix` does.
+  /// - Throws: `SurvivalKitError.insufficientData` when the table has no rows;
+  ///   `SurvivalKitError.unknownColumn` for a column the table does not have;
+  ///   `SurvivalKitError.invalidData` or `SurvivalKitError.badValue` for a bad time, entry time
+  ///   or status, with its line.
   public init(
     regressionTable table: DataTable, formula: Formula, extraColumns: [String], timefix: Bool = true
   )
@@ -135,6 +191,7 @@ public struct SurvivalSample: Sendable {
     }
     let termColumns = try termNames.map { try table.column(named: $0) }
     let strataColumns = try formula.strata.map { try table.column(named: $0) }
+    for column in groupColumns { try table.requireNotMostlyNumeric(column) }
 
     let stop = try SurvivalSample.numbers(stopColumn, table: table, role: "time")
     let start = try startColumn.map {
@@ -223,6 +280,9 @@ public struct SurvivalSample: Sendable {
   }
 
   /// Throws when every row was dropped for missing values; `what` names the variables' source.
+  ///
+  /// - Parameter what: What the variables come from, for the message (`formula`, `model`).
+  /// - Throws: `SurvivalKitError.insufficientData` when the sample has no rows.
   public func requireRows(_ what: String = "formula") throws {
     guard count > 0 else {
       throw SurvivalKitError.insufficientData(

@@ -1,0 +1,39 @@
+// libFuzzer target: the formula parser on arbitrary text, then a model frame on a small
+// table when the formula parses (see Fuzz/FuzzCSV/main.swift for how it is built).
+@testable import SurvivalKit
+
+let fuzzTable: DataTable? = try? CSVReader.read(
+  bytes: Array(
+    "time,status,age,sex,grp\n5,1,61,m,a\n8,0,54,f,b\n12,1,70,m,a\n20,1,48,f,c\n21,0,66,m,b\n"
+      .utf8))
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzFormula(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+  let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+  guard let formula = try? Formula(text), let table = fuzzTable else { return 0 }
+  if let sample = try? SurvivalSample(table: table, formula: formula) {
+    _ = try? KaplanMeier.fit(sample)
+  }
+  _ = try? CoxModel.fit(table: table, formula: formula)
+  return 0
+}
+
+/// SwiftPM links an executable target's entry point as `FuzzFormula_main`; in a fuzzing build
+/// (-parse-as-library) this is it, and it hands over to libFuzzer's driver.
+#if FUZZING
+  @_silgen_name("LLVMFuzzerRunDriver")
+  func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
+  ) -> CInt
+
+  @_cdecl("FuzzFormula_main")
+  public func fuzzMain(
+    _ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+  ) -> CInt {
+    var count = argc
+    var arguments = argv
+    return runFuzzerDriver(&count, &arguments) { data, size in fuzzFormula(data, size) }
+  }
+#endif

@@ -1,0 +1,146 @@
+import Dispatch
+import SurvivalSupport
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Typing the cells of one column: numbers (with decimal comma), dates, or text levels, with
+/// missing values as configured.
+extension CSVReader {
+
+  static func cellString(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, escaped: Bool)
+    -> String
+  {
+    let raw = UnsafeBufferPointer(start: base + start, count: end - start)
+    if !escaped { return String(decoding: raw, as: UTF8.self) }
+    var out: [UInt8] = []
+    out.reserveCapacity(raw.count)
+    var k = 0
+    while k < raw.count {
+      out.append(raw[k])
+      k += (raw[k] == quote && k + 1 < raw.count && raw[k + 1] == quote) ? 2 : 1
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  @inline(__always)
+  static func unpack(_ cell: UInt64, _ base: UnsafePointer<UInt8>) -> (Int, Int, Bool) {
+    var start = Int(cell >> 24)
+    var end = start + Int((cell >> 1) & UInt64(maxCellLength))
+    while start < end && base[start] == 0x20 { start += 1 }
+    while end > start && base[end - 1] == 0x20 { end -= 1 }
+    return (start, end, cell & 1 == 1)
+  }
+
+  @inline(__always)
+  static func isMissing(
+    _ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ missing: [[UInt8]]
+  ) -> Bool {
+    let length = end - start
+    if length > 8 { return false }
+    for token in missing where token.count == length {
+      var same = true
+      for k in 0..<length where base[start + k] != token[k] {
+        same = false
+        break
+      }
+      if same { return true }
+    }
+    return false
+  }
+
+  static func typeColumn(
+    base: UnsafePointer<UInt8>, segments: [CellSegment], stride: Int, column: Int,
+    missing: [[UInt8]], decimalComma: Bool
+  ) -> ColumnValues {
+    let rows = segments.reduce(0) { $0 + $1.rows }
+    // Visits every cell of the column in row order; stops when `body` returns false.
+    @inline(__always) func forEachCell(_ body: (Int, Int, Int, Bool) -> Bool) {
+      var row = 0
+      for segment in segments {
+        guard let cells = segment.cells else { continue }
+        for r in 0..<segment.rows {
+          let (start, end, escaped) = unpack(cells[r * stride + column], base)
+          if !body(row, start, end, escaped) { return }
+          row += 1
+        }
+      }
+    }
+    // Numeric attempt. Missing spellings are checked first only when one of them reads as a
+    // number (a user's "-999"); the default spellings never do, so the hot loop skips them.
+    let numericMissing = missing.contains { token in
+      token.withUnsafeBufferPointer { b in
+        b.baseAddress.map {
+          NumberParsing.parseDouble($0, 0, b.count, decimalComma: decimalComma) != nil
+        } ?? false
+      }
+    }
+    var numeric = true
+    var numbers = [Double](unsafeUninitializedCapacity: rows) { out, count in
+      forEachCell { i, start, end, escaped in
+        if escaped {
+          numeric = false
+          return false
+        }
+        if numericMissing && isMissing(base, start, end, missing) {
+          out[i] = .nan
+          return true
+        }
+        if let v = NumberParsing.parseDouble(base, start, end, decimalComma: decimalComma) {
+          out[i] = v
+          return true
+        }
+        if isMissing(base, start, end, missing) {
+          out[i] = .nan
+          return true
+        }
+        numeric = false
+        return false
+      }
+      count = numeric ? rows : 0
+    }
+    if numeric { return .numeric(numbers) }
+    // Date attempt.
+    var dates = true
+    var anyDate = false
+    numbers = [Double](repeating: .nan, count: rows)
+    numbers.withUnsafeMutableBufferPointer { out in
+      forEachCell { i, start, end, escaped in
+        if !escaped, let d = DateParsing.parseDays(base, start, end) {
+          out[i] = Double(d)
+          anyDate = true
+          return true
+        }
+        if isMissing(base, start, end, missing) { return true }
+        dates = false
+        return false
+      }
+    }
+    if dates && anyDate { return .date(numbers) }
+    // Text: intern the cells.
+    var interner = ByteInterner()
+    var codes = [Int32](repeating: -1, count: rows)
+    forEachCell { i, start, end, escaped in
+      if isMissing(base, start, end, missing) { return true }
+      if escaped {
+        codes[i] = interner.intern(string: cellString(base, start, end, escaped: true))
+      } else {
+        codes[i] = interner.intern(base, start, end)
+      }
+      return true
+    }
+    return .text(levels: interner.levels, codes: codes)
+  }
+}
+
+extension String {
+  func trimmingCharacters(inSetOf characters: Character) -> String {
+    var s = Substring(self)
+    while s.first == characters { s.removeFirst() }
+    while s.last == characters { s.removeLast() }
+    return String(s)
+  }
+}

@@ -66,9 +66,12 @@ struct CIFCommand: ParsableCommand {
 
   func run() throws {
     try runReportingErrors {
-      let table = try CSVReader.read(path: file, options: input.csvOptions)
+      // Parse first, so that only the columns the formula uses are read and typed.
+      let parsed = try Formula(formula)
+      let table = try CSVReader.read(
+        path: file, options: input.csvOptions.only(parsed.variables + (weights.map { [$0] } ?? [])))
       let sample = try CompetingRiskSample(
-        table: table, formula: try Formula(formula), censoring: censored, weights: weights)
+        table: table, formula: parsed, censoring: censored, weights: weights)
       let fit = try CumulativeIncidence.fit(sample, confLevel: confLevel)
       let gray =
         sample.groups.labels.count > 1 && sample.weights == nil && sample.entry == nil

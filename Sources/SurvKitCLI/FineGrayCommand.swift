@@ -50,7 +50,8 @@ struct FineGrayCommand: ParsableCommand {
 
   func run() throws {
     try runReportingErrors {
-      let table = try CSVReader.read(path: file, options: input.csvOptions)
+      let parsed = try Formula(formula)
+      let table = try CSVReader.read(path: file, options: input.csvOptions.only(parsed.variables))
       var options = FineGrayOptions()
       options.cause = cause
       options.censoring = censored
@@ -59,7 +60,7 @@ struct FineGrayCommand: ParsableCommand {
         let kv = item.split(separator: "=", maxSplits: 1).map(String.init)
         options.references[kv[0]] = kv[1]
       }
-      let fit = try FineGray.fit(table: table, formula: try Formula(formula), options: options)
+      let fit = try FineGray.fit(table: table, formula: parsed, options: options)
       switch format {
       case .json: FileHandleOutput.standardOutput(fit.json().serialized())
       case .csv: FileHandleOutput.standardOutput(fit.csv())

@@ -50,6 +50,13 @@ final class FineGrayFixtureTests: XCTestCase {
           c.coef, number(e["finegray_coef"]), tol: untied ? 1e-6 : 5e-2, "\(name) finegray coef")
       }
       assertClose(fit.loglik, number(json["loglik"]), tol: 1e-6, "\(name) loglik")
+      let prediction = json["prediction"] as! [String: Any]
+      let x = (prediction["x"] as! [NSNumber]).map(\.doubleValue)
+      let times = (prediction["times"] as! [NSNumber]).map(\.doubleValue)
+      let cif = try fit.incidence(profile: x, at: times)
+      for (got, want) in zip(cif, prediction["cif"] as! [NSNumber]) {
+        assertClose(got, want.doubleValue, tol: 1e-6, "\(name) predicted cif")
+      }
       assertClose(fit.loglikNull, number(json["loglik_null"]), tol: 1e-6, "\(name) loglik null")
     }
   }
@@ -85,5 +92,21 @@ final class FineGrayCommandTests: XCTestCase {
       "finegray", "datasets/mgus2.csv", "Surv(etime, event) ~ age + sex", "--cause", "1",
     ])
     XCTAssertTrue(table.stdout.contains("Fine–Gray sandwich"), table.stdout)
+    // Prediction for the first row of mgus2 (age 88, F, hgb 13.1) against predict.crr.
+    let url2 = TestSupport.fixtures.appendingPathComponent("finegray/mgus2_pcm.json")
+    let pcm = try JSONSerialization.jsonObject(with: Data(contentsOf: url2)) as! [String: Any]
+    let want = (pcm["prediction"] as! [String: Any])["cif"] as! [NSNumber]
+    let p = try TestSupport.runSurvkit([
+      "finegray", "datasets/mgus2.csv", "Surv(etime, event) ~ age + sex + hgb", "--cause", "1",
+      "--at", "age=88,sex=F,hgb=13.1", "--times", "12,81,190", "--format", "json",
+    ])
+    XCTAssertEqual(p.status, 0, p.stderr)
+    let pj = try JSONSerialization.jsonObject(with: Data(p.stdout.utf8)) as! [String: Any]
+    let got = (pj["prediction"] as! [String: Any])["cif"] as! [Double]
+    for (g, w) in zip(got, want) { assertClose(g, w.doubleValue, tol: 1e-6, "predicted cif") }
+    let badLevel = try TestSupport.runSurvkit([
+      "finegray", "datasets/mgus2.csv", "Surv(etime, event) ~ age + sex", "--at", "age=60,sex=X",
+    ])
+    XCTAssertTrue(badLevel.stderr.contains("'X' is not a level of 'sex'"), badLevel.stderr)
   }
 }

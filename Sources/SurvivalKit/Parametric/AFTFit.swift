@@ -313,37 +313,9 @@ public struct AFTFit: Sendable {
   /// with `strata()`, the profile names the stratum's variables too.
   /// - Throws: when a variable the model needs is missing or a level is unknown.
   public func profile(_ values: [String: String]) throws -> (x: [Double], stratum: Int) {
-    var x: [Double] = []
-    for (j, term) in columnTerms.enumerated() {
-      let column = coefficients[j + 1].term
-      let termParts = term.split(separator: ":").map(String.init)
-      let columnParts = column.split(separator: ":").map(String.init)
-      var value = 1.0
-      for (tp, cp) in zip(termParts, columnParts) {
-        var variable = tp
-        var isLog = false
-        if tp.hasPrefix("log("), tp.hasSuffix(")") {
-          variable = String(tp.dropFirst(4).dropLast())
-          isLog = true
-        }
-        guard let given = values[variable] else {
-          throw SurvivalKitError.invalidArgument(
-            name: "profile",
-            message: "no value for '\(variable)'; give every model variable, e.g. \(variable)=...")
-        }
-        if tp == cp {
-          guard let number = Double(given) else {
-            throw SurvivalKitError.invalidArgument(
-              name: "profile", message: "'\(variable)' is numeric; '\(given)' is not a number")
-          }
-          value *= isLog ? Double.log(number) : number
-        } else {
-          let level = String(cp.dropFirst(tp.count))
-          value *= given == level ? 1 : 0
-        }
-      }
-      x.append(value)
-    }
+    let x = try DesignProfile.row(
+      values, names: coefficients.dropFirst().map(\.term), terms: columnTerms,
+      references: references)
     var stratum = 0
     if strataLabels.count > 1 {
       guard

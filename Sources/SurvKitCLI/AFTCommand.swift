@@ -107,7 +107,9 @@ struct AFTCommand: ParsableCommand {
 
   func run() throws {
     try runReportingErrors {
-      let table = try CSVReader.read(path: file, options: input.csvOptions)
+      let parsed = try Formula(formula)
+      let table = try CSVReader.read(
+        path: file, options: input.csvOptions.only(parsed.variables + (weights.map { [$0] } ?? [])))
       var options = AFTOptions()
       options.distribution = AFTDistribution(rawValue: dist.lowercased())!
       options.weights = weights
@@ -119,7 +121,7 @@ struct AFTCommand: ParsableCommand {
         let kv = item.split(separator: "=", maxSplits: 1).map(String.init)
         options.references[kv[0]] = kv[1]
       }
-      let fit = try AFTModel.fit(table: table, formula: try Formula(formula), options: options)
+      let fit = try AFTModel.fit(table: table, formula: parsed, options: options)
       var prediction: AFTFit.Prediction? = nil
       let profile = try pairs(at, "--at")
       if !profile.isEmpty {

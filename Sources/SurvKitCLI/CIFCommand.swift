@@ -36,6 +36,9 @@ struct CIFCommand: ParsableCommand {
   @Option(help: "Comma-separated times at which the table reports the incidence.")
   var times: String?
 
+  @Option(help: "Gray's test weight (1 - F(t-))^rho (cmprsk::cuminc's rho).")
+  var rho: Double = 0
+
   @Option(help: "Write the figure (SVG) to this file.")
   var svg: String?
 
@@ -47,6 +50,7 @@ struct CIFCommand: ParsableCommand {
       throw ValidationError("--conf-level must be between 0 and 1, e.g. 0.95 (got \(confLevel))")
     }
     _ = try parsedTimes()
+    guard rho.isFinite else { throw ValidationError("--rho must be a finite number") }
   }
 
   func parsedTimes() throws -> [Double] {
@@ -62,13 +66,16 @@ struct CIFCommand: ParsableCommand {
 
   func run() throws {
     try runReportingErrors {
-      let table = try CSVReader.read(path: file, options: input.csvOptions)
+      // Parse first, so that only the columns the formula uses are read and typed.
+      let parsed = try Formula(formula)
+      let table = try CSVReader.read(
+        path: file, options: input.csvOptions.only(parsed.variables + (weights.map { [$0] } ?? [])))
       let sample = try CompetingRiskSample(
-        table: table, formula: try Formula(formula), censoring: censored, weights: weights)
+        table: table, formula: parsed, censoring: censored, weights: weights)
       let fit = try CumulativeIncidence.fit(sample, confLevel: confLevel)
       let gray =
         sample.groups.labels.count > 1 && sample.weights == nil && sample.entry == nil
-        ? try GrayTest.test(sample) : nil
+        ? try GrayTest.test(sample, rho: rho) : nil
       if let svg {
         let figure = CumulativeIncidencePlot(title: "Cumulative incidence").svg(fit)
         try FileOutput.write(figure, to: svg)
@@ -77,7 +84,13 @@ struct CIFCommand: ParsableCommand {
       case .json: FileHandleOutput.standardOutput(fit.json(gray: gray).serialized())
       case .csv: FileHandleOutput.standardOutput(fit.csv())
       case .table:
-        FileHandleOutput.standardOutput(fit.table(times: try parsedTimes(), gray: gray))
+        var text = fit.table(times: try parsedTimes(), gray: gray)
+        if gray == nil && sample.groups.labels.count > 1 {
+          text +=
+            "\nGray's test: not computed (it takes right-censored, unweighted data, as "
+            + "cmprsk::cuminc)\n"
+        }
+        FileHandleOutput.standardOutput(text)
       }
     }
   }

@@ -33,6 +33,12 @@ struct FineGrayCommand: ParsableCommand {
     parsing: .upToNextOption, help: "Reference levels, e.g. --reference nosology=osteosarcoma.")
   var reference: [String] = []
 
+  @Option(help: "Covariate profile for the predicted cumulative incidence, e.g. age=60,sex=M.")
+  var at: String?
+
+  @Option(help: "Comma-separated times of the predicted cumulative incidence (with --at).")
+  var times: String?
+
   @Option(help: "Confidence level, between 0 and 1.")
   var confLevel: Double = 0.95
 
@@ -50,7 +56,8 @@ struct FineGrayCommand: ParsableCommand {
 
   func run() throws {
     try runReportingErrors {
-      let table = try CSVReader.read(path: file, options: input.csvOptions)
+      let parsed = try Formula(formula)
+      let table = try CSVReader.read(path: file, options: input.csvOptions.only(parsed.variables))
       var options = FineGrayOptions()
       options.cause = cause
       options.censoring = censored
@@ -59,11 +66,33 @@ struct FineGrayCommand: ParsableCommand {
         let kv = item.split(separator: "=", maxSplits: 1).map(String.init)
         options.references[kv[0]] = kv[1]
       }
-      let fit = try FineGray.fit(table: table, formula: try Formula(formula), options: options)
+      let fit = try FineGray.fit(table: table, formula: parsed, options: options)
+      var prediction: FineGrayFit.Prediction? = nil
+      if let at {
+        var profile: [String: String] = [:]
+        for part in at.split(separator: ",") {
+          let kv = part.split(separator: "=", maxSplits: 1).map {
+            String($0.trimmingCharacters(in: " "))
+          }
+          guard kv.count == 2, !kv[0].isEmpty else {
+            throw ValidationError("--at takes var=value pairs separated by commas (got '\(part)')")
+          }
+          profile[kv[0]] = kv[1]
+        }
+        let t = try (times ?? "").split(separator: ",").map { part -> Double in
+          guard let v = Double(part.trimmingCharacters(in: " ")), v.isFinite, v >= 0 else {
+            throw ValidationError("--times must be comma-separated times >= 0 (got '\(part)')")
+          }
+          return v
+        }
+        prediction = FineGrayFit.Prediction(
+          profile: profile, times: t,
+          incidence: try fit.incidence(profile: try fit.profile(profile), at: t))
+      }
       switch format {
-      case .json: FileHandleOutput.standardOutput(fit.json().serialized())
+      case .json: FileHandleOutput.standardOutput(fit.json(prediction: prediction).serialized())
       case .csv: FileHandleOutput.standardOutput(fit.csv())
-      case .table: FileHandleOutput.standardOutput(fit.table())
+      case .table: FileHandleOutput.standardOutput(fit.table(prediction: prediction))
       }
     }
   }

@@ -88,6 +88,14 @@ final class AFTCommandTests: XCTestCase {
       "aft", "datasets/lung.csv", "Surv(time, status) ~ age + sex", "--at", "age=60",
     ])
     XCTAssertTrue(r.stderr.contains("no value for 'sex'"), r.stderr)
+    r = try TestSupport.runSurvkit([
+      "aft", "datasets/lung.csv", "Surv(time, status) ~ age + strata(sex)", "--dist",
+      "exponential",
+    ])
+    XCTAssertTrue(r.stderr.contains("scale fixed at 1"), r.stderr)
+    let left = try TestSupport.temporaryFile(Array("l,r,x\n,3,1\n,4,2\n,5,3\n".utf8))
+    r = try TestSupport.runSurvkit(["aft", left, "Surv(l, r) ~ x", "--interval"])
+    XCTAssertTrue(r.stderr.contains("every row is left-censored"), r.stderr)
   }
 
   func testExponentialInterceptOnlyIsEventsOverExposure() throws {

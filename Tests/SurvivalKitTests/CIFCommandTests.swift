@@ -84,6 +84,10 @@ final class CIFCommandTests: XCTestCase {
       "cif", "datasets/transplant.csv", "Surv(futime, event) ~ abo", "--censored", "alive",
     ])
     XCTAssertTrue(r.stderr.contains("no row has the censoring level 'alive'"), r.stderr)
+    r = try TestSupport.runSurvkit([
+      "cif", "datasets/mgus2.csv", "Surv(etime, event) ~ sex + cluster(id)",
+    ])
+    XCTAssertTrue(r.stderr.contains("cluster() is not supported here"), r.stderr)
   }
 
   /// A group absent from one stratum contributes nothing there (cuminc's rule), and a cause

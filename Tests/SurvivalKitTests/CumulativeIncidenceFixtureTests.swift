@@ -22,7 +22,7 @@ final class CumulativeIncidenceFixtureTests: XCTestCase {
     let files = try FileManager.default.contentsOfDirectory(
       at: folder, includingPropertiesForKeys: nil
     ).filter { $0.pathExtension == "json" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
-    XCTAssertGreaterThanOrEqual(files.count, 8)
+    XCTAssertGreaterThanOrEqual(files.count, 11)
     for url in files {
       let json = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
       try check(json, name: url.deletingPathExtension().lastPathComponent)
@@ -30,7 +30,11 @@ final class CumulativeIncidenceFixtureTests: XCTestCase {
   }
 
   func check(_ json: [String: Any], name: String) throws {
-    let table = try CSVReader.read(path: TestSupport.dataset(json["dataset"] as! String))
+    let dataset = json["dataset"] as! String
+    let table = try CSVReader.read(
+      path: dataset.hasPrefix("data/")
+        ? TestSupport.fixtures.appendingPathComponent("competing/\(dataset)").path
+        : TestSupport.dataset(dataset))
     let sample = try CompetingRiskSample(
       table: table, formula: Formula(json["formula"] as! String),
       censoring: json["censored"] as? String, weights: json["weights"] as? String)
@@ -62,7 +66,7 @@ final class CumulativeIncidenceFixtureTests: XCTestCase {
       }
     }
     if let gray = json["gray"] as? [[String: Any]] {
-      let results = try GrayTest.test(sample)
+      let results = try GrayTest.test(sample, rho: (json["rho"] as? NSNumber)?.doubleValue ?? 0)
       XCTAssertEqual(results.count, gray.count, name)
       for (r, e) in zip(results, gray) {
         XCTAssertEqual(r.cause, e["cause"] as! String, name)

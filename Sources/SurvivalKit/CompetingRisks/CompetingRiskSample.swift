@@ -45,6 +45,7 @@ public struct CompetingRiskSample: Sendable {
   /// Reads the sample from `table`.
   ///
   /// - Parameters:
+  ///   - table: the data.
   ///   - formula: `Surv(time, cause) ~ terms + strata(...)` or `Surv(start, stop, cause) ~ ...`;
   ///     the status must be the cause column itself (not an expression).
   ///   - censoring: the level meaning censored (default: 0 for a numeric column, the first
@@ -69,6 +70,12 @@ public struct CompetingRiskSample: Sendable {
         formula: formula.text, position: 0,
         message: "competing risks read the cause column itself, e.g. Surv(time, cause); "
           + "name the censoring level with --censored instead of a comparison")
+    }
+    if !regression, formula.cluster != nil {
+      throw SurvivalKitError.formulaSyntax(
+        formula: formula.text, position: 0,
+        message: "cluster() is not supported here: each row is its own subject (R's "
+          + "survfit(..., id = row)); give one row per subject or drop cluster()")
     }
     let column = try table.column(named: name)
     let derived: StatusExpression
@@ -193,7 +200,13 @@ public struct CompetingRiskSample: Sendable {
   /// Direct construction from arrays (for the library API and tests).
   ///
   /// - Parameters:
+  ///   - time: event or censoring time of each row.
   ///   - cause: 0 = censored, k = the k-th cause (1-based) of `causes`.
+  ///   - causes: the causes' labels.
+  ///   - grouping: the group (curve) of each row; nil for one group.
+  ///   - strata: the stratum of each row for Gray's test; nil for one stratum.
+  ///   - entry: entry times for delayed entry; nil for none.
+  ///   - weights: positive case weights; nil for none.
   public init(
     time: [Double], cause: [Int32], causes: [String], grouping: Grouping? = nil,
     strata: Grouping? = nil, entry: [Double]? = nil, weights: [Double]? = nil

@@ -40,6 +40,10 @@ public struct FineGrayOptions: Sendable {
 public enum FineGray {
   /// Fits the subdistribution hazards of `options.cause` on the terms of `formula`
   /// (`Surv(time, cause) ~ x1 + x2`).
+  /// - Parameters:
+  ///   - table: the data.
+  ///   - formula: `Surv(time, cause) ~ covariates`.
+  ///   - options: the cause, the censoring level and the rest.
   public static func fit(
     table: DataTable, formula: Formula, options: FineGrayOptions = FineGrayOptions()
   ) throws -> FineGrayFit {
@@ -72,26 +76,33 @@ public enum FineGray {
     return try fit(
       time: sample.time, cause: sample.cause, causeOfInterest: causeCode,
       causeLabel: sample.causes[Int(causeCode) - 1], covariates: design.columns,
-      names: design.names, dropped: sample.dropped, formula: formula.text,
+      names: design.names, terms: design.terms, dropped: sample.dropped, formula: formula.text,
       references: design.references, options: options)
   }
 
   /// Fits from arrays: `cause` 0 = censored, `causeOfInterest` the event code modelled, any
   /// other positive code a competing event; `covariates[j][i]` is covariate j of row i.
+  /// - Parameters:
+  ///   - time: event or censoring time of each row.
+  ///   - cause: 0 censored, otherwise the event code.
+  ///   - causeOfInterest: the code modelled.
+  ///   - covariates: the covariate columns.
+  ///   - names: their names.
+  ///   - options: confidence level and iteration limits.
   public static func fit(
     time: [Double], cause: [Int32], causeOfInterest: Int32, covariates: [[Double]],
     names: [String], options: FineGrayOptions = FineGrayOptions()
   ) throws -> FineGrayFit {
     try fit(
       time: time, cause: cause, causeOfInterest: causeOfInterest, causeLabel: "\(causeOfInterest)",
-      covariates: covariates, names: names, dropped: 0,
+      covariates: covariates, names: names, terms: names, dropped: 0,
       formula: "Surv(time, cause) ~ " + names.joined(separator: " + "), references: [:],
       options: options)
   }
 
   static func fit(
     time: [Double], cause: [Int32], causeOfInterest: Int32, causeLabel: String,
-    covariates: [[Double]], names: [String], dropped: Int, formula: String,
+    covariates: [[Double]], names: [String], terms: [String], dropped: Int, formula: String,
     references: [String: String], options: FineGrayOptions
   ) throws -> FineGrayFit {
     guard options.confLevel > 0 && options.confLevel < 1 else {
@@ -178,7 +189,10 @@ public enum FineGray {
       naiveVariance: (0..<p).map { a in (0..<p).map { inverse[a, $0] } }, loglikNull: null.loglik,
       loglik: current.loglik, iterations: iterations, converged: converged, n: time.count,
       events: problem.events, competing: problem.competing, censored: problem.censored,
-      dropped: dropped, confLevel: options.confLevel, formula: formula, references: references)
+      dropped: dropped, confLevel: options.confLevel, formula: formula, references: references,
+      eventTimes: problem.eventStart.map { problem.t[$0] },
+      baselineIncrements: problem.baselineIncrements(beta), means: problem.means,
+      columnTerms: terms)
   }
 }
 
@@ -238,6 +252,53 @@ public struct FineGrayFit: Sendable, Equatable {
   public let formula: String
   /// Reference level of each factor.
   public let references: [String: String]
+  /// Distinct event times of the cause, ascending.
+  let eventTimes: [Double]
+  /// Breslow increments of the baseline subdistribution hazard at `eventTimes`, for
+  /// covariates centred at `means`.
+  let baselineIncrements: [Double]
+  let means: [Double]
+  let columnTerms: [String]
+
+  /// The design row of a covariate profile (`age=60`, `sex=M`), as ``AFTFit/profile(_:)``.
+  /// - Parameter values: variable -> value as text.
+  /// - Throws: when a variable is missing or a value is not valid.
+  public func profile(_ values: [String: String]) throws -> [Double] {
+    try DesignProfile.row(
+      values, names: coefficients.map(\.term), terms: columnTerms, references: references)
+  }
+
+  /// Predicted cumulative incidence of the cause for a profile `x` (one value per
+  /// coefficient), as `cmprsk::predict.crr`: F(t | x) = 1 - exp(-Λ₀(t) exp(x'β)), with the
+  /// Breslow baseline Λ₀(t) = Σ_{s <= t} d_s / Σ_j w_j(s) exp(x_j'β).
+  /// - Parameters:
+  ///   - x: the covariate values, in coefficient order.
+  ///   - times: the times at which to predict.
+  /// - Complexity: O(event times + times × log(event times)).
+  public func incidence(profile x: [Double], at times: [Double]) throws -> [Double] {
+    guard x.count == coefficients.count else {
+      throw SurvivalKitError.invalidArgument(
+        name: "profile", message: "needs \(coefficients.count) values, one per coefficient")
+    }
+    var lp = 0.0
+    for (j, c) in coefficients.enumerated() { lp += (x[j] - means[j]) * c.coef }
+    let risk = Double.exp(lp)
+    var cumulative = [Double](repeating: 0, count: eventTimes.count)
+    var sum = 0.0
+    for k in eventTimes.indices {
+      sum += baselineIncrements[k]
+      cumulative[k] = sum
+    }
+    return times.map { t in
+      var lo = 0
+      var hi = eventTimes.count
+      while lo < hi {
+        let mid = (lo + hi) / 2
+        if eventTimes[mid] <= t { lo = mid + 1 } else { hi = mid }
+      }
+      return lo == 0 ? 0 : -Double.expMinusOne(-cumulative[lo - 1] * risk)
+    }
+  }
 }
 
 /// Sorted data and the weighted risk-set sums of a Fine–Gray model.
@@ -254,6 +315,8 @@ struct FineGrayProblem {
   let competing: Int
   let censored: Int
   var eventTimes: Int { eventStart.count }
+  /// Covariate means the rows were centred at.
+  let means: [Double]
   /// First sorted row of each distinct event time of the cause, and its count.
   let eventStart: [Int]
   let eventCount: [Int]
@@ -302,6 +365,7 @@ struct FineGrayProblem {
       i = j
     }
     self.t = t
+    self.means = means
     self.status = status
     self.x = x
     self.gMinus = g
@@ -401,6 +465,12 @@ struct FineGrayProblem {
       }
     }
     return Evaluation(loglik: loglik, score: score, information: info)
+  }
+
+  /// Breslow increments d_s / S0(s) of the baseline subdistribution hazard (centred x).
+  func baselineIncrements(_ beta: [Double]) -> [Double] {
+    let (s0, _, _, _) = riskSums(beta, second: false)
+    return eventStart.indices.map { Double(eventCount[$0]) / s0[$0] }
   }
 
   /// Σ_i (η_i + ψ_i)(η_i + ψ_i)' (row-major p × p), Fine & Gray (1999) §3.

@@ -31,7 +31,9 @@ public enum GrayTest {
   }
 
   /// Tests every cause of `sample` between its `groups`, within its `strata`.
-  /// - Parameter rho: power of the weight (1 - F(t-))^ρ (cuminc's default 0).
+  /// - Parameters:
+  ///   - sample: the competing-risk sample (groups from the formula's terms).
+  ///   - rho: power of the weight (1 - F(t-))^ρ (cuminc's default 0).
   /// - Throws: when there is a single group, or the data are weighted or have entry times.
   public static func test(_ sample: CompetingRiskSample, rho: Double = 0) throws -> [Result] {
     guard sample.groups.labels.count > 1 else {

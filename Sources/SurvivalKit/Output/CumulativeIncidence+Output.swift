@@ -105,7 +105,8 @@ extension CumulativeIncidenceFit {
       for (c, cause) in curve.causes.enumerated() {
         for point in curve.incidence(cause: c, at: at) {
           t.rows.append([
-            curve.label, cause.cause, String(curve.n), NumberFormatting.shortest(cause.events),
+            curve.label, cause.cause, String(curve.n),
+            NumberFormatting.significant(cause.events, digits: 6),
             NumberFormatting.shortest(point.time), NumberFormatting.significant(point.incidence),
             NumberFormatting.significant(point.standardError),
             point.lower.map { NumberFormatting.significant($0) } ?? "NA",

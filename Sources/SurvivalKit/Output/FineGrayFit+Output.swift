@@ -2,11 +2,30 @@ import SurvivalSupport
 
 /// JSON, table and CSV renderings of a Fine–Gray fit (schema in the README).
 extension FineGrayFit {
+  /// A predicted cumulative incidence for one covariate profile, for the JSON and the table.
+  public struct Prediction: Sendable {
+    /// The profile as given (variable -> value).
+    public let profile: [String: String]
+    /// Times of the prediction.
+    public let times: [Double]
+    /// F(t | profile) at each time.
+    public let incidence: [Double]
+
+    /// Creates the value from its parts.
+    public init(profile: [String: String], times: [Double], incidence: [Double]) {
+      self.profile = profile
+      self.times = times
+      self.incidence = incidence
+    }
+  }
+
   /// The `survkit cox` schema: `coefficients` (each `term`, `coef`, `hr`, `se`, `robust_se`,
   /// `z`, `p`, `lower`, `upper`; `se` is crr's Fine–Gray sandwich SE, `robust_se` null), plus
   /// `naive_se` per coefficient, `variance`, `loglik` and the counts.
-  public func json() -> JSONValue {
-    .object([
+  /// - Parameter prediction: a predicted cumulative incidence, added as `prediction`
+  ///   (`profile`, `times`, `cif`).
+  public func json(prediction: Prediction? = nil) -> JSONValue {
+    var members: [(String, JSONValue)] = [
       ("formula", .string(formula)),
       ("cause", .string(cause)),
       ("n", .number(Double(n))),
@@ -36,11 +55,28 @@ extension FineGrayFit {
           })
       ),
       ("variance", .array(variance.map { .numbers($0) })),
-    ])
+    ]
+    if let prediction {
+      members.append(
+        (
+          "prediction",
+          .object([
+            (
+              "profile",
+              .object(
+                prediction.profile.keys.sorted().map { ($0, .string(prediction.profile[$0]!)) })
+            ),
+            ("times", .numbers(prediction.times)),
+            ("cif", .numbers(prediction.incidence)),
+          ])
+        ))
+    }
+    return .object(members)
   }
 
-  /// What cmprsk's `summary(crr)` prints.
-  public func table() -> String {
+  /// What cmprsk's `summary(crr)` prints, and the prediction when one was made.
+  /// - Parameter prediction: a predicted cumulative incidence to print after the model.
+  public func table(prediction: Prediction? = nil) -> String {
     let f = { (x: Double?) in NumberFormatting.significant(x) }
     var out = "Fine–Gray subdistribution hazards (cmprsk::crr): \(formula)\n"
     out += "cause '\(cause)': \(events) events, \(competing) competing events, \(censored) censored"
@@ -61,6 +97,15 @@ extension FineGrayFit {
     }
     out += "\n" + ci.rendered()
     out += "\nPseudo log-likelihood = \(f(loglik)) (null \(f(loglikNull)))\n"
+    if let prediction {
+      out +=
+        "\nPredicted cumulative incidence of '\(cause)' for "
+        + prediction.profile.keys.sorted().map { "\($0)=\(prediction.profile[$0]!)" }.joined(
+          separator: ", ") + "\n"
+      var p = TextTable(header: ["time", "cif"])
+      for (t, v) in zip(prediction.times, prediction.incidence) { p.rows.append([f(t), f(v)]) }
+      out += p.rendered()
+    }
     return out
   }
 

@@ -130,9 +130,12 @@ public struct AFTFit: Sendable {
       var sums = [Double](repeating: 0, count: groups * k)
       for i in 0..<n {
         let g = Int(cluster[i])
-        for j in 0..<k { sums[g * k + j] += frame.weights[i] * scores[i * k + j] }
+        for j in 0..<k { sums[g * k + j] += scores[i * k + j] }
       }
       // D = per-cluster summed dfbeta rows (U_c V); robust variance D'D = V (Σ U_c U_c') V.
+      // As R's survreg (residuals(type = "dfbeta"), weighted = FALSE): the rows' scores are
+      // not multiplied by the case weights, which enter through V only. Checked against R
+      // with non-integer weights (fixture mgus2_loglogistic_weights_robust).
       var meat = Matrix(zeros: k)
       for g in 0..<groups {
         for a in 0..<k {
@@ -310,37 +313,9 @@ public struct AFTFit: Sendable {
   /// with `strata()`, the profile names the stratum's variables too.
   /// - Throws: when a variable the model needs is missing or a level is unknown.
   public func profile(_ values: [String: String]) throws -> (x: [Double], stratum: Int) {
-    var x: [Double] = []
-    for (j, term) in columnTerms.enumerated() {
-      let column = coefficients[j + 1].term
-      let termParts = term.split(separator: ":").map(String.init)
-      let columnParts = column.split(separator: ":").map(String.init)
-      var value = 1.0
-      for (tp, cp) in zip(termParts, columnParts) {
-        var variable = tp
-        var isLog = false
-        if tp.hasPrefix("log("), tp.hasSuffix(")") {
-          variable = String(tp.dropFirst(4).dropLast())
-          isLog = true
-        }
-        guard let given = values[variable] else {
-          throw SurvivalKitError.invalidArgument(
-            name: "profile",
-            message: "no value for '\(variable)'; give every model variable, e.g. \(variable)=...")
-        }
-        if tp == cp {
-          guard let number = Double(given) else {
-            throw SurvivalKitError.invalidArgument(
-              name: "profile", message: "'\(variable)' is numeric; '\(given)' is not a number")
-          }
-          value *= isLog ? Double.log(number) : number
-        } else {
-          let level = String(cp.dropFirst(tp.count))
-          value *= given == level ? 1 : 0
-        }
-      }
-      x.append(value)
-    }
+    let x = try DesignProfile.row(
+      values, names: coefficients.dropFirst().map(\.term), terms: columnTerms,
+      references: references)
     var stratum = 0
     if strataLabels.count > 1 {
       guard

@@ -42,6 +42,11 @@ public struct AFTOptions: Sendable {
 /// - Complexity: O(n p²) per iteration.
 public enum AFTModel {
   /// Fits the model of `formula` to `table`.
+  /// - Parameters:
+  ///   - table: the data.
+  ///   - formula: `Surv(time, status) ~ terms + strata(...) + cluster(id)`, or
+  ///     `Surv(left, right) ~ ...` with `options.interval`.
+  ///   - options: distribution, weights, robust variance and the rest.
   public static func fit(table: DataTable, formula: Formula, options: AFTOptions = AFTOptions())
     throws -> AFTFit
   {
@@ -56,7 +61,9 @@ public enum AFTModel {
   ///   - covariates: covariate columns (no intercept; one is added), `covariates[j][i]`.
   ///   - names: the covariates' names.
   ///   - strata: stratum of each row (one scale per stratum); nil for one scale.
+  ///   - weights: positive case weights; nil for none.
   ///   - cluster: cluster of each row for the robust variance.
+  ///   - options: distribution, robust variance, confidence level and iteration limits.
   public static func fit(
     observations: [AFTObservation], covariates: [[Double]], names: [String],
     weights: [Double]? = nil, strata: Grouping? = nil, cluster: [Int32]? = nil,
@@ -81,6 +88,12 @@ public enum AFTModel {
     guard options.confLevel > 0 && options.confLevel < 1 else {
       throw SurvivalKitError.invalidArgument(
         name: "confidence level", message: "\(options.confLevel) must be between 0 and 1")
+    }
+    if !options.distribution.hasScale && frame.strata.labels.count > 1 {
+      throw SurvivalKitError.invalidArgument(
+        name: "strata",
+        message: "the exponential distribution has its scale fixed at 1, and strata() only "
+          + "gives each stratum its own scale; drop strata() or use --dist weibull")
     }
     try frame.checkEstimable(options.distribution)
     let dist = options.distribution
@@ -256,11 +269,14 @@ struct AFTFrame: Sendable {
     guard !observations.isEmpty else {
       throw SurvivalKitError.insufficientData(message: "no usable rows")
     }
-    let events = observations.filter { $0.kind != .right }.count
-    guard events > 0 else {
+    let exact = observations.filter { $0.kind == .exact || $0.kind == .interval }.count
+    let left = observations.filter { $0.kind == .left }.count
+    let right = observations.filter { $0.kind == .right }.count
+    guard exact > 0 || (left > 0 && right > 0) else {
+      let side = left > 0 ? "left" : "right"
       throw SurvivalKitError.insufficientData(
-        message: "every row is right-censored: without an event the parametric model has no "
-          + "finite fit")
+        message: "every row is \(side)-censored: without an observed or interval-censored time "
+          + "the parametric model has no finite fit")
     }
     if distribution.hasScale {
       for s in strata.labels.indices {

@@ -41,7 +41,9 @@ let package = Package(
     ),
     .target(
       name: "SurvivalReport",
-      dependencies: ["SurvivalKit", "SurvivalSupport"],
+      dependencies: [
+        "SurvivalKit", "SurvivalSupport", .product(name: "RealModule", package: "swift-numerics"),
+      ],
       path: "Sources/SurvivalReport"
     ),
     .executableTarget(

@@ -26,7 +26,8 @@ extension PlanAnalysis {
 package enum AnalysisKinds {
   package static let all: [any PlanAnalysis.Type] = [
     KaplanMeierAnalysis.self, LogRankAnalysis.self, CoxAnalysis.self, ThresholdsAnalysis.self,
-    MaxstatAnalysis.self, ProportionAnalysis.self,
+    MaxstatAnalysis.self, ProportionAnalysis.self, CumulativeIncidenceAnalysis.self,
+    FineGrayAnalysis.self, AFTAnalysis.self,
   ]
 
   package static func kind(named name: String) -> (any PlanAnalysis.Type)? {

@@ -179,6 +179,39 @@ struct EnglishWords: Words {
     "\(label) = \(success) among patients with an assessment, with exact Clopper–Pearson \(level) % intervals."
   }
 
+  let cause = "cause"
+  let cifTitle = "Cumulative incidence"
+  func graySentence(_ cause: String, _ statistic: String, _ df: Int, _ p: String) -> String {
+    "Gray's test, cause \(cause): χ² = \(statistic) on \(df) df, \(p)."
+  }
+  func cifCaption(_ title: String) -> String {
+    "\(title): Aalen–Johansen cumulative incidence of each cause (one line style per cause)."
+  }
+  func cifMethod(_ level: String) -> String {
+    "Cumulative incidence of competing events by the Aalen–Johansen estimator, infinitesimal-jackknife standard errors and \(level) % limits on the log scale; groups compared by Gray's test."
+  }
+  func fineGraySentence(_ cause: String, _ n: Int, _ events: Int, _ competing: Int, _ censored: Int)
+    -> String
+  {
+    "Fine–Gray model of cause \(cause): \(n) patients, \(events) events of that cause, \(competing) competing events, \(censored) censored."
+  }
+  func shrColumn(_ level: String) -> String { "subdistribution HR (\(level) % CI)" }
+  func fineGrayMethod(_ level: String) -> String {
+    "Fine–Gray proportional subdistribution hazards models (cmprsk::crr), robust standard errors and Wald \(level) % limits."
+  }
+  func notConverged(_ id: String, _ iterations: Int) -> String {
+    "Analysis \(id): the fit did not converge in \(iterations) iterations; its estimates are not reliable."
+  }
+  func aftSentence(_ model: String, _ dist: String, _ n: Int, _ events: Int, _ loglik: String)
+    -> String
+  {
+    "Accelerated failure time model \(model), \(dist) distribution: \(n) patients, \(events) events, log-likelihood \(loglik)."
+  }
+  func timeRatioColumn(_ level: String) -> String { "time ratio (\(level) % CI)" }
+  func aftMethod(_ level: String, _ dist: String) -> String {
+    "Parametric accelerated failure time models (R's survreg, \(dist)), time ratios exp(β) with Wald \(level) % limits."
+  }
+
   let screened = "Screened"
   let notIncluded = "Not included"
   let enrolled = "Enrolled"

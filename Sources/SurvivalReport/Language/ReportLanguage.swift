@@ -193,6 +193,22 @@ package protocol Words: Sendable {
   func ciColumn(_ level: String) -> String
   func proportionMethod(_ label: String, _ success: String, _ level: String) -> String
 
+  // Competing risks and parametric models.
+  var cause: String { get }
+  var cifTitle: String { get }
+  func graySentence(_ cause: String, _ statistic: String, _ df: Int, _ p: String) -> String
+  func cifCaption(_ title: String) -> String
+  func cifMethod(_ level: String) -> String
+  func fineGraySentence(_ cause: String, _ n: Int, _ events: Int, _ competing: Int, _ censored: Int)
+    -> String
+  func shrColumn(_ level: String) -> String
+  func fineGrayMethod(_ level: String) -> String
+  func notConverged(_ id: String, _ iterations: Int) -> String
+  func aftSentence(_ model: String, _ dist: String, _ n: Int, _ events: Int, _ loglik: String)
+    -> String
+  func timeRatioColumn(_ level: String) -> String
+  func aftMethod(_ level: String, _ dist: String) -> String
+
   // CONSORT flow.
   var screened: String { get }
   var notIncluded: String { get }

@@ -208,6 +208,39 @@ struct RussianWords: Words {
     "\(label) = \(success) среди пациентов с оценкой ответа, с точными \(level) % интервалами Клоппера–Пирсона."
   }
 
+  let cause = "причина"
+  let cifTitle = "Кумулятивная частота"
+  func graySentence(_ cause: String, _ statistic: String, _ df: Int, _ p: String) -> String {
+    "Тест Грея, причина \(cause): χ² = \(statistic), степеней свободы \(df), \(p)."
+  }
+  func cifCaption(_ title: String) -> String {
+    "\(title): кумулятивная частота каждой причины по Аалену–Йохансену (свой тип линии для каждой причины)."
+  }
+  func cifMethod(_ level: String) -> String {
+    "Кумулятивная частота конкурирующих событий по оценке Аалена–Йохансена, стандартные ошибки методом бесконечно малого складного ножа и \(level) % границы в логарифмической шкале; группы сравнивались тестом Грея."
+  }
+  func fineGraySentence(_ cause: String, _ n: Int, _ events: Int, _ competing: Int, _ censored: Int)
+    -> String
+  {
+    "Модель Файна–Грея для причины \(cause): пациентов \(n), событий этой причины \(events), конкурирующих событий \(competing), цензурировано \(censored)."
+  }
+  func shrColumn(_ level: String) -> String { "ОР субраспределения (\(level) % ДИ)" }
+  func fineGrayMethod(_ level: String) -> String {
+    "Модели пропорциональных рисков субраспределения Файна–Грея (cmprsk::crr), робастные стандартные ошибки и \(level) % границы Вальда."
+  }
+  func notConverged(_ id: String, _ iterations: Int) -> String {
+    "Анализ \(id): подгонка не сошлась за \(iterations) итераций; оценки ненадёжны."
+  }
+  func aftSentence(_ model: String, _ dist: String, _ n: Int, _ events: Int, _ loglik: String)
+    -> String
+  {
+    "Модель ускоренного времени отказа \(model), распределение \(dist): пациентов \(n), событий \(events), логарифм правдоподобия \(loglik)."
+  }
+  func timeRatioColumn(_ level: String) -> String { "отношение времён (\(level) % ДИ)" }
+  func aftMethod(_ level: String, _ dist: String) -> String {
+    "Параметрические модели ускоренного времени отказа (survreg в R, \(dist)), отношения времён exp(β) с \(level) % границами Вальда."
+  }
+
   let screened = "Прошли скрининг"
   let notIncluded = "Не включены"
   let enrolled = "Включены"

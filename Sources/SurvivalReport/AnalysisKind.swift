@@ -16,10 +16,13 @@ package protocol PlanAnalysis: Sendable {
   func run(_ context: AnalysisContext) throws -> AnalysisOutput
   /// Whether the analysis yields hazard-ratio rows for forest plots.
   var forestCapable: Bool { get }
+  /// Files the analysis reads besides the data (paths relative to the plan's folder).
+  var inputFiles: [String] { get }
 }
 
 extension PlanAnalysis {
   package var forestCapable: Bool { false }
+  package var inputFiles: [String] { [] }
 }
 
 /// The registered kinds, in the order the README documents them.
@@ -27,7 +30,7 @@ package enum AnalysisKinds {
   package static let all: [any PlanAnalysis.Type] = [
     KaplanMeierAnalysis.self, LogRankAnalysis.self, CoxAnalysis.self, ThresholdsAnalysis.self,
     MaxstatAnalysis.self, ProportionAnalysis.self, CumulativeIncidenceAnalysis.self,
-    FineGrayAnalysis.self, AFTAnalysis.self,
+    FineGrayAnalysis.self, AFTAnalysis.self, SafetyAnalysis.self,
   ]
 
   package static func kind(named name: String) -> (any PlanAnalysis.Type)? {
@@ -47,6 +50,9 @@ package struct AnalysisContext: Sendable {
   package let language: ReportLanguage
   /// Ticks shared by every Kaplan–Meier figure.
   package let ticks: [Double]
+  /// The bytes of the analyses' `inputFiles`, by path as the plan writes it; nil when the
+  /// run reads no extra files (a data-cut comparison, which skips such analyses).
+  package var inputs: [String: [UInt8]]? = nil
 
   package var words: Words { language.words }
   package var format: ReportFormat { language.format }

@@ -70,8 +70,24 @@ public enum ReportWriter {
         )
       }
     }
+    var inputs: [String: [UInt8]] = [:]
+    for analysis in plan.analyses {
+      for file in analysis.configured.inputFiles where inputs[file] == nil {
+        let path = file.hasPrefix("/") ? file : join(folder, file)
+        do {
+          inputs[file] = try readBytes(path)
+        } catch {
+          throw SurvivalKitError.fileUnreadable(
+            path: file,
+            reason:
+              "analysis '\(analysis.id)' reads this file, which was not found (paths are relative to the plan's folder)"
+          )
+        }
+      }
+    }
     let output = try StudyReport(
-      plan: plan, planBytes: planBytes, dataBytes: dataBytes, screeningBytes: screeningBytes)
+      plan: plan, planBytes: planBytes, dataBytes: dataBytes, screeningBytes: screeningBytes,
+      inputs: inputs)
     var files: [(String, String)] = [
       ("results.json", output.results.serialized()),
       ("report.md", output.document.markdown()),

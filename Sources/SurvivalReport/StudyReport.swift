@@ -16,7 +16,8 @@ public struct StudyReport: Sendable {
   package let study: StudyData
 
   package init(
-    plan: StudyPlan, planBytes: [UInt8], dataBytes: [UInt8], screeningBytes: [UInt8]? = nil
+    plan: StudyPlan, planBytes: [UInt8], dataBytes: [UInt8], screeningBytes: [UInt8]? = nil,
+    inputs: [String: [UInt8]]? = nil
   ) throws {
     let study = try StudyData(plan: plan, dataBytes: dataBytes)
     self.study = study
@@ -44,10 +45,12 @@ public struct StudyReport: Sendable {
     var methods: [(String, String)] = []
     var forestRows: [String: [ForestPlot.Row]] = [:]
     for analysis in plan.analyses {
+      if inputs == nil && !analysis.configured.inputFiles.isEmpty { continue }
       let population = plan.population(analysis.population)!
       let context = AnalysisContext(
         id: analysis.id, title: analysis.title, plan: plan, study: study, population: population,
-        table: study.subset(populationRows[population.name]!), language: language, ticks: ticks)
+        table: study.subset(populationRows[population.name]!), language: language, ticks: ticks,
+        inputs: inputs)
       let output: AnalysisOutput
       do {
         output = try analysis.configured.run(context)

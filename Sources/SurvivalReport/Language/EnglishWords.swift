@@ -212,6 +212,18 @@ struct EnglishWords: Words {
     "Parametric accelerated failure time models (R's survreg, \(dist)), time ratios exp(β) with Wald \(level) % limits."
   }
 
+  func safetySentence(_ treated: Int, _ events: Int, _ any: String, _ grade3: String) -> String {
+    "Safety: \(treated) treated patients, \(events) adverse events; patients with at least one adverse event \(any), with one of grade 3 or higher \(grade3)."
+  }
+  let anyGrade = "any grade, patients (% of treated)"
+  let grade3OrMore = "grade >= 3, patients (% of treated)"
+  let organClass = "system organ class"
+  let aeTerm = "CTCAE term"
+  let worstGrade = "worst grade"
+  let patients = "patients (% of treated)"
+  let safetyMethod =
+    "Adverse events (CTCAE v5) counted per patient: patients with at least one event by term and by system organ class, any grade and grade 3 or higher, each patient once at the worst grade, as a percentage of the treated patients."
+
   let screened = "Screened"
   let notIncluded = "Not included"
   let enrolled = "Enrolled"

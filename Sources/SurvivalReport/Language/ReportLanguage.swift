@@ -209,6 +209,16 @@ package protocol Words: Sendable {
   func timeRatioColumn(_ level: String) -> String
   func aftMethod(_ level: String, _ dist: String) -> String
 
+  // Safety.
+  func safetySentence(_ treated: Int, _ events: Int, _ any: String, _ grade3: String) -> String
+  var anyGrade: String { get }
+  var grade3OrMore: String { get }
+  var organClass: String { get }
+  var aeTerm: String { get }
+  var worstGrade: String { get }
+  var patients: String { get }
+  var safetyMethod: String { get }
+
   // CONSORT flow.
   var screened: String { get }
   var notIncluded: String { get }

@@ -34,6 +34,10 @@ final class ReportTests: XCTestCase {
     try FileManager.default.copyItem(
       at: repo.appendingPathComponent("datasets/trial/screening_log.csv"),
       to: dataFolder.appendingPathComponent("screening_log.csv"))
+    // The adverse-event export of the cut-2 safety section.
+    try FileManager.default.copyItem(
+      at: repo.appendingPathComponent("datasets/trial/adverse_events_cut2.csv"),
+      to: dataFolder.appendingPathComponent("adverse_events_cut2.csv"))
     return (root, planFolder.appendingPathComponent("plan.toml").path)
   }
 

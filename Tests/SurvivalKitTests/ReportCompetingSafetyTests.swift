@@ -268,4 +268,34 @@ final class ReportCompetingSafetyTests: XCTestCase {
         "line \(line(text, "[analyses.fg_progression]"))", "fg_progression", "'7' is not a cause",
       ])
   }
+
+  /// The Russian word table has every sentence of the new kinds: a Russian run of the
+  /// competing-risk plan and of the cut-2 safety section prints them, with the same numbers.
+  func testRussianReportOfTheNewKinds() throws {
+    let text = "language = \"ru\"\n" + ReportCompetingSafetyTests.competingPlan
+    let (root, plan) = try ReportKindTests.scratch("veteran", planText: text)
+    defer { try? FileManager.default.removeItem(at: root) }
+    let (output, _, _) = try ReportWriter.run(planPath: plan)
+    let markdown = output.document.markdown()
+    for fragment in [
+      "Тест Грея, причина 1", "Модель Файна–Грея для причины 1", "ОР субраспределения",
+    ] {
+      XCTAssertTrue(markdown.contains(fragment), fragment)
+    }
+    let english = try results("veteran", planText: ReportCompetingSafetyTests.competingPlan)
+    let russian =
+      (try JSONSerialization.jsonObject(with: Data(output.results.serialized().utf8))
+      as! [String: Any])["analyses"] as! [String: [String: Any]]
+    assertSame(russian["fg_ae"]!["model"], english["fg_ae"]!["model"], "ru finegray")
+    var cut2 = try String(
+      contentsOf: TestSupport.repositoryRoot.appendingPathComponent(
+        "notebooks-data/interim-cut2/plan.toml"), encoding: .utf8)
+    cut2 = "language = \"ru\"\n" + cut2
+    let (root2, plan2) = try ReportKindTests.scratch("interim-cut2", planText: cut2)
+    defer { try? FileManager.default.removeItem(at: root2) }
+    let (output2, _, _) = try ReportWriter.run(planPath: plan2)
+    XCTAssertTrue(
+      output2.document.markdown().contains("Безопасность: пролечено пациентов 54"),
+      "safety in Russian")
+  }
 }

@@ -13,6 +13,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-30}"
+# A fixed seed makes the CI run repeatable (the same inputs in the same order);
+# FUZZ_SEED=0 lets libFuzzer pick one, for longer exploratory runs.
+seed="${FUZZ_SEED:-1}"
 scratch=.build-fuzz
 flags=(-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DFUZZING)
 mkdir -p "$scratch/artifacts"
@@ -28,7 +31,7 @@ for target in csv formula plan; do
   cp -r "Fuzz/corpus/$target/." "$work/"
   echo "== fuzzing $product for $seconds s" >&2
   if ! ASAN_OPTIONS=detect_leaks=0 "$scratch/debug/$product" -detect_leaks=0 \
-    -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=4096 \
+    -seed="$seed" -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=4096 \
     -artifact_prefix="$scratch/artifacts/$product-" -print_final_stats=1 "$work" \
     >"$scratch/$product.log" 2>&1; then
     echo "fuzz: $product found a problem:" >&2

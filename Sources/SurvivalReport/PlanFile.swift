@@ -84,6 +84,11 @@ package struct PlanFile: Sendable {
     let chars: [Character]
     let line: Int
     var position = 0
+    /// How deeply arrays are nested at the current position.
+    var depth = 0
+    /// Plans need arrays of arrays at most; deeper nesting is refused before it can exhaust
+    /// the stack (found by fuzzing).
+    static let maximumDepth = 8
 
     init(_ chars: [Character], line: Int) {
       self.chars = chars
@@ -162,6 +167,13 @@ package struct PlanFile: Sendable {
         return .string(s)
       }
       if c == "[" {
+        guard depth < Scanner.maximumDepth else {
+          throw error(
+            "arrays nested more than \(Scanner.maximumDepth) deep; a plan needs at most arrays of "
+              + "arrays")
+        }
+        depth += 1
+        defer { depth -= 1 }
         advance()
         var items: [Value] = []
         skipSpaces()

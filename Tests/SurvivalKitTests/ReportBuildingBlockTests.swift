@@ -76,6 +76,11 @@ final class ReportBuildingBlockTests: XCTestCase {
     assertThrows(try PlanFile(text: "x = {a = 1}\n"), containing: ["line 1", "inline tables"])
     assertThrows(try PlanFile(text: "a = 1\na = 2\n"), containing: ["line 2", "set twice"])
     assertThrows(try PlanFile(text: "a = hello\n"), containing: ["quote text"])
+    // Found by fuzzing: deeply nested arrays exhausted the stack.
+    assertThrows(
+      try PlanFile(text: "id = " + String(repeating: "[", count: 100_000) + "\n"),
+      containing: ["line 1", "nested more than 8 deep"])
+    XCTAssertNoThrow(try PlanFile(text: "a = [[1, 2], [3]]\n"))
     assertThrows(
       try StudyPlan(text: "[data]\nfile = \"x.csv\"\ncutoff = \"01.06.2025\"\ncutof = 1\n"),
       containing: ["line 4", "[data] has an unknown key 'cutof'"])

@@ -219,4 +219,15 @@ final class ReliabilityTests: XCTestCase {
       try CoxModel.fit(table: table, formula: Formula("Surv(time, status) ~ id * site")),
       containing: ["design columns", "'id:site' alone 11996"])
   }
+
+  /// A semicolon export with decimal commas and three complete rows: the coefficients run to
+  /// infinity (R: "Ran out of iterations and did not converge"). The message says so in the
+  /// user's terms, not LAPACK's, and names the missing value's row as dropped.
+  func testDivergingFitOnATinyExportHasAClearMessage() throws {
+    let table = try TestSupport.table(
+      "time;status;age;grp\n5,5;1;61,2;a\n8;0;;b\n12,25;1;70;a\n20;1;48;b\n")
+    assertThrows(
+      try CoxModel.fit(table: table, formula: Formula("Surv(time, status) ~ age + grp")),
+      containing: ["coefficient is infinite", "--firth"])
+  }
 }

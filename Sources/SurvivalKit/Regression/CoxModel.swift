@@ -280,7 +280,11 @@ public enum CoxModel {
           loglik = trial.loglik
           current = trial
           beta = newBeta
-          let step = try LAPACK.solve(Matrix(size: p, storage: trial.information), trial.score)
+          // A coefficient running to infinity makes the information numerically singular:
+          // stop at the last estimate (reported below), rather than fail inside LAPACK.
+          guard
+            let step = try? LAPACK.solve(Matrix(size: p, storage: trial.information), trial.score)
+          else { break }
           newBeta = add(beta, step)
         }
       }
@@ -299,7 +303,8 @@ public enum CoxModel {
     } catch {
       throw SurvivalKitError.insufficientData(
         message: "the information matrix is singular at the estimate: the design is collinear "
-          + "or a coefficient is infinite")
+          + "or a coefficient is infinite (monotone likelihood, e.g. too few rows or no events in "
+          + "a group); check the data, or use the penalised fit (--firth)")
     }
     var coef = [Double](repeating: 0, count: p)
     var variance = Matrix(zeros: p)

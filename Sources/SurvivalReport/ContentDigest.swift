@@ -16,14 +16,15 @@ package enum ContentDigest {
   ]
 
   /// The digest as 64 lowercase hexadecimal characters.
-  public static func hex(_ bytes: [UInt8]) -> String {
+  package static func hex(_ bytes: [UInt8]) -> String {
     digest(bytes).map { b in
       let s = String(b, radix: 16)
       return b < 16 ? "0" + s : s
     }.joined()
   }
 
-  public static func digest(_ bytes: [UInt8]) -> [UInt8] {
+  /// The 32-byte SHA-256 digest of `bytes` (FIPS 180-4).
+  package static func digest(_ bytes: [UInt8]) -> [UInt8] {
     var h: [UInt32] = [
       0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
       0x5be0cd19,

@@ -35,7 +35,8 @@ public struct CumulativeIncidencePlot: Sendable {
     }
     // Grid every 0.1 up to 0.5, else every 0.2; the axis ends on a grid line.
     let gridStep = (yMax ?? top) <= 0.5 ? 0.1 : 0.2
-    let upper = yMax ?? Swift.max(gridStep, (top / gridStep).rounded(.up) * gridStep)
+    // An incidence never exceeds 1: rounding error in the sum must not push the axis to 1.2.
+    let upper = yMax ?? Swift.min(1, Swift.max(gridStep, (top / gridStep).rounded(.up) * gridStep))
     let gridLines = Swift.max(1, Int((upper / gridStep).rounded()))
     var maxTime = 0.0
     for curve in curves { maxTime = Swift.max(maxTime, curve.time.last ?? 0) }

@@ -31,13 +31,7 @@ public enum LogRank {
   public static func test(_ sample: SurvivalSample, weight: LogRankWeight = .logRank) throws
     -> LogRankTest
   {
-    if sample.entry != nil {
-      throw SurvivalKitError.invalidArgument(
-        name: "formula",
-        message: "log-rank tests take right-censored data Surv(time, status); "
-          + "counting-process data Surv(start, stop, status) belong in a Cox model")
-    }
-    try sample.requireRows("formula")
+    try requireRightCensored(sample)
     let k = sample.groups.labels.count
     guard k >= 2 else {
       throw SurvivalKitError.insufficientData(
@@ -51,6 +45,17 @@ public enum LogRank {
     return try test(
       table, groups: Array(0..<k), weight: weight, formula: sample.formula,
       dropped: sample.dropped)
+  }
+
+  /// Log-rank tests take right-censored data with at least one usable row.
+  static func requireRightCensored(_ sample: SurvivalSample) throws {
+    if sample.entry != nil {
+      throw SurvivalKitError.invalidArgument(
+        name: "formula",
+        message: "log-rank tests take right-censored data Surv(time, status); "
+          + "counting-process data Surv(start, stop, status) belong in a Cox model")
+    }
+    try sample.requireRows("formula")
   }
 
   /// The most arithmetic a test may need before it is refused (about a minute at worst).

@@ -44,13 +44,7 @@ public struct LogRankPairwise: Sendable {
       throw SurvivalKitError.insufficientData(
         message: "pairwise comparisons need at least two groups")
     }
-    if sample.entry != nil {
-      throw SurvivalKitError.invalidArgument(
-        name: "formula",
-        message: "log-rank tests take right-censored data Surv(time, status); "
-          + "counting-process data Surv(start, stop, status) belong in a Cox model")
-    }
-    try sample.requireRows("formula")
+    try LogRank.requireRightCensored(sample)
     let table = EventTable(sample)
     // Each pair reads the cells of its strata: about n work per pair.
     let pairCount = k * (k - 1) / 2

@@ -277,17 +277,22 @@ public struct EventTable: Sendable {
             isTouched[g] = true
             touched.append(Int32(g))
           }
-          let w = sortedWeight?[position] ?? 1
           if sortedStatus[position] == 1 {
             d[g] += 1
             dt += 1
-            wd[g] += w
-            wdt += w
           } else {
             c[g] += 1
             ct += 1
-            wc[g] += w
-            wct += w
+          }
+          if let sortedWeight {  // weighted counts only when there are weights
+            let w = sortedWeight[position]
+            if sortedStatus[position] == 1 {
+              wd[g] += w
+              wdt += w
+            } else {
+              wc[g] += w
+              wct += w
+            }
           }
           sortedTimeIndex[position] = j
           position += 1

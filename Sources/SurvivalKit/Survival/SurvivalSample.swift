@@ -320,15 +320,7 @@ public struct SurvivalSample: Sendable {
           + "(e.g. months from enrolment to last contact)")
     case .text(let levels, let codes):
       // The first row whose value is not a number (other rows may hold numbers).
-      let isNumber = levels.map { level -> Bool in
-        var bytes = Array(level.utf8)
-        return bytes.withUnsafeMutableBufferPointer { b in
-          b.baseAddress.map {
-            NumberParsing.parseDouble(
-              UnsafePointer($0), 0, b.count, decimalComma: table.decimalComma) != nil
-          } ?? false
-        }
-      }
+      let isNumber = levels.map(table.readsAsNumber)
       let first = codes.firstIndex { $0 >= 0 && !isNumber[Int($0)] }!
       throw SurvivalKitError.badValue(
         line: table.lineNumbers[first], column: column.name,

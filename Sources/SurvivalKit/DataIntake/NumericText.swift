@@ -1,6 +1,16 @@
 import SurvivalSupport
 
 extension DataTable {
+  /// Whether a text cell reads as a number under this table's decimal separator.
+  func readsAsNumber(_ text: String) -> Bool {
+    var bytes = Array(text.utf8)
+    return bytes.withUnsafeMutableBufferPointer { b in
+      b.baseAddress.map {
+        NumberParsing.parseDouble(UnsafePointer($0), 0, b.count, decimalComma: decimalComma) != nil
+      } ?? false
+    }
+  }
+
   /// Refuses to use as a factor (or grouping) a text column that is really a numeric column
   /// with a few bad cells, such as `Inf` or the typo `4O,5`: a single non-number turns the
   /// whole column into text, and using it as a factor would silently give one dummy column
@@ -15,19 +25,8 @@ extension DataTable {
   /// - Complexity: O(rows + levels).
   func requireNotMostlyNumeric(_ column: Column) throws {
     guard case .text(let levels, let codes) = column.values else { return }
-    var numericLevel = [Bool](repeating: false, count: levels.count)
-    var numericLevels = 0
-    for (k, level) in levels.enumerated() {
-      var bytes = Array(level.utf8)
-      let isNumber = bytes.withUnsafeMutableBufferPointer { b in
-        b.baseAddress.map {
-          NumberParsing.parseDouble(UnsafePointer($0), 0, b.count, decimalComma: decimalComma)
-            != nil
-        } ?? false
-      }
-      numericLevel[k] = isNumber
-      if isNumber { numericLevels += 1 }
-    }
+    let numericLevel = levels.map(readsAsNumber)
+    let numericLevels = numericLevel.reduce(0) { $0 + ($1 ? 1 : 0) }
     guard numericLevels >= 10 && numericLevels < levels.count else { return }
     var bad: [Int] = []
     var present = 0

@@ -69,10 +69,14 @@ let package = Package(
       path: "Examples/CoxFromArrays"
     ),
     // libFuzzer targets (scripts/fuzz.sh builds them with -sanitize=fuzzer,address).
-    .executableTarget(name: "FuzzCSV", dependencies: ["SurvivalKit"], path: "Fuzz/FuzzCSV"),
+    .target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"),
     .executableTarget(
-      name: "FuzzFormula", dependencies: ["SurvivalKit"], path: "Fuzz/FuzzFormula"),
-    .executableTarget(name: "FuzzPlan", dependencies: ["SurvivalReport"], path: "Fuzz/FuzzPlan"),
+      name: "FuzzCSV", dependencies: ["SurvivalKit", "FuzzSupport"], path: "Fuzz/FuzzCSV"),
+    .executableTarget(
+      name: "FuzzFormula", dependencies: ["SurvivalKit", "FuzzSupport"],
+      path: "Fuzz/FuzzFormula"),
+    .executableTarget(
+      name: "FuzzPlan", dependencies: ["SurvivalReport", "FuzzSupport"], path: "Fuzz/FuzzPlan"),
     .testTarget(
       name: "SurvivalKitTests",
       dependencies: [

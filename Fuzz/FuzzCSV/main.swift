@@ -1,6 +1,8 @@
 // libFuzzer target: the CSV reader on arbitrary bytes, with and without options.
 // Built by scripts/fuzz.sh with -sanitize=fuzzer,address -parse-as-library (libFuzzer then
 // supplies main); in an ordinary build this file is an empty program.
+import FuzzSupport
+
 @testable import SurvivalKit
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -26,22 +28,12 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   return 0
 }
 
-/// SwiftPM links an executable target's entry point as `FuzzCSV_main`; in a fuzzing build
-/// (-parse-as-library) this is it, and it hands over to libFuzzer's driver.
+/// The entry point in a fuzzing build (see Fuzz/FuzzSupport/FuzzDriver.swift).
 #if FUZZING
-  @_silgen_name("LLVMFuzzerRunDriver")
-  func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-  ) -> CInt
-
   @_cdecl("FuzzCSV_main")
   public func fuzzMain(
     _ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
   ) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runFuzzerDriver(&count, &arguments) { data, size in fuzzCSV(data, size) }
+    runFuzzing(argc, argv) { data, size in fuzzCSV(data, size) }
   }
 #endif

@@ -1,5 +1,7 @@
 // libFuzzer target: the formula parser on arbitrary text, then a model frame on a small
 // table when the formula parses (see Fuzz/FuzzCSV/main.swift for how it is built).
+import FuzzSupport
+
 @testable import SurvivalKit
 
 let fuzzTable: DataTable? = try? CSVReader.read(
@@ -18,22 +20,12 @@ public func fuzzFormula(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   return 0
 }
 
-/// SwiftPM links an executable target's entry point as `FuzzFormula_main`; in a fuzzing build
-/// (-parse-as-library) this is it, and it hands over to libFuzzer's driver.
+/// The entry point in a fuzzing build (see Fuzz/FuzzSupport/FuzzDriver.swift).
 #if FUZZING
-  @_silgen_name("LLVMFuzzerRunDriver")
-  func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-  ) -> CInt
-
   @_cdecl("FuzzFormula_main")
   public func fuzzMain(
     _ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
   ) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runFuzzerDriver(&count, &arguments) { data, size in fuzzFormula(data, size) }
+    runFuzzing(argc, argv) { data, size in fuzzFormula(data, size) }
   }
 #endif

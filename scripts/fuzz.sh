@@ -7,7 +7,7 @@
 # LLVMFuzzerTestOneInput. Built with `-sanitize=fuzzer,address -parse-as-library -DFUZZING`,
 # the file has no top-level code; SwiftPM links the executable's entry point as
 # `<Target>_main`, which the file defines (under FUZZING) to hand over to libFuzzer's
-# LLVMFuzzerRunDriver. In an ordinary build the targets are empty programs. The Swift runtime's
+# LLVMFuzzerRunDriver through Fuzz/FuzzSupport. In an ordinary build the targets are empty programs. The Swift runtime's
 # one-time global allocations look like leaks to LeakSanitizer, so leak detection is off.
 # A crash leaves its input in .build-fuzz/artifacts/; add it to Fuzz/corpus/<target>/ once fixed.
 set -euo pipefail

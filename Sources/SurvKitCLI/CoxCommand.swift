@@ -182,6 +182,7 @@ struct CoxCommand: ParsableCommand {
       let parsed = try Formula(formula)
       let table = try CSVReader.read(
         path: file, options: input.csvOptions.only(parsed.variables + (weights.map { [$0] } ?? [])))
+      TraceTmp.mark("read")
       var options = CoxOptions()
       options.ties = CoxTies(rawValue: ties.lowercased())!
       options.weights = weights
@@ -193,6 +194,7 @@ struct CoxCommand: ParsableCommand {
       options.firth = firth
       options.intervals = CoxIntervals(rawValue: (ci ?? "wald").lowercased())!
       let fit = try CoxModel.fit(table: table, formula: parsed, options: options)
+      TraceTmp.mark("fit")
       let test =
         zph
         ? try CoxZPH.test(
@@ -233,6 +235,7 @@ struct CoxCommand: ParsableCommand {
           json = .object(members)
         }
         FileHandleOutput.standardOutput(json.serialized())
+        TraceTmp.mark("json")
       case .csv:
         FileHandleOutput.standardOutput(
           baseline?.description ?? residualValues?.csv() ?? prediction?.csv() ?? fit.csv())

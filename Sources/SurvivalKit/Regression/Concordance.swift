@@ -16,7 +16,7 @@ import Dispatch
 /// Reference: Harrell et al. (1996), Stat Med 15:361–387; Therneau & Atkinson, "Concordance",
 /// vignette of the R survival package.
 ///
-/// - Complexity: O(n log n) per stratum with a two-level rank counter (`RankCounter`).
+/// - Complexity: O(n log n) per stratum (`RankSweep`).
 public struct Concordance: Sendable, Equatable {
   /// Concordance (C + T/2) / (C + D + T).
   public let estimate: Double
@@ -35,159 +35,348 @@ public struct Concordance: Sendable, Equatable {
   /// Concordance of the linear predictor `eta` (in the problem's sorted order) with the
   /// outcome. With `cluster` (codes per sample row), the dfbeta terms are summed within
   /// clusters before squaring, as R does for a model with `cluster()`.
+  ///
+  /// Each subject's dfbeta needs only c_i - d_i and c_i + d_i + t_i (the weight at risk when it
+  /// is compared), so two arrays of n are kept. The pairs are counted by sweeps over the rows in
+  /// time order (`RankSweep`): one with each event against those still at risk (descending
+  /// time), one with each subject against the events before it (ascending), and for
+  /// counting-process data one removing the events before each subject's entry.
   static func compute(problem: CoxProblem, eta: [Double], cluster: [Int32]? = nil) -> Concordance? {
     let n = problem.n
-    // Work buffers as raw pointers: the two passes below run on two threads and write
-    // disjoint buffers; pointers avoid per-access uniqueness and exclusivity checks.
-    let buffer = UnsafeMutablePointer<Double>.allocate(capacity: 6 * n + 4)
-    buffer.initialize(repeating: 0, count: 6 * n + 4)
+    let buffer = UnsafeMutablePointer<Double>.allocate(capacity: max(1, 2 * n))
+    buffer.initialize(repeating: 0, count: max(1, 2 * n))
     defer { buffer.deallocate() }
-    let influenceC = buffer
-    let influenceD = buffer + n
-    let influenceT = buffer + 2 * n
-    let laterC = buffer + 3 * n
-    let laterD = buffer + 4 * n
-    let laterT = buffer + 5 * n
-    let totals = buffer + 6 * n  // concordant, discordant, tied on score, tied on time
-    let rank = UnsafeMutablePointer<Int>.allocate(capacity: max(1, n))
+    let difference = buffer  // c_i - d_i
+    let atRisk = buffer + n  // c_i + d_i + t_i
+    let rank = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, n))
     rank.initialize(repeating: 0, count: max(1, n))
     defer { rank.deallocate() }
-    let inRiskSet = UnsafeMutablePointer<Bool>.allocate(capacity: max(1, n))
-    inRiskSet.initialize(repeating: false, count: max(1, n))
-    defer { inRiskSet.deallocate() }
-    let stop = problem.stop
-    let status = problem.status
-    let weight = problem.weight
-    for s in 0..<(problem.strataBounds.count - 1) {
-      let lo = problem.strataBounds[s]
-      let hi = problem.strataBounds[s + 1]
-      if hi <= lo { continue }
-      // Ranks of the scores within the stratum (equal scores share a rank).
-      let byScore = SortOrder.order(Array(eta[lo..<hi]))
-      var size = 0
-      for (k, position) in byScore.enumerated() {
-        if k > 0 && eta[lo + position] != eta[lo + byScore[k - 1]] { size += 1 }
-        rank[lo + position] = size
-      }
-      size += 1
-      // The two passes are independent: run them on two threads. Pass 1 writes c, d, tx,
-      // ty and the event-side influence; pass 2 only the later-side influence.
-      let passes: [() -> Void] = [
-        {
-          // Pass 1, descending time (the sorted order): each event against those still at risk.
-          var beyond = RankCounter(size: size)
-          var i = lo
-          var q = lo
-          while i < hi {
-            let t = stop[i]
-            var j = i
-            while j < hi && stop[j] == t { j += 1 }
-            for r in i..<j where status[r] == 0 {
-              beyond.add(rank[r], weight[r])
-              inRiskSet[r] = true
+    var concordant = 0.0
+    var discordant = 0.0
+    var tiedRisk = 0.0
+    var tiedTime = 0.0
+    problem.stop.withUnsafeBufferPointer { stopBuffer in
+      problem.status.withUnsafeBufferPointer { statusBuffer in
+        problem.weight.withUnsafeBufferPointer { weightBuffer in
+          let stop = stopBuffer.baseAddress!
+          let status = statusBuffer.baseAddress!
+          let weight = weightBuffer.baseAddress!
+          for s in 0..<(problem.strataBounds.count - 1) {
+            let lo = problem.strataBounds[s]
+            let hi = problem.strataBounds[s + 1]
+            if hi <= lo { continue }
+            // Dense ranks of the scores within the stratum (equal scores share a rank).
+            let size = SortOrder.denseRanks(eta[lo..<hi], into: rank + lo)
+            let sweep = RankSweep(
+              rank: rank, weight: weight, size: size, difference: difference,
+              atRisk: atRisk)
+            // Descending time (the sorted order): each event against those still at risk,
+            // censored rows at its time included, events at its time not.
+            var operations = RankSweep.Operations(capacity: 2 * (hi - lo))
+            var inRiskSet: [Bool] = problem.start == nil ? [] : [Bool](repeating: false, count: n)
+            var i = lo
+            var q = lo
+            while i < hi {
+              let t = stop[i]
+              var j = i
+              while j < hi && stop[j] == t { j += 1 }
+              for r in i..<j where status[r] == 0 {
+                operations.append(r, .add)
+                if !inRiskSet.isEmpty { inRiskSet[r] = true }
+              }
+              if let start = problem.start {
+                while q < hi && start[Int(problem.startOrder[q])] >= t {
+                  let r = Int(problem.startOrder[q])
+                  if inRiskSet[r] {
+                    operations.append(r, .remove)
+                    inRiskSet[r] = false
+                  }
+                  q += 1
+                }
+              }
+              var eventWeight = 0.0
+              var eventWeightSquares = 0.0
+              for r in i..<j where status[r] == 1 {
+                operations.append(r, .query)
+                eventWeight += weight[r]
+                eventWeightSquares += weight[r] * weight[r]
+              }
+              tiedTime += (eventWeight * eventWeight - eventWeightSquares) / 2
+              for r in i..<j where status[r] == 1 {
+                operations.append(r, .add)
+                if !inRiskSet.isEmpty { inRiskSet[r] = true }
+              }
+              i = j
             }
+            inRiskSet = []
+            // The event's score above the other's is concordant: c = below, d = above.
+            let sums = sweep.run(operations, sign: 1, riskSign: 1)
+            concordant += sums.below
+            discordant += sums.above
+            tiedRisk += sums.equal
+            // Ascending time: each subject as the later member of a pair, against the events
+            // before it (and at its time when censored): c = above, d = below.
+            operations.removeAll()
+            var k = hi - 1
+            while k >= lo {
+              let t = stop[k]
+              var j = k
+              while j >= lo && stop[j] == t { j -= 1 }
+              for r in stride(from: k, to: j, by: -1) where status[r] == 1 {
+                operations.append(r, .query)
+              }
+              for r in stride(from: k, to: j, by: -1) where status[r] == 1 {
+                operations.append(r, .add)
+              }
+              for r in stride(from: k, to: j, by: -1) where status[r] == 0 {
+                operations.append(r, .query)
+              }
+              k = j
+            }
+            _ = sweep.run(operations, sign: -1, riskSign: 1)
             if let start = problem.start {
-              while q < hi && start[problem.startOrder[q]] >= t {
-                let r = problem.startOrder[q]
-                if inRiskSet[r] {
-                  beyond.add(rank[r], -weight[r])
-                  inRiskSet[r] = false
+              // Events at or before a subject's entry never pair with it: take them off.
+              operations.removeAll()
+              var startPointer = hi - 1  // startOrder descending, so walk it backwards
+              var eventPointer = hi - 1  // sorted order descending in time, so walk backwards
+              while startPointer >= lo {
+                let r = Int(problem.startOrder[startPointer])
+                while eventPointer >= lo && stop[eventPointer] <= start[r] {
+                  if status[eventPointer] == 1 { operations.append(eventPointer, .add) }
+                  eventPointer -= 1
                 }
-                q += 1
+                operations.append(r, .query)
+                startPointer -= 1
               }
-            }
-            var eventWeight = 0.0
-            var eventWeightSquares = 0.0
-            for r in i..<j where status[r] == 1 {
-              let (below, equal) = beyond.split(rank[r])
-              let above = beyond.total - below - equal
-              totals[0] += weight[r] * below
-              totals[1] += weight[r] * above
-              totals[2] += weight[r] * equal
-              influenceC[r] += below
-              influenceD[r] += above
-              influenceT[r] += equal
-              eventWeight += weight[r]
-              eventWeightSquares += weight[r] * weight[r]
-            }
-            totals[3] += (eventWeight * eventWeight - eventWeightSquares) / 2
-            for r in i..<j where status[r] == 1 {
-              beyond.add(rank[r], weight[r])
-              inRiskSet[r] = true
-            }
-            i = j
-          }
-        },
-        {
-          // Pass 2, ascending time: each subject's share as the later member of a pair: events
-          // before it (in its risk interval) with a higher score are concordant pairs.
-          var events = RankCounter(size: size)
-          var early: RankCounter? = nil
-          var startPointer = hi - 1  // startOrder descending, so walk it backwards
-          var eventPointer = hi - 1  // sorted order descending in time, so walk backwards
-          if problem.start != nil { early = RankCounter(size: size) }
-          func share(_ r: Int) {
-            let (below, equal) = events.split(rank[r])
-            laterC[r] += events.total - below - equal
-            laterD[r] += below
-            laterT[r] += equal
-          }
-          if let start = problem.start {
-            // Events at or before a subject's entry never pair with it: subtract them.
-            while startPointer >= lo {
-              let r = problem.startOrder[startPointer]
-              while eventPointer >= lo && stop[eventPointer] <= start[r] {
-                if status[eventPointer] == 1 {
-                  early!.add(rank[eventPointer], weight[eventPointer])
-                }
-                eventPointer -= 1
-              }
-              let (below, equal) = early!.split(rank[r])
-              laterC[r] -= early!.total - below - equal
-              laterD[r] -= below
-              laterT[r] -= equal
-              startPointer -= 1
+              _ = sweep.run(operations, sign: 1, riskSign: -1)
             }
           }
-          var k = hi - 1
-          while k >= lo {
-            let t = stop[k]
-            var j = k
-            while j >= lo && stop[j] == t { j -= 1 }
-            for r in stride(from: k, to: j, by: -1) where status[r] == 1 { share(r) }
-            for r in stride(from: k, to: j, by: -1) where status[r] == 1 {
-              events.add(rank[r], weight[r])
-            }
-            for r in stride(from: k, to: j, by: -1) where status[r] == 0 { share(r) }
-            k = j
-          }
-        },
-      ]
-      let shared = UncheckedSendable(passes)
-      DispatchQueue.concurrentPerform(iterations: 2) { shared.value[$0]() }
+        }
+      }
     }
-    let (c, d, tx, ty) = (totals[0], totals[1], totals[2], totals[3])
-    let pairs = c + d + tx
+    let pairs = concordant + discordant + tiedRisk
     guard pairs > 0 else { return nil }
-    let somers = (c - d) / pairs
+    let somers = (concordant - discordant) / pairs
     var dfbeta = [Double](repeating: 0, count: n)
-    for i in 0..<n {
-      let ci = influenceC[i] + laterC[i]
-      let di = influenceD[i] + laterD[i]
-      let ti = influenceT[i] + laterT[i]
-      dfbeta[i] = weight[i] * ((ci - di) / pairs - somers / pairs * (ci + di + ti))
+    problem.weight.withUnsafeBufferPointer { weight in
+      for i in 0..<n {
+        dfbeta[i] = weight[i] * (difference[i] / pairs - somers / pairs * atRisk[i])
+      }
     }
     if let cluster {
       var sums = [Double](repeating: 0, count: Int(cluster.max() ?? 0) + 1)
-      for i in 0..<n { sums[Int(cluster[problem.order[i]])] += dfbeta[i] }
+      for i in 0..<n { sums[Int(cluster[Int(problem.order[i])])] += dfbeta[i] }
       dfbeta = sums
     }
     var variance = 0.0
     for v in dfbeta { variance += v * v }
     variance /= 4
     return Concordance(
-      estimate: (somers + 1) / 2, standardError: variance.squareRoot(), concordant: c,
-      discordant: d, tiedRisk: tx, tiedTime: ty)
+      estimate: (somers + 1) / 2, standardError: variance.squareRoot(), concordant: concordant,
+      discordant: discordant, tiedRisk: tiedRisk, tiedTime: tiedTime)
+  }
+}
+
+/// Weighted pair counting over a sequence of operations on ranked rows: add a row's weight at
+/// its rank, remove it, or query a row: the weight now at ranks below, at and above its rank.
+///
+/// The ranks are split into at most 256 buckets of consecutive ranks. A first pass in sequence
+/// order answers each query for the other buckets from a Fenwick tree over the buckets (which
+/// stays in the first-level cache); the operations are then grouped by bucket (keeping their
+/// order) and each bucket's own sequence is run against a `RankCounter` over its ranks only,
+/// small enough for the second-level cache. A single counter over millions of ranks misses the
+/// cache on nearly every operation. The buckets are independent, so they are split between two
+/// threads; every sum is accumulated per bucket and combined in bucket order, so the result
+/// does not depend on the split.
+///
+/// - Complexity: O(m log(size)) for m operations, O(m) extra memory.
+struct RankSweep: @unchecked Sendable {
+  /// Dense rank of each row.
+  let rank: UnsafeMutablePointer<Int32>
+  let weight: UnsafePointer<Double>
+  /// Number of distinct ranks.
+  let size: Int
+  /// Per row: receives sign × (below - above) at its query.
+  let difference: UnsafeMutablePointer<Double>
+  /// Per row: receives riskSign × (below + equal + above) at its query.
+  let atRisk: UnsafeMutablePointer<Double>
+
+  enum Kind: UInt8 {
+    case add = 0
+    case remove = 1
+    case query = 2
+  }
+
+  /// A sequence of operations: row indices and kinds.
+  struct Operations {
+    fileprivate var rows: [UInt32]
+    fileprivate var kinds: [UInt8]
+    init(capacity: Int) {
+      rows = []
+      kinds = []
+      rows.reserveCapacity(capacity)
+      kinds.reserveCapacity(capacity)
+    }
+    mutating func append(_ row: Int, _ kind: Kind) {
+      rows.append(UInt32(truncatingIfNeeded: row))
+      kinds.append(kind.rawValue)
+    }
+    mutating func removeAll() {
+      rows.removeAll(keepingCapacity: true)
+      kinds.removeAll(keepingCapacity: true)
+    }
+  }
+
+  /// Σ w × (weight below), Σ w × (weight equal) and Σ w × (weight above) over the queries.
+  struct Sums {
+    var below = 0.0
+    var equal = 0.0
+    var above = 0.0
+  }
+
+  /// Runs the operations in order (see the type's description) and returns the weighted sums.
+  ///
+  /// Every pass over the operations in sequence order reads the rows' arrays nearly
+  /// sequentially (the sequence follows time); the per-bucket pass reads only the grouped
+  /// copies (bucket-local rank and kind, weight), and leaves each query's result in place of
+  /// its weight, collected by a last pass in sequence order (one sequential stream per bucket).
+  func run(_ operations: Operations, sign: Double, riskSign: Double) -> Sums {
+    let m = operations.rows.count
+    var result = Sums()
+    if m == 0 { return result }
+    let bits = Int.bitWidth - max(1, size - 1).leadingZeroBitCount
+    let shift = max(6, bits - 8)
+    let localMask = (1 << shift) - 1
+    let bucketCount = ((size - 1) >> shift) + 1
+    var tree = [Double](repeating: 0, count: bucketCount + 1)  // Fenwick, 1-based
+    var bucketTotal = [Double](repeating: 0, count: bucketCount)
+    var offsets = [Int](repeating: 0, count: bucketCount + 1)
+    var total = 0.0
+    let queryKind = Kind.query.rawValue
+    // Pass 1: the other buckets' share of each query.
+    operations.rows.withUnsafeBufferPointer { rows in
+      operations.kinds.withUnsafeBufferPointer { kinds in
+        tree.withUnsafeMutableBufferPointer { tree in
+          bucketTotal.withUnsafeMutableBufferPointer { bucketTotal in
+            offsets.withUnsafeMutableBufferPointer { offsets in
+              for k in 0..<m {
+                let r = Int(rows[k])
+                let b = Int(rank[r]) >> shift
+                offsets[b + 1] += 1
+                let w = weight[r]
+                if kinds[k] == queryKind {
+                  var below = 0.0
+                  var f = b
+                  while f > 0 {
+                    below += tree[f]
+                    f -= f & -f
+                  }
+                  let above = total - below - bucketTotal[b]
+                  difference[r] += sign * (below - above)
+                  atRisk[r] += riskSign * total
+                  result.below += w * below
+                  result.above += w * above
+                } else {
+                  let v = kinds[k] == Kind.add.rawValue ? w : -w
+                  total += v
+                  bucketTotal[b] += v
+                  var f = b + 1
+                  while f <= bucketCount {
+                    tree[f] += v
+                    f += f & -f
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    // Group the operations by bucket, keeping their order: bucket-local rank and kind, weight.
+    for b in 0..<bucketCount { offsets[b + 1] += offsets[b] }
+    let groupedCode = UnsafeMutablePointer<UInt32>.allocate(capacity: m)
+    defer { groupedCode.deallocate() }
+    let groupedValue = UnsafeMutablePointer<Double>.allocate(capacity: m)
+    defer { groupedValue.deallocate() }
+    var next = offsets
+    operations.rows.withUnsafeBufferPointer { rows in
+      operations.kinds.withUnsafeBufferPointer { kinds in
+        next.withUnsafeMutableBufferPointer { next in
+          for k in 0..<m {
+            let r = Int(rows[k])
+            let rk = Int(rank[r])
+            let b = rk >> shift
+            let position = next[b]
+            next[b] = position + 1
+            groupedCode.advanced(by: position).initialize(
+              to: UInt32(rk & localMask) | UInt32(kinds[k]) << 30)
+            groupedValue.advanced(by: position).initialize(to: weight[r])
+          }
+        }
+      }
+    }
+    // Pass 2: each bucket's own share, buckets split between two threads by operation count.
+    var bucketSums = [Sums](repeating: Sums(), count: bucketCount)
+    var split = 0
+    while split < bucketCount && offsets[split] < m / 2 { split += 1 }
+    let ranges = [0..<split, split..<bucketCount]
+    let size = self.size
+    bucketSums.withUnsafeMutableBufferPointer { bucketSums in
+      let shared = UncheckedSendable((groupedCode, groupedValue, bucketSums, offsets))
+      let work: @Sendable (Int) -> Void = { part in
+        let (code, value, bucketSums, offsets) = shared.value
+        for b in ranges[part] where offsets[b + 1] > offsets[b] {
+          let base = b << shift
+          var counter = RankCounter(size: min(size, base + (1 << shift)) - base)
+          var sums = Sums()
+          for k in offsets[b]..<offsets[b + 1] {
+            let local = Int(code[k] & 0x3FFF_FFFF)
+            let w = value[k]
+            switch UInt8(code[k] >> 30) {
+            case queryKind:
+              let (below, equal) = counter.split(local)
+              let above = counter.total - below - equal
+              value[k] = below - above
+              sums.below += w * below
+              sums.equal += w * equal
+              sums.above += w * above
+            case Kind.add.rawValue:
+              counter.add(local, w)
+            default:
+              counter.add(local, -w)
+            }
+          }
+          bucketSums[b] = sums
+        }
+      }
+      if m >= 1 << 16 {
+        DispatchQueue.concurrentPerform(iterations: 2) { work($0) }
+      } else {
+        work(0)
+        work(1)
+      }
+    }
+    for sums in bucketSums {
+      result.below += sums.below
+      result.equal += sums.equal
+      result.above += sums.above
+    }
+    // Collect the buckets' shares in sequence order.
+    next = offsets
+    operations.rows.withUnsafeBufferPointer { rows in
+      operations.kinds.withUnsafeBufferPointer { kinds in
+        next.withUnsafeMutableBufferPointer { next in
+          for k in 0..<m {
+            let r = Int(rows[k])
+            let b = Int(rank[r]) >> shift
+            let position = next[b]
+            next[b] = position + 1
+            if kinds[k] == queryKind { difference[r] += sign * groupedValue[position] }
+          }
+        }
+      }
+    }
+    return result
   }
 }
 

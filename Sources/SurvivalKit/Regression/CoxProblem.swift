@@ -11,11 +11,11 @@ import RealModule
 /// `coxfit6` does for the iteration); results are transformed back by `CoxModel`.
 ///
 /// Input assumptions: finite times, start < stop, status 0/1, positive weights.
-/// Inputs of the two gathering threads; each writes its own rows of `out`.
-struct GatherInput: @unchecked Sendable {
+/// Inputs of the two threads that place the rows; each writes its own rows of `out`.
+struct ScatterInput: @unchecked Sendable {
   let out: UnsafeMutablePointer<Double>
   let columns: [[Double]]
-  let order: [Int]
+  let position: UnsafePointer<Int32>
   let means: [Double]
   let scales: [Double]
 }
@@ -69,68 +69,154 @@ struct CoxProblem {
   /// For counting-process data: sorted indices ordered by stratum, then start descending.
   let startOrder: [Int]
   /// sorted index -> sample row.
-  let order: [Int]
+  let order: [Int32]
   let means: [Double]
   let scales: [Double]
 
+  /// Arranges the data: sorts once (by stratum, then time descending, stably), centres and
+  /// scales the columns, and places each row's covariates contiguously in sorted order.
+  ///
+  /// `ascendingOrder`, the stable ascending order of `time` when the caller has it, saves the
+  /// sort. The covariate block is filled by one pass over the rows in input order, each
+  /// written whole at its sorted position (two cache lines a row, rather than one random read
+  /// per covariate), split between two threads; unit case weights are shared, not copied.
+  /// - Complexity: O(n p) after an O(n) radix sort.
   init(
     columns: [[Double]], time: [Double], entry: [Double]?, status: [UInt8], weights: [Double],
     strata: [Int32], scale: Bool = true, ascendingOrder: [Int]? = nil
   ) {
     let n = time.count
     let p = columns.count
-    let descending = ascendingOrder.map { CoxProblem.descending(fromAscending: $0, time: time) }
-    let order = SortOrder.stableByStratum(
-      descending ?? SortOrder.order(time, descending: true), strata: strata)
-    var bounds: [Int] = [0]
-    for k in 1..<max(1, n) where strata[order[k]] != strata[order[k - 1]] { bounds.append(k) }
-    bounds.append(n)
-    if n == 0 { bounds = [0, 0] }
+    let stratified = (strata.max() ?? 0) > 0
+    // Stable order by time descending; within a stratum when stratified.
+    var order: [Int32]
+    var stop: [Double]
+    if let ascendingOrder {
+      // Reverse the stable ascending order, then put each run of equal times back in
+      // ascending index order (what a stable descending sort gives).
+      order = [Int32](unsafeUninitializedCapacity: n) { b, c in
+        for k in 0..<n { b[k] = Int32(truncatingIfNeeded: ascendingOrder[n - 1 - k]) }
+        c = n
+      }
+      stop = order.map { time[Int($0)] }
+      var a = 0
+      while a < n {
+        var b = a + 1
+        while b < n && stop[b] == stop[a] { b += 1 }
+        if b - a > 1 { order[a..<b].reverse() }
+        a = b
+      }
+    } else {
+      order = SortOrder.order32(time, descending: true)
+      stop = []
+    }
+    var bounds: [Int] = [0, n]
+    if stratified {
+      order = CoxProblem.stableByStratum(order, strata: strata)
+      bounds = [0]
+      for k in 1..<max(1, n) where strata[Int(order[k])] != strata[Int(order[k - 1])] {
+        bounds.append(k)
+      }
+      bounds.append(n)
+      stop = []
+    }
+    if stop.isEmpty { stop = order.map { time[Int($0)] } }
+    // Weighted means and mean absolute deviations, the columns split between two threads
+    // (each column's sums in row order, so the split does not change them).
     var totalWeight = 0.0
     for w in weights { totalWeight += w }
-    var means = [Double](repeating: 0, count: p)
-    var scales = [Double](repeating: 1, count: p)
-    for j in 0..<p {
-      let c = columns[j]
-      var m = 0.0
-      for i in 0..<n { m += weights[i] * c[i] }
-      m /= totalWeight
-      var mad = 0.0
-      for i in 0..<n { mad += weights[i] * abs(c[i] - m) }
-      means[j] = m
-      scales[j] = scale && mad > 0 ? totalWeight / mad : 1
-    }
-    // Gather rows in sorted order, row-major; the rows are split between two threads.
-    let x = [Double](unsafeUninitializedCapacity: n * p) { out, count in
-      let shared = GatherInput(
-        out: out.baseAddress!, columns: columns, order: order, means: means, scales: scales)
-      let half = n / 2
-      DispatchQueue.concurrentPerform(iterations: 2) { part in
-        let range = part == 0 ? 0..<half : half..<n
-        for j in 0..<p {
-          shared.columns[j].withUnsafeBufferPointer { c in
-            let m = shared.means[j]
-            let sj = shared.scales[j]
-            for k in range { shared.out[k * p + j] = (c[shared.order[k]] - m) * sj }
+    var moments = [Double](repeating: 0, count: 2 * p)
+    moments.withUnsafeMutableBufferPointer { moments in
+      let shared = UncheckedSendable((columns, weights, moments.baseAddress!))
+      let total = totalWeight
+      let work: @Sendable (Int) -> Void = { part in
+        let (columns, weights, out) = shared.value
+        for j in stride(from: part, to: p, by: 2) {
+          columns[j].withUnsafeBufferPointer { c in
+            weights.withUnsafeBufferPointer { w in
+              var m = 0.0
+              for i in 0..<n { m += w[i] * c[i] }
+              m /= total
+              var mad = 0.0
+              for i in 0..<n { mad += w[i] * abs(c[i] - m) }
+              out[2 * j] = m
+              out[2 * j + 1] = mad
+            }
           }
         }
+      }
+      if n * p >= 1 << 16 {
+        DispatchQueue.concurrentPerform(iterations: 2) { work($0) }
+      } else {
+        work(0)
+        work(1)
+      }
+    }
+    let means = (0..<p).map { moments[2 * $0] }
+    let scales = (0..<p).map { j in
+      scale && moments[2 * j + 1] > 0 ? totalWeight / moments[2 * j + 1] : 1
+    }
+    // Sorted position of each input row.
+    let position = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, n))
+    defer { position.deallocate() }
+    for k in 0..<n { position[Int(order[k])] = Int32(truncatingIfNeeded: k) }
+    let x = [Double](unsafeUninitializedCapacity: n * p) { out, count in
+      let shared = ScatterInput(
+        out: out.baseAddress!, columns: columns, position: position, means: means,
+        scales: scales)
+      let work: @Sendable (Int) -> Void = { part in
+        let range = part == 0 ? 0..<(n / 2) : (n / 2)..<n
+        if range.isEmpty { return }
+        // Up to 16 columns at a time, read in step; each row's values written together.
+        var j0 = 0
+        while j0 < p {
+          let width = min(16, p - j0)
+          var pointers = [UnsafePointer<Double>?](repeating: nil, count: 16)
+          var offset = [Double](repeating: 0, count: 16)
+          var factor = [Double](repeating: 1, count: 16)
+          for j in 0..<width {
+            pointers[j] = shared.columns[j0 + j].withUnsafeBufferPointer { $0.baseAddress }
+            offset[j] = shared.means[j0 + j]
+            factor[j] = shared.scales[j0 + j]
+          }
+          pointers.withUnsafeBufferPointer { c in
+            offset.withUnsafeBufferPointer { m in
+              factor.withUnsafeBufferPointer { s in
+                for i in range {
+                  let row = shared.out + Int(shared.position[i]) * p + j0
+                  for j in 0..<width { row[j] = (c[j]![i] - m[j]) * s[j] }
+                }
+              }
+            }
+          }
+          j0 += width
+        }
+      }
+      if n * p >= 1 << 16 {
+        DispatchQueue.concurrentPerform(iterations: 2) { work($0) }
+      } else {
+        work(0)
+        work(1)
       }
       count = n * p
     }
     self.n = n
     self.p = p
     self.x = x
-    self.stop = order.map { time[$0] }
-    self.start = entry.map { e in order.map { e[$0] } }
-    self.status = order.map { Double(status[$0]) }
-    self.weight = order.map { weights[$0] }
+    self.stop = stop
+    self.start = entry.map { e in order.map { e[Int($0)] } }
+    self.status = order.map { Double(status[Int($0)]) }
+    // Equal weights (all 1 without case weights) are the same in any order: share them.
+    let first = weights.first ?? 1
+    self.weight =
+      weights.allSatisfy { $0 == first } ? weights : order.map { weights[Int($0)] }
     self.strataBounds = bounds
     self.order = order
     self.means = means
     self.scales = scales
     if let s = self.start {
       // By stratum (the sorted positions are already grouped), then start descending.
-      let sortedStrata = order.map { strata[$0] }
+      let sortedStrata = order.map { strata[Int($0)] }
       let startOrder = SortOrder.stableByStratum(
         SortOrder.order(s, descending: true), strata: sortedStrata)
       self.startOrder = startOrder
@@ -139,16 +225,17 @@ struct CoxProblem {
     }
   }
 
-  /// The stable descending order from a stable ascending one: reverse it, then put each run
-  /// of equal times back in ascending index order (what a stable descending sort gives).
-  static func descending(fromAscending ascending: [Int], time: [Double]) -> [Int] {
-    var result = Array(ascending.reversed())
-    var a = 0
-    while a < result.count {
-      var b = a + 1
-      while b < result.count && time[result[b]] == time[result[a]] { b += 1 }
-      if b - a > 1 { result[a..<b].reverse() }
-      a = b
+  /// Stable order by stratum code (ascending) applied after `order` (a counting sort).
+  static func stableByStratum(_ order: [Int32], strata: [Int32]) -> [Int32] {
+    guard let maxCode = strata.max(), maxCode > 0 else { return order }
+    var counts = [Int](repeating: 0, count: Int(maxCode) + 2)
+    for i in order { counts[Int(strata[Int(i)]) + 1] += 1 }
+    for d in 1..<counts.count { counts[d] += counts[d - 1] }
+    var result = [Int32](repeating: 0, count: order.count)
+    for i in order {
+      let s = Int(strata[Int(i)])
+      result[counts[s]] = i
+      counts[s] += 1
     }
     return result
   }

@@ -121,8 +121,8 @@ extension CoxFit {
       var events: [Int] = []
       for k in 0..<n where problem.status[k] == 1 { events.append(k) }
       events.sort { a, b in
-        let sa = state.strataCodes[problem.order[a]]
-        let sb = state.strataCodes[problem.order[b]]
+        let sa = state.strataCodes[Int(problem.order[a])]
+        let sb = state.strataCodes[Int(problem.order[b])]
         if sa != sb { return sa < sb }
         if problem.stop[a] != problem.stop[b] { return problem.stop[a] < problem.stop[b] }
         return problem.order[a] < problem.order[b]
@@ -148,7 +148,7 @@ extension CoxFit {
       }
       return CoxResiduals(
         kind: kind, weighted: weighted,
-        lines: events.map { state.lineNumbers[problem.order[$0]] }, clusters: nil,
+        lines: events.map { state.lineNumbers[Int(problem.order[$0])] }, clusters: nil,
         times: events.map { problem.stop[$0] }, columns: state.columnNames, values: columns)
     }
     if weighted {
@@ -160,7 +160,7 @@ extension CoxFit {
     var status = [Double](repeating: 0, count: n)
     var byRow = [[Double]](repeating: [Double](repeating: 0, count: n), count: columns.count)
     for k in 0..<n {
-      let row = problem.order[k]
+      let row = Int(problem.order[k])
       status[row] = problem.status[k]
       for j in columns.indices { byRow[j][row] = columns[j][k] }
     }

@@ -180,7 +180,7 @@ extension CoxProblem {
     let clusters = Int(cluster.max() ?? 0) + 1
     var sums = [Double](repeating: 0, count: clusters * p)
     for k in 0..<n {
-      let c = Int(cluster[order[k]])
+      let c = Int(cluster[Int(order[k])])
       for j in 0..<p {
         var dfbeta = 0.0
         for l in 0..<p { dfbeta += residuals[k * p + l] * scaledVariance[l, j] }
@@ -203,7 +203,7 @@ extension CoxProblem {
     var sums = [Double](repeating: 0, count: clusters * p)
     var u = [Double](repeating: 0, count: p)
     for k in 0..<n {
-      let c = Int(cluster[order[k]])
+      let c = Int(cluster[Int(order[k])])
       for j in 0..<p {
         let v = weight[k] * residuals[k * p + j]
         sums[c * p + j] += v

@@ -1,0 +1,32 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+package enum TraceTmp {
+  nonisolated(unsafe) static var last = now()
+  static let on = getenv("SURVKIT_TRACE") != nil
+  static func now() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+  }
+  static func rssMB() -> Int {
+    guard let f = fopen("/proc/self/statm", "r") else { return -1 }
+    defer { fclose(f) }
+    var size = 0
+    var resident = 0
+    _ = withUnsafeMutablePointer(to: &size) { a in
+      withUnsafeMutablePointer(to: &resident) { b in
+        withVaList([a, b]) { vfscanf(f, "%ld %ld", $0) }
+      }
+    }
+    return resident * 4096 / 1_048_576
+  }
+  package static func mark(_ label: String) {
+    guard on else { return }
+    let t = now()
+    let line = "TRACE \(label): \(Int((t - last) * 1000)) ms, rss \(rssMB()) MB\n"
+    _ = line.withCString { write(2, $0, strlen($0)) }
+    last = t
+  }
+}

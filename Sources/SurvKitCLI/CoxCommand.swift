@@ -182,6 +182,16 @@ struct CoxCommand: ParsableCommand {
       let parsed = try Formula(formula)
       let table = try CSVReader.read(
         path: file, options: input.csvOptions.only(parsed.variables + (weights.map { [$0] } ?? [])))
+      // Spline terms refit variants from the table; otherwise the fit takes the table over and
+      // releases its columns once the data are arranged.
+      let splineTerms = parsed.terms.contains { term in
+        guard term.factors.count == 1 else { return false }
+        switch term.factors[0] {
+        case .ns, .pspline: return true
+        default: return false
+        }
+      }
+      let kept: DataTable? = splineTerms ? table : nil
       TraceTmp.mark("read")
       var options = CoxOptions()
       options.ties = CoxTies(rawValue: ties.lowercased())!
@@ -193,7 +203,7 @@ struct CoxCommand: ParsableCommand {
       options.references = try parsedReferences()
       options.firth = firth
       options.intervals = CoxIntervals(rawValue: (ci ?? "wald").lowercased())!
-      let fit = try CoxModel.fit(table: table, formula: parsed, options: options)
+      let fit = try CoxModel.fit(table: consume table, formula: parsed, options: options)
       TraceTmp.mark("fit")
       let test =
         zph
@@ -209,8 +219,9 @@ struct CoxCommand: ParsableCommand {
           profiles: predict.map { try CoxProfile(parsing: $0) }, times: parsedTimes(),
           confType: ConfidenceTransform(name: confType)!)
       let baseline = basehaz ? try fit.baselineHazard() : nil
-      let splines = try CoxModel.splineTerms(
-        table: table, formula: parsed, fit: fit, options: options)
+      let splines =
+        try kept.map { try CoxModel.splineTerms(table: $0, formula: parsed, fit: fit, options: options) }
+        ?? []
       if let splinePlot {
         guard let first = splines.first else {
           throw SurvivalKitError.invalidArgument(

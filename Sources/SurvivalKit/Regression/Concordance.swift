@@ -66,7 +66,9 @@ public struct Concordance: Sendable, Equatable {
             let hi = problem.strataBounds[s + 1]
             if hi <= lo { continue }
             // Dense ranks of the scores within the stratum (equal scores share a rank).
+            TraceTmp.mark("c-start")
             let size = SortOrder.denseRanks(eta[lo..<hi], into: rank + lo)
+            TraceTmp.mark("c-ranks")
             let sweep = RankSweep(
               rank: rank, weight: weight, size: size, difference: difference,
               atRisk: atRisk)
@@ -109,11 +111,13 @@ public struct Concordance: Sendable, Equatable {
               i = j
             }
             inRiskSet = []
+            TraceTmp.mark("c-ops1")
             // The event's score above the other's is concordant: c = below, d = above.
             let sums = sweep.run(operations, sign: 1, riskSign: 1)
             concordant += sums.below
             discordant += sums.above
             tiedRisk += sums.equal
+            TraceTmp.mark("c-sweep1")
             // Ascending time: each subject as the later member of a pair, against the events
             // before it (and at its time when censored): c = above, d = below.
             operations.removeAll()
@@ -133,7 +137,9 @@ public struct Concordance: Sendable, Equatable {
               }
               k = j
             }
+            TraceTmp.mark("c-ops2")
             _ = sweep.run(operations, sign: -1, riskSign: 1)
+            TraceTmp.mark("c-sweep2")
             if let start = problem.start {
               // Events at or before a subject's entry never pair with it: take them off.
               operations.removeAll()

@@ -66,13 +66,17 @@ public enum CoxModel {
   /// - Throws: `SurvivalKitError` when the model frame cannot be built (see
   ///   `CoxModelFrame.init(table:formula:weights:references:)`) or the model cannot be fitted
   ///   (see `fit(_:options:)`).
-  public static func fit(table: DataTable, formula: Formula, options: CoxOptions = CoxOptions())
-    throws -> CoxFit
-  {
+  ///
+  /// The table is taken over: when the caller passes its last reference (`consume table`),
+  /// its columns are released as soon as the fit has arranged the data, rather than held
+  /// beside the fit's own copy.
+  public static func fit(
+    table: consuming DataTable, formula: Formula, options: CoxOptions = CoxOptions()
+  ) throws -> CoxFit {
     let frame = try CoxModelFrame(
       table: table, formula: formula, weights: options.weights, references: options.references)
     TraceTmp.mark("frame")
-    return try fit(frame, options: options)
+    return try fit(consume frame, options: options)
   }
 
   /// Fits the model to arrays, for a Swift script with its data in memory; see
@@ -124,6 +128,9 @@ public enum CoxModel {
   /// ("If there are any non-integer weights, the code also defaults robust=TRUE", survival 3.5
   /// `?coxph`); `options.robust = false` turns that default off.
   ///
+  /// The frame is taken over: passed its last reference (`consume frame`), the design's
+  /// columns are released once the fit has arranged them.
+  ///
   /// - Parameters:
   ///   - frame: The model frame.
   ///   - options: Tie handling, convergence, robust variance and confidence level (its
@@ -133,8 +140,8 @@ public enum CoxModel {
   ///   ties with delayed entry or case weights; `SurvivalKitError.insufficientData` when there are
   ///   no events, every column is aliased, or the information matrix is singular at the estimate;
   ///   `SurvivalKitError.linearAlgebra` when a Newton step cannot be solved.
-  public static func fit(_ frame: CoxModelFrame, options: CoxOptions = CoxOptions()) throws
-    -> CoxFit
+  public static func fit(_ frame: consuming CoxModelFrame, options: CoxOptions = CoxOptions())
+    throws -> CoxFit
   {
     guard options.confLevel > 0 && options.confLevel < 1 else {
       throw SurvivalKitError.invalidArgument(
@@ -161,26 +168,37 @@ public enum CoxModel {
     if cluster == nil && (options.robust ?? robustByDefault) {
       cluster = (0..<sample.count).map { Int32($0) }
     }
+    let design = frame.design
+    let weights = frame.weights
+    let concordanceCluster = frame.cluster
+    let formula = frame.formula
+    let clusterGroups = frame.cluster.map {
+      Grouping(labels: frame.clusterLevels ?? [], codes: $0)
+    }
+    _ = consume frame
     return try fit(
-      sample: sample, design: frame.design, weights: frame.weights, cluster: cluster,
-      concordanceCluster: frame.cluster, options: options, formula: frame.formula,
-      robustByDefault: robustByDefault,
-      clusterGroups: frame.cluster.map { Grouping(labels: frame.clusterLevels ?? [], codes: $0) })
+      sample: sample, design: consume design, weights: weights, cluster: cluster,
+      concordanceCluster: concordanceCluster, options: options, formula: formula,
+      robustByDefault: robustByDefault, clusterGroups: clusterGroups)
   }
 
   /// Fits a prepared sample and design. `cluster` gives the sandwich variance's groups (one
   /// per row for `robust`); `concordanceCluster` the groups of a `cluster()` term, which R also
-  /// uses for the concordance's standard error.
+  /// uses for the concordance's standard error. The design's columns are dropped once arranged
+  /// (the fit keeps its names and codings).
   static func fit(
-    sample: SurvivalSample, design: DesignMatrix, weights: [Double], cluster: [Int32]?,
+    sample: SurvivalSample, design: consuming DesignMatrix, weights: [Double], cluster: [Int32]?,
     concordanceCluster: [Int32]? = nil, options: CoxOptions, formula: String,
     robustByDefault: Bool, clusterGroups: Grouping? = nil
   ) throws -> CoxFit {
     var warnings: [String] = []
-    let allColumns = design.columns.count
+    let allColumns = design.names.count
+    // The arranged problem holds the values from here on (pspline fits read the columns).
+    let columns = design.columns
+    if design.psplines.isEmpty { design = design.withoutColumns() }
     // Aliasing screen on the information at beta = 0 (all columns).
     let full = CoxProblem(
-      columns: design.columns, time: sample.time, entry: sample.entry, status: sample.status,
+      columns: consume columns, time: sample.time, entry: sample.entry, status: sample.status,
       weights: weights, strata: sample.strata.codes, ascendingOrder: sample.ascendingTimeOrder)
     let ties = options.ties
     TraceTmp.mark("problem")
@@ -213,13 +231,7 @@ public enum CoxModel {
       throw SurvivalKitError.insufficientData(
         message: "every covariate column is constant or aliased; nothing can be estimated")
     }
-    let problem =
-      kept.count == allColumns
-      ? full
-      : CoxProblem(
-        columns: kept.map { design.columns[$0] }, time: sample.time, entry: sample.entry,
-        status: sample.status, weights: weights, strata: sample.strata.codes,
-        ascendingOrder: sample.ascendingTimeOrder)
+    let problem = kept.count == allColumns ? full : CoxProblem(subset: full, columns: kept)
     let p = kept.count
     if !design.psplines.isEmpty {
       if cluster != nil {
@@ -412,6 +424,7 @@ public enum CoxModel {
       CoxFit.Test(statistic: statistic, df: p, p: ChiSquare.upperTail(statistic, df: Double(p)))
     }
     TraceTmp.mark("post")
+    problem.workspace.release()
     let concordance = Concordance.compute(
       problem: problem, eta: sortedLinearPredictor(problem: problem, beta: beta),
       cluster: concordanceCluster)
@@ -451,11 +464,9 @@ public enum CoxModel {
       termColumns: termColumns, lineNumbers: sample.lineNumbers, naiveVariance: naiveVariance,
       cluster: cluster, strataLabels: sample.strata.labels, strataCodes: sample.strata.codes,
       design: design, kept: kept, variance: variance,
-      centre: kept.enumerated().map { k, j in
-        let column = design.columns[j]
-        if column.allSatisfy({ $0 == 0 || $0 == 1 || $0 == -1 }) { return 0 }
-        if sample.entry == nil { return problem.means[k] }
-        return column.reduce(0, +) / Double(column.count)
+      centre: (0..<kept.count).map { k in
+        if problem.binary[k] { return 0 }
+        return sample.entry == nil ? problem.means[k] : problem.plainMeans[k]
       })
   }
 
@@ -533,7 +544,7 @@ public enum CoxModel {
     }
     let zq = Normal.quantile(1 - (1 - options.confLevel) / 2)
     var coefficients: [CoxFit.Coefficient] = []
-    for j in 0..<design.columns.count {
+    for j in 0..<design.names.count {
       guard let k = kept.firstIndex(of: j) else {
         coefficients.append(
           CoxFit.Coefficient(
@@ -557,7 +568,7 @@ public enum CoxModel {
           lower: lo.map { Double.exp($0 * scales[k]) },
           upper: hi.map { Double.exp($0 * scales[k]) }))
     }
-    let allColumns = design.columns.count
+    let allColumns = design.names.count
     func expand(_ m: Matrix) -> [[Double?]] {
       (0..<allColumns).map { i in
         (0..<allColumns).map { j in

@@ -41,14 +41,22 @@ final class CoxWorkspace: @unchecked Sendable {
 
   deinit { buffer.deallocate() }
 
-  /// A zeroed block of at least `count` doubles, valid until the next call.
-  func zeroed(_ count: Int) -> UnsafeMutablePointer<Double> {
+  /// Frees the block (the next `buffer` call allocates again): a fit calls this once its
+  /// iteration is done, so the block is not held beside the concordance's work memory.
+  func release() {
+    buffer.deallocate()
+    buffer = UnsafeMutablePointer<Double>.allocate(capacity: 1)
+    capacity = 0
+  }
+
+  /// A block of at least `count` doubles (contents undefined), valid until the next call.
+  func buffer(_ count: Int) -> UnsafeMutablePointer<Double> {
     if count > capacity {
       buffer.deallocate()
       buffer = UnsafeMutablePointer<Double>.allocate(capacity: count)
+      buffer.initialize(repeating: 0, count: count)
       capacity = count
     }
-    buffer.update(repeating: 0, count: count)
     return buffer
   }
 }
@@ -72,6 +80,10 @@ struct CoxProblem {
   let order: [Int32]
   let means: [Double]
   let scales: [Double]
+  /// Whether each column's values are all -1, 0 or 1 (R centres such columns at 0 for
+  /// predictions), and each column's unweighted mean.
+  let binary: [Bool]
+  let plainMeans: [Double]
 
   /// Arranges the data: sorts once (by stratum, then time descending, stably), centres and
   /// scales the columns, and places each row's covariates contiguously in sorted order.
@@ -81,9 +93,12 @@ struct CoxProblem {
   /// written whole at its sorted position (two cache lines a row, rather than one random read
   /// per covariate), split between two threads; unit case weights are shared, not copied.
   /// - Complexity: O(n p) after an O(n) radix sort.
+  ///
+  /// The columns are taken over: passed their last reference, they are released as soon as
+  /// the covariate block is filled.
   init(
-    columns: [[Double]], time: [Double], entry: [Double]?, status: [UInt8], weights: [Double],
-    strata: [Int32], scale: Bool = true, ascendingOrder: [Int]? = nil
+    columns: consuming [[Double]], time: [Double], entry: [Double]?, status: [UInt8],
+    weights: [Double], strata: [Int32], scale: Bool = true, ascendingOrder: [Int]? = nil
   ) {
     let n = time.count
     let p = columns.count
@@ -125,9 +140,9 @@ struct CoxProblem {
     // (each column's sums in row order, so the split does not change them).
     var totalWeight = 0.0
     for w in weights { totalWeight += w }
-    var moments = [Double](repeating: 0, count: 2 * p)
+    var moments = [Double](repeating: 0, count: 4 * p)
     moments.withUnsafeMutableBufferPointer { moments in
-      let shared = UncheckedSendable((columns, weights, moments.baseAddress!))
+      let shared = UncheckedSendable((copy columns, weights, moments.baseAddress!))
       let total = totalWeight
       let work: @Sendable (Int) -> Void = { part in
         let (columns, weights, out) = shared.value
@@ -135,12 +150,20 @@ struct CoxProblem {
           columns[j].withUnsafeBufferPointer { c in
             weights.withUnsafeBufferPointer { w in
               var m = 0.0
-              for i in 0..<n { m += w[i] * c[i] }
+              var plain = 0.0
+              var binary = true
+              for i in 0..<n {
+                m += w[i] * c[i]
+                plain += c[i]
+                binary = binary && (c[i] == 0 || c[i] == 1 || c[i] == -1)
+              }
               m /= total
               var mad = 0.0
               for i in 0..<n { mad += w[i] * abs(c[i] - m) }
-              out[2 * j] = m
-              out[2 * j + 1] = mad
+              out[4 * j] = m
+              out[4 * j + 1] = mad
+              out[4 * j + 2] = plain / Double(n)
+              out[4 * j + 3] = binary ? 1 : 0
             }
           }
         }
@@ -152,9 +175,9 @@ struct CoxProblem {
         work(1)
       }
     }
-    let means = (0..<p).map { moments[2 * $0] }
+    let means = (0..<p).map { moments[4 * $0] }
     let scales = (0..<p).map { j in
-      scale && moments[2 * j + 1] > 0 ? totalWeight / moments[2 * j + 1] : 1
+      scale && moments[4 * j + 1] > 0 ? totalWeight / moments[4 * j + 1] : 1
     }
     // Sorted position of each input row.
     let position = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, n))
@@ -162,7 +185,7 @@ struct CoxProblem {
     for k in 0..<n { position[Int(order[k])] = Int32(truncatingIfNeeded: k) }
     let x = [Double](unsafeUninitializedCapacity: n * p) { out, count in
       let shared = ScatterInput(
-        out: out.baseAddress!, columns: columns, position: position, means: means,
+        out: out.baseAddress!, columns: copy columns, position: position, means: means,
         scales: scales)
       let work: @Sendable (Int) -> Void = { part in
         let range = part == 0 ? 0..<(n / 2) : (n / 2)..<n
@@ -200,6 +223,7 @@ struct CoxProblem {
       }
       count = n * p
     }
+    columns = []
     self.n = n
     self.p = p
     self.x = x
@@ -214,6 +238,8 @@ struct CoxProblem {
     self.order = order
     self.means = means
     self.scales = scales
+    self.plainMeans = (0..<p).map { moments[4 * $0 + 2] }
+    self.binary = (0..<p).map { moments[4 * $0 + 3] == 1 }
     if let s = self.start {
       // By stratum (the sorted positions are already grouped), then start descending.
       let sortedStrata = order.map { strata[Int($0)] }
@@ -223,6 +249,36 @@ struct CoxProblem {
     } else {
       self.startOrder = []
     }
+  }
+
+  /// The problem of some of `full`'s columns (those not aliased), without sorting again: the
+  /// same rows, each column centred and scaled as in `full` (each column's mean and scale
+  /// depend on that column only, so this equals arranging those columns afresh).
+  init(subset full: CoxProblem, columns kept: [Int]) {
+    let n = full.n
+    let p = kept.count
+    let fullP = full.p
+    self.x = [Double](unsafeUninitializedCapacity: n * p) { out, count in
+      full.x.withUnsafeBufferPointer { source in
+        for i in 0..<n {
+          for (k, j) in kept.enumerated() { out[i * p + k] = source[i * fullP + j] }
+        }
+      }
+      count = n * p
+    }
+    self.n = n
+    self.p = p
+    self.stop = full.stop
+    self.start = full.start
+    self.status = full.status
+    self.weight = full.weight
+    self.strataBounds = full.strataBounds
+    self.startOrder = full.startOrder
+    self.order = full.order
+    self.means = kept.map { full.means[$0] }
+    self.scales = kept.map { full.scales[$0] }
+    self.plainMeans = kept.map { full.plainMeans[$0] }
+    self.binary = kept.map { full.binary[$0] }
   }
 
   /// Stable order by stratum code (ascending) applied after `order` (a counting sort).
@@ -262,175 +318,103 @@ struct CoxProblem {
   /// κ_i = r_i (Σ_{t: i at risk} w_t a_t - δ_i w_{t_i} b_{t_i}), so it is one weighted cross
   /// product XᵀKX after the pass (a contiguous, vectorisable loop), not an outer product per
   /// row per event time. No per-row allocation; raw pointers in the hot loops.
+  ///
+  /// Two threads: the risk scores r_i and the cross product are split by rows. For
+  /// right-censored data with at least `splitThreshold` rows the backward pass is split too,
+  /// at the event-time boundary nearest the middle: the first thread's sums S0, S1 up to the
+  /// boundary are accumulated while its risk scores are computed (the same additions in the
+  /// same order as one pass makes, so the second half starts from exactly the sums one pass
+  /// would reach), and the second half's running Σ w_t a_t is relative to the boundary (a
+  /// row's share is a difference of two values of it). The two halves' log-likelihood, score
+  /// and information terms are added at the end, so they differ from one pass's by summation
+  /// order only. The split depends only on the data, so results are reproducible.
   /// - Complexity: O(n p + T p² + n p²/2) for n rows and T distinct event times.
   func evaluate(beta: [Double], ties: CoxTies, derivatives: Bool = true) -> Evaluation {
     let efron = ties == .efron
     let n = self.n
     let p = self.p
     let pp = p * p
-    let count = 3 * n + 4 * p + pp
-    let scratch = workspace.zeroed(count)
+    let (mid, carryLow) = splitPoint()
+    let split = mid < n
+    let layout = EvaluationInput.Layout(p: p)
+    let scratch = workspace.buffer(2 * n + 2 * layout.size)
     let risk = scratch
-    let eta = risk + n
-    let kappa = eta + n  // per-row weight of x x' in the information
-    let s1 = kappa + n
-    let e1 = s1 + p
-    let xsum = e1 + p
-    let u = xsum + p
-    let imat = u + p
-    var loglik = 0.0
+    let kappa = risk + n  // per-row weight of x x' in the information
+    let blocks = kappa + n  // partial results, one block per half
+    for k in 0..<(2 * layout.size) { blocks[k] = 0 }
+    let input = EvaluationInput(
+      problem: self, beta: beta, efron: efron, derivatives: derivatives, risk: risk,
+      kappa: kappa, blocks: blocks, layout: layout, mid: mid, carryLow: carryLow)
     x.withUnsafeBufferPointer { xBuffer in
       stop.withUnsafeBufferPointer { stopBuffer in
         status.withUnsafeBufferPointer { statusBuffer in
           weight.withUnsafeBufferPointer { weightBuffer in
-            let xb = xBuffer.baseAddress!
-            let stop = stopBuffer.baseAddress!
-            let status = statusBuffer.baseAddress!
-            let weight = weightBuffer.baseAddress!
-            for i in 0..<n {
-              let row = xb + i * p
-              var e = 0.0
-              for j in 0..<p { e += beta[j] * row[j] }
-              eta[i] = e
-              risk[i] = weight[i] * Double.exp(e)
+            let data = EvaluationData(
+              x: xBuffer.baseAddress!, stop: stopBuffer.baseAddress!,
+              status: statusBuffer.baseAddress!, weight: weightBuffer.baseAddress!)
+            // Risk scores; the first half also accumulates the carried sums.
+            let parallel = n * p >= 1 << 15
+            let riskHalves: @Sendable (Int) -> Void = { part in
+              input.riskScores(data, rows: part == 0 ? 0..<(n / 2) : (n / 2)..<n)
             }
-            for stratum in 0..<(strataBounds.count - 1) {
-              let lo = strataBounds[stratum]
-              let hi = strataBounds[stratum + 1]
-              var s0 = 0.0
-              for j in 0..<p { s1[j] = 0 }
-              // Running Σ w_t a_t over the event times passed so far (later times first);
-              // a row's share is the value when it enters minus the value when it leaves.
-              var hazardSum = 0.0
-              var i = lo
-              var q = lo
-              while i < hi {
-                let t = stop[i]
-                let groupStart = i
-                var e0 = 0.0
-                var deaths = 0
-                var deathWeight = 0.0
-                var etaSum = 0.0
-                for j in 0..<p {
-                  e1[j] = 0
-                  xsum[j] = 0
-                }
-                while i < hi && stop[i] == t {
-                  let r = risk[i]
-                  let row = xb + i * p
-                  s0 += r
-                  for j in 0..<p { s1[j] += r * row[j] }
-                  // Entering the risk set: start its share at the current running sum.
-                  kappa[i] = -hazardSum
-                  if status[i] == 1 {
-                    deaths += 1
-                    deathWeight += weight[i]
-                    etaSum += weight[i] * eta[i]
-                    e0 += r
-                    for j in 0..<p {
-                      e1[j] += r * row[j]
-                      xsum[j] += weight[i] * row[j]
-                    }
-                  }
-                  i += 1
-                }
-                if let start {
-                  start.withUnsafeBufferPointer { startBuffer in
-                    startOrder.withUnsafeBufferPointer { orderBuffer in
-                      while q < hi && startBuffer[orderBuffer[q]] >= t {
-                        let k = orderBuffer[q]
-                        let r = risk[k]
-                        let row = xb + k * p
-                        s0 -= r
-                        for j in 0..<p { s1[j] -= r * row[j] }
-                        // Leaving: its share is the running sum now minus at entry.
-                        kappa[k] += hazardSum
-                        q += 1
-                      }
-                    }
-                  }
-                }
-                if deaths == 0 { continue }
-                loglik += etaSum
-                for j in 0..<p { u[j] += xsum[j] }
-                let parts = efron ? deaths : 1
-                let partWeight = deathWeight / Double(parts)
-                var a = 0.0
-                var b = 0.0
-                var c = 0.0
-                var g = 0.0
-                var h = 0.0
-                for k in 0..<parts {
-                  let f = efron ? Double(k) / Double(deaths) : 0
-                  let d0 = s0 - f * e0
-                  loglik -= partWeight * Double.log(d0)
-                  let inverse = 1 / d0
-                  a += inverse
-                  b += f * inverse
-                  c += inverse * inverse
-                  g += f * inverse * inverse
-                  h += f * f * inverse * inverse
-                }
-                for j in 0..<p { u[j] -= partWeight * (a * s1[j] - b * e1[j]) }
-                if derivatives {
-                  hazardSum += partWeight * a
-                  for k in groupStart..<i where status[k] == 1 { kappa[k] -= partWeight * b }
-                  for j in 0..<p {
-                    let row = j * p
-                    let s1j = s1[j]
-                    let e1j = e1[j]
-                    for l in 0...j {
-                      imat[row + l] -=
-                        partWeight
-                        * (c * s1j * s1[l] - g * (s1j * e1[l] + e1j * s1[l]) + h * e1j * e1[l])
-                    }
-                  }
-                }
+            if split {
+              DispatchQueue.concurrentPerform(iterations: 2) { part in
+                input.riskScores(data, rows: part == 0 ? 0..<mid : mid..<n)
+                if part == 0 { input.carry(data) }
               }
-              if derivatives {
-                // Rows still in the risk set at the start of time: their share runs to the end.
-                if start != nil {
-                  start!.withUnsafeBufferPointer { startBuffer in
-                    startOrder.withUnsafeBufferPointer { orderBuffer in
-                      while q < hi {
-                        kappa[orderBuffer[q]] += hazardSum
-                        q += 1
-                      }
-                    }
-                  }
-                } else {
-                  for k in lo..<hi { kappa[k] += hazardSum }
-                }
+              DispatchQueue.concurrentPerform(iterations: 2) { part in
+                input.walk(data, rows: part == 0 ? 0..<mid : mid..<n, part: part)
               }
+            } else {
+              if parallel {
+                DispatchQueue.concurrentPerform(iterations: 2) { riskHalves($0) }
+              } else {
+                riskHalves(0)
+                riskHalves(1)
+              }
+              input.walk(data, rows: 0..<n, part: 0)
             }
             if derivatives {
-              // Σ κ_i r_i x_i x_iᵀ: full rows, contiguous inner loop, the rows split between
-              // two threads, each with its own accumulator.
-              let second = UnsafeMutablePointer<Double>.allocate(capacity: 2 * pp)
-              defer { second.deallocate() }
-              second.initialize(repeating: 0, count: 2 * pp)
-              let shared = CrossProductInput(x: xb, kappa: kappa, risk: risk, out: second)
-              let half = n / 2
-              DispatchQueue.concurrentPerform(iterations: 2) { part in
-                let target = shared.out + part * pp
-                let range = part == 0 ? 0..<half : half..<n
-                for i in range {
-                  let factor = shared.kappa[i] * shared.risk[i]
-                  if factor == 0 { continue }
-                  let xi = shared.x + i * p
-                  for j in 0..<p {
-                    let fj = factor * xi[j]
-                    let row = target + j * p
-                    for l in 0..<p { row[l] += fj * xi[l] }
-                  }
+              // The second half's first segment's running sum at its end: the first half's
+              // rows of the same stratum add it to their share.
+              let offset = blocks[layout.size + layout.hazard]
+              let cut = split ? mid : n / 2
+              let crossHalves: @Sendable (Int) -> Void = { part in
+                if part == 0 && split {
+                  for k in carryLow..<mid { input.kappa[k] += offset }
                 }
+                input.crossProduct(data, rows: part == 0 ? 0..<cut : cut..<n, part: part)
               }
-              for k in 0..<pp { second[k] += second[pp + k] }
-              for j in 0..<p {
-                for l in 0...j { imat[j * p + l] += second[j * p + l] }
+              if parallel {
+                DispatchQueue.concurrentPerform(iterations: 2) { crossHalves($0) }
+              } else {
+                crossHalves(0)
+                crossHalves(1)
               }
             }
           }
+        }
+      }
+    }
+    // Combine the halves: first, then second.
+    let first = blocks
+    let second = blocks + layout.size
+    var loglik = first[layout.loglik]
+    var u = [Double](repeating: 0, count: p)
+    for j in 0..<p { u[j] = first[layout.score + j] }
+    var imat = [Double](repeating: 0, count: pp)
+    for k in 0..<pp { imat[k] = first[layout.information + k] }
+    if split {
+      loglik += second[layout.loglik]
+      for j in 0..<p { u[j] += second[layout.score + j] }
+      for k in 0..<pp { imat[k] += second[layout.information + k] }
+    }
+    if derivatives {
+      // The two halves' cross products, lower triangle.
+      for j in 0..<p {
+        for l in 0...j {
+          let k = j * p + l
+          imat[k] += first[layout.cross + k] + second[layout.cross + k]
         }
       }
     }
@@ -441,8 +425,304 @@ struct CoxProblem {
         information[l * p + j] = imat[j * p + l]
       }
     }
-    return Evaluation(
-      loglik: loglik, score: Array(UnsafeBufferPointer(start: u, count: p)),
-      information: information)
+    return Evaluation(loglik: loglik, score: u, information: information)
   }
+
+  /// Where `evaluate` splits the backward pass: the first row of the second half (n when the
+  /// pass is not split: counting-process data, or fewer than `splitThreshold` rows), the event-
+  /// time boundary nearest the middle; and the first row of the first half's part of the
+  /// stratum that continues past it (the boundary itself when none does).
+  func splitPoint() -> (mid: Int, carryLow: Int) {
+    guard start == nil && n >= max(2, CoxProblem.splitThreshold) else { return (n, n) }
+    var mid = n / 2
+    while mid < n && stop[mid] == stop[mid - 1] { mid += 1 }
+    if mid == n {
+      mid = n / 2
+      while mid > 0 && stop[mid] == stop[mid - 1] { mid -= 1 }
+      if mid == 0 { return (n, n) }
+    }
+    var s = 0
+    while strataBounds[s + 1] <= mid - 1 { s += 1 }
+    return (mid, strataBounds[s + 1] > mid ? strataBounds[s] : mid)
+  }
+
+  /// Rows at which the backward pass is split between two threads (see `evaluate`); a task
+  /// may lower it (tests run small data down the split path).
+  @TaskLocal static var splitThreshold = 200_000
+}
+
+/// Raw pointers to a problem's sorted arrays, for the evaluation threads.
+struct EvaluationData: @unchecked Sendable {
+  let x: UnsafePointer<Double>
+  let stop: UnsafePointer<Double>
+  let status: UnsafePointer<Double>
+  let weight: UnsafePointer<Double>
+}
+
+/// One likelihood evaluation's inputs and scratch: the risk scores, the κ of each row and two
+/// blocks of partial results, one per half of the backward pass (see `Layout`).
+struct EvaluationInput: @unchecked Sendable {
+  /// Offsets in a block of partial results.
+  struct Layout {
+    /// Log partial likelihood.
+    let loglik = 0
+    /// Score u[p].
+    let score = 1
+    /// Information terms of the backward pass, p × p (lower triangle).
+    let information: Int
+    /// Σ κ_i r_i x_i x_iᵀ over the block's rows, p × p (lower triangle).
+    let cross: Int
+    /// Running Σ w_t a_t at the end of the block's first stratum segment.
+    let hazard: Int
+    /// S0 and S1[p] carried into the second half's first segment.
+    let carry: Int
+    /// Doubles per block.
+    let size: Int
+
+    init(p: Int) {
+      information = 1 + p
+      cross = information + p * p
+      hazard = cross + p * p
+      carry = hazard + 1
+      size = carry + 1 + p
+    }
+  }
+
+  let problem: CoxProblem
+  let beta: [Double]
+  let efron: Bool
+  let derivatives: Bool
+  let risk: UnsafeMutablePointer<Double>
+  let kappa: UnsafeMutablePointer<Double>
+  let blocks: UnsafeMutablePointer<Double>
+  let layout: Layout
+  /// First row of the second half (n when the pass is not split).
+  let mid: Int
+  /// First row of the first half's last stratum segment when that stratum continues past `mid`.
+  let carryLow: Int
+
+  var p: Int { problem.p }
+
+  /// r_i = w_i e^{η_i} for the rows.
+  func riskScores(_ data: EvaluationData, rows: Range<Int>) {
+    let p = self.p
+    beta.withUnsafeBufferPointer { beta in
+      for i in rows {
+        let row = data.x + i * p
+        var e = 0.0
+        for j in 0..<p { e += beta[j] * row[j] }
+        risk[i] = data.weight[i] * Double.exp(e)
+      }
+    }
+  }
+
+  /// S0 and S1 over the first half's rows of the stratum that continues into the second half,
+  /// in the order the backward pass adds them; stored in the second half's block.
+  func carry(_ data: EvaluationData) {
+    let p = self.p
+    let carried = blocks + layout.size + layout.carry
+    var s0 = 0.0
+    for i in carryLow..<mid {
+      let r = risk[i]
+      let row = data.x + i * p
+      s0 += r
+      for j in 0..<p { carried[1 + j] += r * row[j] }
+    }
+    carried[0] = s0
+  }
+
+  /// The backward pass over `rows` (a whole number of event-time groups), accumulating into
+  /// block `part`; the second half starts its first stratum segment from the carried sums.
+  func walk(_ data: EvaluationData, rows: Range<Int>, part: Int) {
+    let p = self.p
+    let block = blocks + part * layout.size
+    let u = block + layout.score
+    let imat = block + layout.information
+    let carried = blocks + layout.size + layout.carry
+    let bounds = problem.strataBounds
+    let start = problem.start
+    let startOrder = problem.startOrder
+    let xb = data.x
+    let stop = data.stop
+    let status = data.status
+    let weight = data.weight
+    let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 3 * p)
+    defer { scratch.deallocate() }
+    let s1 = scratch
+    let e1 = s1 + p
+    let xsum = e1 + p
+    var loglik = 0.0
+    var firstSegment = true
+    beta.withUnsafeBufferPointer { beta in
+      for stratum in 0..<(bounds.count - 1) {
+        let lo = max(bounds[stratum], rows.lowerBound)
+        let hi = min(bounds[stratum + 1], rows.upperBound)
+        if lo >= hi { continue }
+        var s0 = 0.0
+        for j in 0..<p { s1[j] = 0 }
+        if part == 1 && firstSegment && lo == mid && carryLow < mid {
+          s0 = carried[0]
+          for j in 0..<p { s1[j] = carried[1 + j] }
+        }
+        // Running Σ w_t a_t over the event times passed so far (later times first);
+        // a row's share is the value when it enters minus the value when it leaves.
+        var hazardSum = 0.0
+        var i = lo
+        var q = lo
+        while i < hi {
+          let t = stop[i]
+          let groupStart = i
+          var e0 = 0.0
+          var deaths = 0
+          var deathWeight = 0.0
+          var etaSum = 0.0
+          for j in 0..<p {
+            e1[j] = 0
+            xsum[j] = 0
+          }
+          while i < hi && stop[i] == t {
+            let r = risk[i]
+            let row = xb + i * p
+            s0 += r
+            for j in 0..<p { s1[j] += r * row[j] }
+            // Entering the risk set: start its share at the current running sum.
+            kappa[i] = -hazardSum
+            if status[i] == 1 {
+              var eta = 0.0
+              for j in 0..<p { eta += beta[j] * row[j] }
+              deaths += 1
+              deathWeight += weight[i]
+              etaSum += weight[i] * eta
+              e0 += r
+              for j in 0..<p {
+                e1[j] += r * row[j]
+                xsum[j] += weight[i] * row[j]
+              }
+            }
+            i += 1
+          }
+          if let start {
+            start.withUnsafeBufferPointer { startBuffer in
+              startOrder.withUnsafeBufferPointer { orderBuffer in
+                while q < hi && startBuffer[orderBuffer[q]] >= t {
+                  let k = orderBuffer[q]
+                  let r = risk[k]
+                  let row = xb + k * p
+                  s0 -= r
+                  for j in 0..<p { s1[j] -= r * row[j] }
+                  // Leaving: its share is the running sum now minus at entry.
+                  kappa[k] += hazardSum
+                  q += 1
+                }
+              }
+            }
+          }
+          if deaths == 0 { continue }
+          loglik += etaSum
+          for j in 0..<p { u[j] += xsum[j] }
+          let parts = efron ? deaths : 1
+          let partWeight = deathWeight / Double(parts)
+          var a = 0.0
+          var b = 0.0
+          var c = 0.0
+          var g = 0.0
+          var h = 0.0
+          for k in 0..<parts {
+            let f = efron ? Double(k) / Double(deaths) : 0
+            let d0 = s0 - f * e0
+            loglik -= partWeight * Double.log(d0)
+            let inverse = 1 / d0
+            a += inverse
+            b += f * inverse
+            c += inverse * inverse
+            g += f * inverse * inverse
+            h += f * f * inverse * inverse
+          }
+          for j in 0..<p { u[j] -= partWeight * (a * s1[j] - b * e1[j]) }
+          if derivatives {
+            hazardSum += partWeight * a
+            for k in groupStart..<i where status[k] == 1 { kappa[k] -= partWeight * b }
+            for j in 0..<p {
+              let row = j * p
+              let s1j = s1[j]
+              let e1j = e1[j]
+              for l in 0...j {
+                imat[row + l] -=
+                  partWeight
+                  * (c * s1j * s1[l] - g * (s1j * e1[l] + e1j * s1[l]) + h * e1j * e1[l])
+              }
+            }
+          }
+        }
+        if derivatives {
+          // Rows still in the risk set at the start of time: their share runs to the end.
+          if let start {
+            start.withUnsafeBufferPointer { startBuffer in
+              startOrder.withUnsafeBufferPointer { orderBuffer in
+                while q < hi {
+                  kappa[orderBuffer[q]] += hazardSum
+                  q += 1
+                }
+              }
+            }
+          } else {
+            for k in lo..<hi { kappa[k] += hazardSum }
+          }
+        }
+        if firstSegment {
+          // The second half's first segment: the first half's rows of the stratum add it.
+          block[layout.hazard] = hazardSum
+          firstSegment = false
+        }
+      }
+    }
+    block[layout.loglik] = loglik
+  }
+
+  /// Σ κ_i r_i x_i x_iᵀ over `rows` into block `part` (lower triangle, contiguous rows).
+  ///
+  /// Four rows at a time: each accumulator is loaded and stored once per four products, and
+  /// `((acc + t₁) + t₂) + …` adds them in row order, as one row at a time would.
+  func crossProduct(_ data: EvaluationData, rows: Range<Int>, part: Int) {
+    let p = self.p
+    let target = blocks + part * layout.size + layout.cross
+    var i = rows.lowerBound
+    while i + 4 <= rows.upperBound {
+      let f0 = kappa[i] * risk[i]
+      let f1 = kappa[i + 1] * risk[i + 1]
+      let f2 = kappa[i + 2] * risk[i + 2]
+      let f3 = kappa[i + 3] * risk[i + 3]
+      let x0 = data.x + i * p
+      let x1 = x0 + p
+      let x2 = x1 + p
+      let x3 = x2 + p
+      for j in 0..<p {
+        let a0 = f0 * x0[j]
+        let a1 = f1 * x1[j]
+        let a2 = f2 * x2[j]
+        let a3 = f3 * x3[j]
+        let row = target + j * p
+        for l in 0...j {
+          var sum = row[l]
+          sum += a0 * x0[l]
+          sum += a1 * x1[l]
+          sum += a2 * x2[l]
+          sum += a3 * x3[l]
+          row[l] = sum
+        }
+      }
+      i += 4
+    }
+    while i < rows.upperBound {
+      let factor = kappa[i] * risk[i]
+      let xi = data.x + i * p
+      for j in 0..<p {
+        let fj = factor * xi[j]
+        let row = target + j * p
+        for l in 0...j { row[l] += fj * xi[l] }
+      }
+      i += 1
+    }
+  }
+
 }

@@ -250,6 +250,14 @@ public struct DesignMatrix: Sendable {
       encodings: encodings, formulaTerms: terms, splines: splines, psplines: psplines)
   }
 
+  /// The same design without its values (names, terms, codings and spline bases kept): what
+  /// a fit keeps once the values are arranged.
+  func withoutColumns() -> DesignMatrix {
+    DesignMatrix(
+      names: names, terms: terms, columns: [], references: references, encodings: encodings,
+      formulaTerms: formulaTerms, splines: splines, psplines: psplines)
+  }
+
   /// The design row of one covariate profile (variable -> value as written, e.g.
   /// `["age": "60", "celltype": "large"]`), coded as the fit's rows were: numbers as given,
   /// `log(x)` as its logarithm, a factor level as its 0/1 columns.

@@ -22,11 +22,28 @@ package enum TraceTmp {
     }
     return resident * 4096 / 1_048_576
   }
+  static func hwmMB() -> Int {
+    guard let f = fopen("/proc/self/status", "r") else { return -1 }
+    defer { fclose(f) }
+    var line = [CChar](repeating: 0, count: 256)
+    while fgets(&line, 256, f) != nil {
+      let s = String(cString: line)
+      if s.hasPrefix("VmHWM:") {
+        let digits = s.filter { $0.isNumber }
+        return (Int(digits) ?? 0) / 1024
+      }
+    }
+    return -1
+  }
   package static func mark(_ label: String) {
     guard on else { return }
     let t = now()
-    let line = "TRACE \(label): \(Int((t - last) * 1000)) ms, rss \(rssMB()) MB\n"
+    let line = "TRACE \(label): \(Int((t - last) * 1000)) ms, rss \(rssMB()) MB hwm \(hwmMB())\n"
     _ = line.withCString { write(2, $0, strlen($0)) }
     last = t
+    if label == "read", let f = fopen("/proc/self/clear_refs", "w") {
+      fputs("5", f)
+      fclose(f)
+    }
   }
 }

@@ -207,6 +207,10 @@ struct RankSweep: @unchecked Sendable {
   /// Per row: receives riskSign × (below + equal + above) at its query.
   let atRisk: UnsafeMutablePointer<Double>
 
+  /// Operations from which the buckets are split between two threads (the result does not
+  /// depend on it; a task may lower it to run small data on two threads).
+  @TaskLocal static var parallelOperations = 1 << 16
+
   enum Kind: UInt8 {
     case add = 0
     case remove = 1
@@ -355,7 +359,7 @@ struct RankSweep: @unchecked Sendable {
           bucketSums[b] = sums
         }
       }
-      if m >= 1 << 16 {
+      if m >= RankSweep.parallelOperations {
         DispatchQueue.concurrentPerform(iterations: 2) { work($0) }
       } else {
         work(0)

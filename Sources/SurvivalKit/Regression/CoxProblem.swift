@@ -103,27 +103,17 @@ struct CoxProblem {
     let n = time.count
     let p = columns.count
     let stratified = (strata.max() ?? 0) > 0
-    // Stable order by time descending; within a stratum when stratified.
+    // Stable order by time descending; within a stratum when stratified. From the stable
+    // ascending order: reversed, its runs of equal times still to be put back in ascending
+    // index order (what a stable descending sort gives) once the times are gathered.
     var order: [Int32]
-    var stop: [Double]
     if let ascendingOrder {
-      // Reverse the stable ascending order, then put each run of equal times back in
-      // ascending index order (what a stable descending sort gives).
       order = [Int32](unsafeUninitializedCapacity: n) { b, c in
         for k in 0..<n { b[k] = Int32(truncatingIfNeeded: ascendingOrder[n - 1 - k]) }
         c = n
       }
-      stop = order.map { time[Int($0)] }
-      var a = 0
-      while a < n {
-        var b = a + 1
-        while b < n && stop[b] == stop[a] { b += 1 }
-        if b - a > 1 { order[a..<b].reverse() }
-        a = b
-      }
     } else {
       order = SortOrder.order32(time, descending: true)
-      stop = []
     }
     var bounds: [Int] = [0, n]
     if stratified {
@@ -133,9 +123,7 @@ struct CoxProblem {
         bounds.append(k)
       }
       bounds.append(n)
-      stop = []
     }
-    if stop.isEmpty { stop = order.map { time[Int($0)] } }
     // Weighted means and mean absolute deviations, the columns split between two threads
     // (each column's sums in row order, so the split does not change them).
     var totalWeight = 0.0
@@ -183,7 +171,7 @@ struct CoxProblem {
     let position = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, n))
     defer { position.deallocate() }
     for k in 0..<n { position[Int(order[k])] = Int32(truncatingIfNeeded: k) }
-    let x = [Double](unsafeUninitializedCapacity: n * p) { out, count in
+    var x = [Double](unsafeUninitializedCapacity: n * p) { out, count in
       let shared = ScatterInput(
         out: out.baseAddress!, columns: copy columns, position: position, means: means,
         scales: scales)
@@ -224,6 +212,30 @@ struct CoxProblem {
       count = n * p
     }
     columns = []
+    // Sorted times, gathered once the columns are released; then the runs of equal times.
+    let stop = order.map { time[Int($0)] }
+    if ascendingOrder != nil {
+      x.withUnsafeMutableBufferPointer { rows in
+        for s in 0..<(bounds.count - 1) {
+          var a = bounds[s]
+          while a < bounds[s + 1] {
+            var b = a + 1
+            while b < bounds[s + 1] && stop[b] == stop[a] { b += 1 }
+            if b - a > 1 {
+              order[a..<b].reverse()
+              var lo = a
+              var hi = b - 1
+              while lo < hi {
+                for j in 0..<p { rows.swapAt(lo * p + j, hi * p + j) }
+                lo += 1
+                hi -= 1
+              }
+            }
+            a = b
+          }
+        }
+      }
+    }
     self.n = n
     self.p = p
     self.x = x

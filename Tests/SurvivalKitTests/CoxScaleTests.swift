@@ -1,0 +1,222 @@
+import Foundation
+import XCTest
+
+@testable import SurvivalKit
+
+/// The large-data paths of the Cox fit, run on small data by lowering their thresholds:
+///
+/// - the backward pass split between two threads (`CoxProblem.splitThreshold`): every
+///   right-censored fixture of `CoxFixtureTests` refitted down that path must match R's
+///   `coxph` (fixtures from `fixtures/R/cox_fixtures.R`) at the same 1e-6, and the one-pass
+///   fit to 1e-10 (the two differ by summation order only);
+/// - the concordance's bucketed rank sweeps (`RankSweep`), with its buckets on two threads,
+///   against the definition counted pair by pair (derivation below) on data with tied times,
+///   tied scores, strata, case weights and delayed entry.
+final class CoxScaleTests: XCTestCase {
+  func fixtures() throws -> [(String, [String: Any])] {
+    let folder = TestSupport.fixtures.appendingPathComponent("cox")
+    return try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+      .filter { $0.pathExtension == "json" && $0.lastPathComponent != "failures.json" }
+      .sorted { $0.lastPathComponent < $1.lastPathComponent }
+      .map {
+        (
+          $0.deletingPathExtension().lastPathComponent,
+          try JSONSerialization.jsonObject(with: Data(contentsOf: $0)) as! [String: Any]
+        )
+      }
+  }
+
+  func d(_ any: Any?) -> Double? { (any as? NSNumber)?.doubleValue }
+
+  func fit(_ json: [String: Any]) throws -> CoxFit {
+    let table = try CSVReader.read(path: TestSupport.dataset(json["dataset"] as! String))
+    var options = CoxOptions()
+    options.ties = CoxTies(rawValue: json["ties"] as! String)!
+    options.weights = json["weights"] as? String
+    options.robust = (json["robust"] as? Bool) ?? false
+    options.references = (json["reference"] as? [String: String]) ?? [:]
+    return try CoxModel.fit(
+      table: table, formula: Formula(json["formula"] as! String), options: options)
+  }
+
+  func testSplitBackwardPassMatchesROnEveryFixture() throws {
+    var checked = 0
+    for (name, json) in try fixtures() where json["ties"] as? String != "exact" {
+      let serial = try fit(json)
+      let split = try CoxProblem.$splitThreshold.withValue(2) { try fit(json) }
+      // Counting-process data keep one pass; everything else went down the split.
+      if (json["formula"] as! String).contains("Surv(start") { continue }
+      checked += 1
+      XCTAssertEqual(split.iterations, (json["iterations"] as! NSNumber).intValue, name)
+      let loglik = json["loglik"] as! [String: Any]
+      assertClose(split.loglikNull, d(loglik["null"]), tol: 1e-6, "\(name) loglik null")
+      assertClose(split.loglik, d(loglik["final"]), tol: 1e-6, "\(name) loglik")
+      assertClose(split.loglik, serial.loglik, tol: 1e-10, "\(name) loglik vs one pass")
+      let coefficients = json["coefficients"] as! [[String: Any]]
+      for (k, (c, e)) in zip(split.coefficients, coefficients).enumerated() {
+        assertClose(c.coef, d(e["coef"]), tol: 1e-6, "\(name) \(c.term) coef")
+        assertClose(c.standardError, d(e["se"]), tol: 1e-6, "\(name) \(c.term) se")
+        assertClose(c.robustStandardError, d(e["robust_se"]), tol: 1e-6, "\(name) robust se")
+        assertClose(
+          c.coef, serial.coefficients[k].coef, tol: 1e-10, "\(name) \(c.term) vs one pass")
+        assertClose(
+          c.standardError, serial.coefficients[k].standardError, tol: 1e-10,
+          "\(name) \(c.term) se vs one pass")
+      }
+      let tests = json["tests"] as! [String: Any]
+      for (key, ours) in [
+        ("likelihood_ratio", split.likelihoodRatio), ("wald", split.wald), ("score", split.score),
+      ] {
+        let expected = tests[key] as! [String: Any]
+        assertClose(ours.statistic, d(expected["statistic"]), tol: 1e-6, "\(name) \(key)")
+      }
+      let concordance = json["concordance"] as! [String: Any]
+      assertClose(
+        split.concordance?.estimate, d(concordance["estimate"]), tol: 1e-6, "\(name) C")
+      assertClose(
+        split.concordance?.standardError, d(concordance["std_err"]), tol: 1e-6, "\(name) C se")
+    }
+    XCTAssertGreaterThanOrEqual(checked, 15)
+  }
+
+  /// Deterministic pseudo-random numbers in [0, 1).
+  struct Generator {
+    var state: UInt64
+    mutating func next() -> Double {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Double(state >> 11) / Double(1 << 53)
+    }
+  }
+
+  /// A problem with heavy ties in time and score, three strata, non-integer weights and,
+  /// optionally, entry times; its scores in sorted order.
+  func synthetic(n: Int, entry: Bool, seed: UInt64) -> (CoxProblem, [Double], [Int32]) {
+    var g = Generator(state: seed)
+    var time = [Double](repeating: 0, count: n)
+    var start = [Double](repeating: 0, count: n)
+    var status = [UInt8](repeating: 0, count: n)
+    var weights = [Double](repeating: 0, count: n)
+    var strata = [Int32](repeating: 0, count: n)
+    var x = [Double](repeating: 0, count: n)
+    var score = [Double](repeating: 0, count: n)
+    for i in 0..<n {
+      time[i] = Double(1 + Int(g.next() * 40))
+      start[i] = entry ? Double(Int(g.next() * time[i])) : 0
+      status[i] = g.next() < 0.6 ? 1 : 0
+      weights[i] = 0.5 + Double(Int(g.next() * 4)) * 0.25
+      strata[i] = Int32(g.next() * 3)
+      x[i] = g.next()
+      score[i] = Double(Int(g.next() * 25)) / 4
+    }
+    let problem = CoxProblem(
+      columns: [x], time: time, entry: entry ? start : nil, status: status, weights: weights,
+      strata: strata)
+    return (problem, problem.order.map { score[Int($0)] }, strata)
+  }
+
+  /// The concordance counted pair by pair. For an event i at t_i and a subject j of its stratum
+  /// still at risk (t_j > t_i, or censored at t_i; with entry times also entered before t_i),
+  /// the pair weighs w_i w_j and is concordant when η_i > η_j, discordant when η_i < η_j, tied
+  /// otherwise; each subject's c_i, d_i, t_i sum its partners' weights over its pairs, and
+  /// dfbeta_i = w_i ((c_i - d_i)/N - (C - D)/N² (c_i + d_i + t_i)), Var = Σ dfbeta_i² / 4
+  /// (the infinitesimal jackknife of R's `concordance`). Events at the same time are tied in
+  /// time: Σ w_i w_j over such pairs.
+  func bruteForce(_ problem: CoxProblem, _ eta: [Double], strata: [Int32]) -> (
+    c: Double, d: Double, t: Double, tiedTime: Double, se: Double
+  ) {
+    let n = problem.n
+    var c = [Double](repeating: 0, count: n)
+    var dd = [Double](repeating: 0, count: n)
+    var tt = [Double](repeating: 0, count: n)
+    var total = (c: 0.0, d: 0.0, t: 0.0, tiedTime: 0.0)
+    let stratum = problem.order.map { strata[Int($0)] }
+    for i in 0..<n where problem.status[i] == 1 {
+      let ti = problem.stop[i]
+      for j in 0..<n where j != i && stratum[j] == stratum[i] {
+        let tj = problem.stop[j]
+        if problem.status[j] == 1 && tj == ti {
+          if j > i { total.tiedTime += problem.weight[i] * problem.weight[j] }
+          continue
+        }
+        guard tj > ti || (tj == ti && problem.status[j] == 0) else { continue }
+        if let start = problem.start, !(start[j] < ti) { continue }
+        let w = problem.weight[i] * problem.weight[j]
+        if eta[i] > eta[j] {
+          total.c += w
+          c[i] += problem.weight[j]
+          c[j] += problem.weight[i]
+        } else if eta[i] < eta[j] {
+          total.d += w
+          dd[i] += problem.weight[j]
+          dd[j] += problem.weight[i]
+        } else {
+          total.t += w
+          tt[i] += problem.weight[j]
+          tt[j] += problem.weight[i]
+        }
+      }
+    }
+    let pairs = total.c + total.d + total.t
+    let somers = (total.c - total.d) / pairs
+    var variance = 0.0
+    for i in 0..<n {
+      let dfbeta =
+        problem.weight[i] * ((c[i] - dd[i]) / pairs - somers / pairs * (c[i] + dd[i] + tt[i]))
+      variance += dfbeta * dfbeta
+    }
+    return (total.c, total.d, total.t, total.tiedTime, (variance / 4).squareRoot())
+  }
+
+  func testConcordanceSweepsMatchPairByPairCount() throws {
+    for entry in [false, true] {
+      let (problem, eta, strata) = synthetic(n: 1500, entry: entry, seed: entry ? 7 : 3)
+      let expected = bruteForce(problem, eta, strata: strata)
+      for threshold in [1 << 16, 0] {
+        let ours = try XCTUnwrap(
+          RankSweep.$parallelOperations.withValue(threshold) {
+            Concordance.compute(problem: problem, eta: eta)
+          })
+        let w = "entry \(entry), threshold \(threshold)"
+        assertClose(ours.concordant, expected.c, tol: 1e-12, "\(w) concordant")
+        assertClose(ours.discordant, expected.d, tol: 1e-12, "\(w) discordant")
+        assertClose(ours.tiedRisk, expected.t, tol: 1e-12, "\(w) tied risk")
+        assertClose(ours.tiedTime, expected.tiedTime, tol: 1e-12, "\(w) tied time")
+        assertClose(
+          ours.estimate, (expected.c + expected.t / 2) / (expected.c + expected.d + expected.t),
+          tol: 1e-12, "\(w) estimate")
+        assertClose(ours.standardError, expected.se, tol: 1e-10, "\(w) standard error")
+      }
+    }
+  }
+
+  /// Many distinct scores, so that the ranks fill several buckets of several blocks each.
+  func testConcordanceWithManyDistinctScores() throws {
+    let (problem, scores, strata) = synthetic(n: 1200, entry: false, seed: 11)
+    var g = Generator(state: 5)
+    let eta = scores.map { $0 + g.next() }
+    let expected = bruteForce(problem, eta, strata: strata)
+    let ours = try XCTUnwrap(
+      RankSweep.$parallelOperations.withValue(0) {
+        Concordance.compute(problem: problem, eta: eta)
+      })
+    assertClose(ours.concordant, expected.c, tol: 1e-12, "concordant")
+    assertClose(ours.discordant, expected.d, tol: 1e-12, "discordant")
+    assertClose(ours.standardError, expected.se, tol: 1e-10, "standard error")
+  }
+
+  func testSplitEvaluationMatchesOnePass() {
+    let (problem, _, _) = synthetic(n: 2000, entry: false, seed: 9)
+    for ties in [CoxTies.efron, .breslow] {
+      for beta in [[0.0], [0.7], [-1.3]] {
+        let one = problem.evaluate(beta: beta, ties: ties)
+        let split = CoxProblem.$splitThreshold.withValue(2) {
+          problem.evaluate(beta: beta, ties: ties)
+        }
+        XCTAssertLessThan(CoxProblem.$splitThreshold.withValue(2) { problem.splitPoint().mid }, 2000)
+        assertClose(split.loglik, one.loglik, tol: 1e-12, "\(ties) \(beta) loglik")
+        assertClose(split.score[0], one.score[0], tol: 1e-10, "\(ties) \(beta) score")
+        assertClose(split.information[0], one.information[0], tol: 1e-12, "\(ties) \(beta) info")
+      }
+    }
+  }
+}

@@ -43,9 +43,14 @@ public struct Concordance: Sendable, Equatable {
   /// counting-process data one removing the events before each subject's entry.
   static func compute(problem: CoxProblem, eta: [Double], cluster: [Int32]? = nil) -> Concordance? {
     let n = problem.n
-    let buffer = UnsafeMutablePointer<Double>.allocate(capacity: max(1, 2 * n))
-    buffer.initialize(repeating: 0, count: max(1, 2 * n))
-    defer { buffer.deallocate() }
+    // The fit's evaluation scratch (2n doubles, no longer needed) is reused: a fresh block of
+    // hundreds of megabytes costs more in page faults than clearing it.
+    let buffer = problem.workspace.buffer(max(1, 2 * n))
+    buffer.update(repeating: 0, count: max(1, 2 * n))
+    defer { problem.workspace.release() }
+    // Grouped operations of the sweeps, shared by them (at most three per row: with entry
+    // times an event is queried, added and removed; only the pages used become resident).
+    let scratch = RankSweep.Scratch(capacity: 3 * n)
     let difference = buffer  // c_i - d_i
     let atRisk = buffer + n  // c_i + d_i + t_i
     let rank = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, n))
@@ -71,7 +76,7 @@ public struct Concordance: Sendable, Equatable {
             TraceTmp.mark("c-ranks")
             let sweep = RankSweep(
               rank: rank, weight: weight, size: size, difference: difference,
-              atRisk: atRisk)
+              atRisk: atRisk, scratch: scratch)
             // Descending time (the sorted order): each event against those still at risk,
             // censored rows at its time included, events at its time not.
             var operations = RankSweep.Operations(capacity: 2 * (hi - lo))
@@ -206,6 +211,23 @@ struct RankSweep: @unchecked Sendable {
   let difference: UnsafeMutablePointer<Double>
   /// Per row: receives riskSign × (below + equal + above) at its query.
   let atRisk: UnsafeMutablePointer<Double>
+  /// Room for the grouped operations.
+  let scratch: Scratch
+
+  /// Room for a sweep's grouped operations (bucket-local rank and kind, weight or result),
+  /// allocated once for all the sweeps of a concordance.
+  final class Scratch: @unchecked Sendable {
+    let code: UnsafeMutablePointer<UInt32>
+    let value: UnsafeMutablePointer<Double>
+    init(capacity: Int) {
+      code = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, capacity))
+      value = UnsafeMutablePointer<Double>.allocate(capacity: max(1, capacity))
+    }
+    deinit {
+      code.deallocate()
+      value.deallocate()
+    }
+  }
 
   /// Operations from which the buckets are split between two threads (the result does not
   /// depend on it; a task may lower it to run small data on two threads).
@@ -302,12 +324,11 @@ struct RankSweep: @unchecked Sendable {
         }
       }
     }
+    TraceTmp.mark("s-top")
     // Group the operations by bucket, keeping their order: bucket-local rank and kind, weight.
     for b in 0..<bucketCount { offsets[b + 1] += offsets[b] }
-    let groupedCode = UnsafeMutablePointer<UInt32>.allocate(capacity: m)
-    defer { groupedCode.deallocate() }
-    let groupedValue = UnsafeMutablePointer<Double>.allocate(capacity: m)
-    defer { groupedValue.deallocate() }
+    let groupedCode = scratch.code
+    let groupedValue = scratch.value
     var next = offsets
     operations.rows.withUnsafeBufferPointer { rows in
       operations.kinds.withUnsafeBufferPointer { kinds in
@@ -318,13 +339,13 @@ struct RankSweep: @unchecked Sendable {
             let b = rk >> shift
             let position = next[b]
             next[b] = position + 1
-            groupedCode.advanced(by: position).initialize(
-              to: UInt32(rk & localMask) | UInt32(kinds[k]) << 30)
-            groupedValue.advanced(by: position).initialize(to: weight[r])
+            groupedCode[position] = UInt32(rk & localMask) | UInt32(kinds[k]) << 30
+            groupedValue[position] = weight[r]
           }
         }
       }
     }
+    TraceTmp.mark("s-group")
     // Pass 2: each bucket's own share, buckets split between two threads by operation count.
     var bucketSums = [Sums](repeating: Sums(), count: bucketCount)
     var split = 0
@@ -335,9 +356,10 @@ struct RankSweep: @unchecked Sendable {
       let shared = UncheckedSendable((groupedCode, groupedValue, bucketSums, offsets))
       let work: @Sendable (Int) -> Void = { part in
         let (code, value, bucketSums, offsets) = shared.value
+        let counter = BlockCounter(capacity: min(size, 1 << shift))
         for b in ranges[part] where offsets[b + 1] > offsets[b] {
           let base = b << shift
-          var counter = RankCounter(size: min(size, base + (1 << shift)) - base)
+          counter.reset(size: min(size, base + (1 << shift)) - base)
           var sums = Sums()
           for k in offsets[b]..<offsets[b + 1] {
             let local = Int(code[k] & 0x3FFF_FFFF)
@@ -371,6 +393,7 @@ struct RankSweep: @unchecked Sendable {
       result.equal += sums.equal
       result.above += sums.above
     }
+    TraceTmp.mark("s-buckets")
     // Collect the buckets' shares in sequence order.
     next = offsets
     operations.rows.withUnsafeBufferPointer { rows in
@@ -387,6 +410,80 @@ struct RankSweep: @unchecked Sendable {
       }
     }
     return result
+  }
+}
+
+/// Weighted counts over ranks 0..<size (one bucket of a `RankSweep`): the weight of each rank,
+/// and a Fenwick tree (Fenwick 1994) over blocks of 32 ranks. A query adds the blocks before
+/// the rank's block from the tree and scans the block's ranks before it with four running
+/// sums (a single running sum makes each addition wait for the previous one).
+///
+/// - Complexity: O(log(size / 32) + 32) per update or query.
+final class BlockCounter {
+  static let shift = 5
+  private let leaf: UnsafeMutablePointer<Double>
+  private let tree: UnsafeMutablePointer<Double>  // 1-based over blocks
+  private let capacity: Int
+  private var blockCount = 0
+  private var size = 0
+  private(set) var total = 0.0
+
+  init(capacity: Int) {
+    self.capacity = max(1, capacity)
+    leaf = UnsafeMutablePointer<Double>.allocate(capacity: self.capacity)
+    tree = UnsafeMutablePointer<Double>.allocate(capacity: (self.capacity >> Self.shift) + 2)
+  }
+
+  deinit {
+    leaf.deallocate()
+    tree.deallocate()
+  }
+
+  /// Empties the counter for ranks 0..<size (at most the capacity).
+  func reset(size: Int) {
+    self.size = size
+    blockCount = ((max(1, size) - 1) >> Self.shift) + 1
+    leaf.initialize(repeating: 0, count: size)
+    tree.initialize(repeating: 0, count: blockCount + 1)
+    total = 0
+  }
+
+  func add(_ rank: Int, _ value: Double) {
+    total += value
+    leaf[rank] += value
+    var k = (rank >> Self.shift) + 1
+    while k <= blockCount {
+      tree[k] += value
+      k += k & -k
+    }
+  }
+
+  /// The weight at ranks below `rank`, and at `rank`.
+  func split(_ rank: Int) -> (below: Double, equal: Double) {
+    let block = rank >> Self.shift
+    var fromBlocks = 0.0
+    var k = block
+    while k > 0 {
+      fromBlocks += tree[k]
+      k -= k & -k
+    }
+    var s0 = 0.0
+    var s1 = 0.0
+    var s2 = 0.0
+    var s3 = 0.0
+    var r = block << Self.shift
+    while r + 4 <= rank {
+      s0 += leaf[r]
+      s1 += leaf[r + 1]
+      s2 += leaf[r + 2]
+      s3 += leaf[r + 3]
+      r += 4
+    }
+    while r < rank {
+      s0 += leaf[r]
+      r += 1
+    }
+    return (fromBlocks + ((s0 + s1) + (s2 + s3)), leaf[rank])
   }
 }
 

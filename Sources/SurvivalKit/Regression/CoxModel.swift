@@ -1,3 +1,4 @@
+import Dispatch
 import RealModule
 import SurvivalSupport
 
@@ -424,7 +425,6 @@ public enum CoxModel {
       CoxFit.Test(statistic: statistic, df: p, p: ChiSquare.upperTail(statistic, df: Double(p)))
     }
     TraceTmp.mark("post")
-    problem.workspace.release()
     let concordance = Concordance.compute(
       problem: problem, eta: sortedLinearPredictor(problem: problem, beta: beta),
       cluster: concordanceCluster)
@@ -471,11 +471,31 @@ public enum CoxModel {
   }
 
   /// The linear predictor of each row in the problem's sorted order.
+  /// Rows split between two threads for large n (each value is computed alone, so the split
+  /// does not change it).
   static func sortedLinearPredictor(problem: CoxProblem, beta: [Double]) -> [Double] {
-    (0..<problem.n).map { k in
-      var e = 0.0
-      for j in 0..<problem.p { e += beta[j] * problem.x[k * problem.p + j] }
-      return e
+    let n = problem.n
+    let p = problem.p
+    return [Double](unsafeUninitializedCapacity: n) { out, count in
+      problem.x.withUnsafeBufferPointer { x in
+        let shared = UncheckedSendable((x.baseAddress, out.baseAddress, beta))
+        let work: @Sendable (Int) -> Void = { part in
+          let (x, out, beta) = shared.value
+          guard let x, let out else { return }
+          for k in part == 0 ? 0..<(n / 2) : (n / 2)..<n {
+            var e = 0.0
+            for j in 0..<p { e += beta[j] * x[k * p + j] }
+            out[k] = e
+          }
+        }
+        if n * p >= 1 << 16 {
+          DispatchQueue.concurrentPerform(iterations: 2) { work($0) }
+        } else {
+          work(0)
+          work(1)
+        }
+      }
+      count = n
     }
   }
 

@@ -41,7 +41,11 @@ public struct Concordance: Sendable, Equatable {
   /// time order (`RankSweep`): one with each event against those still at risk (descending
   /// time), one with each subject against the events before it (ascending), and for
   /// counting-process data one removing the events before each subject's entry.
-  static func compute(problem: CoxProblem, eta: [Double], cluster: [Int32]? = nil) -> Concordance? {
+  ///
+  /// `eta` is taken over and released once ranked.
+  static func compute(problem: CoxProblem, eta: consuming [Double], cluster: [Int32]? = nil)
+    -> Concordance?
+  {
     let n = problem.n
     // The fit's evaluation scratch (2n doubles, no longer needed) is reused: a fresh block of
     // hundreds of megabytes costs more in page faults than clearing it.
@@ -51,11 +55,24 @@ public struct Concordance: Sendable, Equatable {
     // Grouped operations of the sweeps, shared by them (at most three per row: with entry
     // times an event is queried, added and removed; only the pages used become resident).
     let scratch = RankSweep.Scratch(capacity: 3 * n)
+    let operations = RankSweep.Operations(capacity: 3 * n)
     let difference = buffer  // c_i - d_i
     let atRisk = buffer + n  // c_i + d_i + t_i
     let rank = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, n))
     rank.initialize(repeating: 0, count: max(1, n))
     defer { rank.deallocate() }
+    // Dense ranks of the scores within each stratum (equal scores share a rank).
+    TraceTmp.mark("c-start")
+    let bounds = problem.strataBounds
+    let sizes = eta.withUnsafeBufferPointer { values in
+      (0..<(bounds.count - 1)).map { s in
+        scratch.denseRanks(
+          values.baseAddress! + bounds[s], count: bounds[s + 1] - bounds[s],
+          into: rank + bounds[s])
+      }
+    }
+    eta = []
+    TraceTmp.mark("c-ranks")
     var concordant = 0.0
     var discordant = 0.0
     var tiedRisk = 0.0
@@ -70,16 +87,12 @@ public struct Concordance: Sendable, Equatable {
             let lo = problem.strataBounds[s]
             let hi = problem.strataBounds[s + 1]
             if hi <= lo { continue }
-            // Dense ranks of the scores within the stratum (equal scores share a rank).
-            TraceTmp.mark("c-start")
-            let size = SortOrder.denseRanks(eta[lo..<hi], into: rank + lo)
-            TraceTmp.mark("c-ranks")
             let sweep = RankSweep(
-              rank: rank, weight: weight, size: size, difference: difference,
+              rank: rank, weight: weight, size: sizes[s], difference: difference,
               atRisk: atRisk, scratch: scratch)
             // Descending time (the sorted order): each event against those still at risk,
             // censored rows at its time included, events at its time not.
-            var operations = RankSweep.Operations(capacity: 2 * (hi - lo))
+            operations.removeAll()
             var inRiskSet: [Bool] = problem.start == nil ? [] : [Bool](repeating: false, count: n)
             var i = lo
             var q = lo
@@ -215,17 +228,86 @@ struct RankSweep: @unchecked Sendable {
   let scratch: Scratch
 
   /// Room for a sweep's grouped operations (bucket-local rank and kind, weight or result),
-  /// allocated once for all the sweeps of a concordance.
+  /// allocated once for all the sweeps of a concordance; the rank sort uses it first.
   final class Scratch: @unchecked Sendable {
-    let code: UnsafeMutablePointer<UInt32>
-    let value: UnsafeMutablePointer<Double>
+    private let codeStorage: UnsafeMutableRawPointer
+    private let valueStorage: UnsafeMutableRawPointer
+    let capacity: Int
     init(capacity: Int) {
-      code = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, capacity))
-      value = UnsafeMutablePointer<Double>.allocate(capacity: max(1, capacity))
+      self.capacity = max(1, capacity)
+      codeStorage = UnsafeMutableRawPointer.allocate(
+        byteCount: self.capacity * 4, alignment: 8)
+      valueStorage = UnsafeMutableRawPointer.allocate(
+        byteCount: self.capacity * 8, alignment: 8)
     }
     deinit {
-      code.deallocate()
-      value.deallocate()
+      codeStorage.deallocate()
+      valueStorage.deallocate()
+    }
+    var code: UnsafeMutablePointer<UInt32> {
+      codeStorage.bindMemory(to: UInt32.self, capacity: capacity)
+    }
+    var value: UnsafeMutablePointer<Double> {
+      valueStorage.bindMemory(to: Double.self, capacity: capacity)
+    }
+    var keys: UnsafeMutablePointer<UInt64> {
+      valueStorage.bindMemory(to: UInt64.self, capacity: capacity)
+    }
+
+    /// Dense ranks of `values[0..<count]` (0 for the smallest; equal values, -0 and +0
+    /// included, share a rank) into `rank`, by the stable radix sort of `SortOrder` (keys of
+    /// 16-bit digits) run in this room; returns the number of distinct values. Needs
+    /// 2 × count of capacity.
+    func denseRanks(
+      _ values: UnsafePointer<Double>, count: Int, into rank: UnsafeMutablePointer<Int32>
+    ) -> Int {
+      if count == 0 { return 0 }
+      var keyA = keys
+      var keyB = keys + count
+      var indexA = code
+      var indexB = code + count
+      var counts = [Int](repeating: 0, count: 4 << 16)
+      counts.withUnsafeMutableBufferPointer { c in
+        for i in 0..<count {
+          let key = SortOrder.key(values[i])
+          keyA[i] = key
+          indexA[i] = UInt32(truncatingIfNeeded: i)
+          c[Int(key & 0xFFFF)] += 1
+          c[(1 << 16) + Int((key >> 16) & 0xFFFF)] += 1
+          c[(2 << 16) + Int((key >> 32) & 0xFFFF)] += 1
+          c[(3 << 16) + Int((key >> 48) & 0xFFFF)] += 1
+        }
+        let first = keyA[0]
+        for digit in 0..<4 {
+          let base = digit << 16
+          let shift = UInt64(16 * digit)
+          if c[base + Int((first >> shift) & 0xFFFF)] == count { continue }
+          var total = 0
+          for d in base..<(base + (1 << 16)) {
+            let n = c[d]
+            c[d] = total
+            total += n
+          }
+          for i in 0..<count {
+            let key = keyA[i]
+            let slot = base + Int((key >> shift) & 0xFFFF)
+            let position = c[slot]
+            c[slot] = position + 1
+            keyB[position] = key
+            indexB[position] = indexA[i]
+          }
+          swap(&keyA, &keyB)
+          swap(&indexA, &indexB)
+        }
+      }
+      var current: Int32 = 0
+      var previous = keyA[0]
+      for k in 0..<count {
+        if keyA[k] != previous { current += 1 }
+        previous = keyA[k]
+        rank[Int(indexA[k])] = current
+      }
+      return Int(current) + 1
     }
   }
 
@@ -239,24 +321,37 @@ struct RankSweep: @unchecked Sendable {
     case query = 2
   }
 
-  /// A sequence of operations: row indices and kinds.
-  struct Operations {
-    fileprivate var rows: [UInt32]
-    fileprivate var kinds: [UInt8]
+  /// A sequence of operations: row indices and kinds, in blocks allocated once (only the
+  /// pages used become resident) and reused by every sweep of a concordance.
+  final class Operations: @unchecked Sendable {
+    private let rowStorage: UnsafeMutablePointer<UInt32>
+    private let kindStorage: UnsafeMutablePointer<UInt8>
+    private let capacity: Int
+    private(set) var count = 0
+
     init(capacity: Int) {
-      rows = []
-      kinds = []
-      rows.reserveCapacity(capacity)
-      kinds.reserveCapacity(capacity)
+      self.capacity = max(1, capacity)
+      rowStorage = UnsafeMutablePointer<UInt32>.allocate(capacity: self.capacity)
+      kindStorage = UnsafeMutablePointer<UInt8>.allocate(capacity: self.capacity)
     }
-    mutating func append(_ row: Int, _ kind: Kind) {
-      rows.append(UInt32(truncatingIfNeeded: row))
-      kinds.append(kind.rawValue)
+
+    deinit {
+      rowStorage.deallocate()
+      kindStorage.deallocate()
     }
-    mutating func removeAll() {
-      rows.removeAll(keepingCapacity: true)
-      kinds.removeAll(keepingCapacity: true)
+
+    var rows: UnsafePointer<UInt32> { UnsafePointer(rowStorage) }
+    var kinds: UnsafePointer<UInt8> { UnsafePointer(kindStorage) }
+
+    @inline(__always)
+    func append(_ row: Int, _ kind: Kind) {
+      precondition(count < capacity, "more operations than the room reserved")
+      rowStorage[count] = UInt32(truncatingIfNeeded: row)
+      kindStorage[count] = kind.rawValue
+      count += 1
     }
+
+    func removeAll() { count = 0 }
   }
 
   /// Σ w × (weight below), Σ w × (weight equal) and Σ w × (weight above) over the queries.
@@ -273,7 +368,7 @@ struct RankSweep: @unchecked Sendable {
   /// copies (bucket-local rank and kind, weight), and leaves each query's result in place of
   /// its weight, collected by a last pass in sequence order (one sequential stream per bucket).
   func run(_ operations: Operations, sign: Double, riskSign: Double) -> Sums {
-    let m = operations.rows.count
+    let m = operations.count
     var result = Sums()
     if m == 0 { return result }
     let bits = Int.bitWidth - max(1, size - 1).leadingZeroBitCount
@@ -286,38 +381,36 @@ struct RankSweep: @unchecked Sendable {
     var total = 0.0
     let queryKind = Kind.query.rawValue
     // Pass 1: the other buckets' share of each query.
-    operations.rows.withUnsafeBufferPointer { rows in
-      operations.kinds.withUnsafeBufferPointer { kinds in
-        tree.withUnsafeMutableBufferPointer { tree in
-          bucketTotal.withUnsafeMutableBufferPointer { bucketTotal in
-            offsets.withUnsafeMutableBufferPointer { offsets in
-              for k in 0..<m {
-                let r = Int(rows[k])
-                let b = Int(rank[r]) >> shift
-                offsets[b + 1] += 1
-                let w = weight[r]
-                if kinds[k] == queryKind {
-                  var below = 0.0
-                  var f = b
-                  while f > 0 {
-                    below += tree[f]
-                    f -= f & -f
-                  }
-                  let above = total - below - bucketTotal[b]
-                  difference[r] += sign * (below - above)
-                  atRisk[r] += riskSign * total
-                  result.below += w * below
-                  result.above += w * above
-                } else {
-                  let v = kinds[k] == Kind.add.rawValue ? w : -w
-                  total += v
-                  bucketTotal[b] += v
-                  var f = b + 1
-                  while f <= bucketCount {
-                    tree[f] += v
-                    f += f & -f
-                  }
-                }
+    let rows = operations.rows
+    let kinds = operations.kinds
+    tree.withUnsafeMutableBufferPointer { tree in
+      bucketTotal.withUnsafeMutableBufferPointer { bucketTotal in
+        offsets.withUnsafeMutableBufferPointer { offsets in
+          for k in 0..<m {
+            let r = Int(rows[k])
+            let b = Int(rank[r]) >> shift
+            offsets[b + 1] += 1
+            let w = weight[r]
+            if kinds[k] == queryKind {
+              var below = 0.0
+              var f = b
+              while f > 0 {
+                below += tree[f]
+                f -= f & -f
+              }
+              let above = total - below - bucketTotal[b]
+              difference[r] += sign * (below - above)
+              atRisk[r] += riskSign * total
+              result.below += w * below
+              result.above += w * above
+            } else {
+              let v = kinds[k] == Kind.add.rawValue ? w : -w
+              total += v
+              bucketTotal[b] += v
+              var f = b + 1
+              while f <= bucketCount {
+                tree[f] += v
+                f += f & -f
               }
             }
           }
@@ -330,19 +423,15 @@ struct RankSweep: @unchecked Sendable {
     let groupedCode = scratch.code
     let groupedValue = scratch.value
     var next = offsets
-    operations.rows.withUnsafeBufferPointer { rows in
-      operations.kinds.withUnsafeBufferPointer { kinds in
-        next.withUnsafeMutableBufferPointer { next in
-          for k in 0..<m {
-            let r = Int(rows[k])
-            let rk = Int(rank[r])
-            let b = rk >> shift
-            let position = next[b]
-            next[b] = position + 1
-            groupedCode[position] = UInt32(rk & localMask) | UInt32(kinds[k]) << 30
-            groupedValue[position] = weight[r]
-          }
-        }
+    next.withUnsafeMutableBufferPointer { next in
+      for k in 0..<m {
+        let r = Int(rows[k])
+        let rk = Int(rank[r])
+        let b = rk >> shift
+        let position = next[b]
+        next[b] = position + 1
+        groupedCode[position] = UInt32(rk & localMask) | UInt32(kinds[k]) << 30
+        groupedValue[position] = weight[r]
       }
     }
     TraceTmp.mark("s-group")
@@ -396,17 +485,13 @@ struct RankSweep: @unchecked Sendable {
     TraceTmp.mark("s-buckets")
     // Collect the buckets' shares in sequence order.
     next = offsets
-    operations.rows.withUnsafeBufferPointer { rows in
-      operations.kinds.withUnsafeBufferPointer { kinds in
-        next.withUnsafeMutableBufferPointer { next in
-          for k in 0..<m {
-            let r = Int(rows[k])
-            let b = Int(rank[r]) >> shift
-            let position = next[b]
-            next[b] = position + 1
-            if kinds[k] == queryKind { difference[r] += sign * groupedValue[position] }
-          }
-        }
+    next.withUnsafeMutableBufferPointer { next in
+      for k in 0..<m {
+        let r = Int(rows[k])
+        let b = Int(rank[r]) >> shift
+        let position = next[b]
+        next[b] = position + 1
+        if kinds[k] == queryKind { difference[r] += sign * groupedValue[position] }
       }
     }
     return result

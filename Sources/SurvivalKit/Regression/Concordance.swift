@@ -255,9 +255,11 @@ struct RankSweep: @unchecked Sendable {
     }
 
     /// Dense ranks of `values[0..<count]` (0 for the smallest; equal values, -0 and +0
-    /// included, share a rank) into `rank`, by the stable radix sort of `SortOrder` (keys of
-    /// 16-bit digits) run in this room; returns the number of distinct values. Needs
-    /// 2 × count of capacity.
+    /// included, share a rank) into `rank`, by a stable least-significant-digit radix sort of
+    /// the keys of `SortOrder` (16-bit digits) run in this room; returns the number of distinct
+    /// values. Needs 2 × count of capacity. For large counts each pass is split between two
+    /// threads by position, the first half's elements of each digit placed before the second
+    /// half's, so the order is that of the one-thread sort.
     func denseRanks(
       _ values: UnsafePointer<Double>, count: Int, into rank: UnsafeMutablePointer<Int32>
     ) -> Int {
@@ -266,39 +268,76 @@ struct RankSweep: @unchecked Sendable {
       var keyB = keys + count
       var indexA = code
       var indexB = code + count
-      var counts = [Int](repeating: 0, count: 4 << 16)
-      counts.withUnsafeMutableBufferPointer { c in
-        for i in 0..<count {
-          let key = SortOrder.key(values[i])
-          keyA[i] = key
-          indexA[i] = UInt32(truncatingIfNeeded: i)
-          c[Int(key & 0xFFFF)] += 1
-          c[(1 << 16) + Int((key >> 16) & 0xFFFF)] += 1
-          c[(2 << 16) + Int((key >> 32) & 0xFFFF)] += 1
-          c[(3 << 16) + Int((key >> 48) & 0xFFFF)] += 1
-        }
-        let first = keyA[0]
-        for digit in 0..<4 {
-          let base = digit << 16
-          let shift = UInt64(16 * digit)
-          if c[base + Int((first >> shift) & 0xFFFF)] == count { continue }
-          var total = 0
-          for d in base..<(base + (1 << 16)) {
-            let n = c[d]
-            c[d] = total
-            total += n
+      let radix = 1 << 16
+      let halves = [0..<(count / 2), (count / 2)..<count]
+      let threads = count >= 1 << 16 ? 2 : 1
+      let counts = UnsafeMutablePointer<Int>.allocate(capacity: 2 * radix)
+      defer { counts.deallocate() }
+      var constant = [Bool](repeating: false, count: 4)
+      do {
+        let shared = UncheckedSendable((values, keyA, indexA))
+        let fill: @Sendable (Int) -> Void = { part in
+          let (values, keyA, indexA) = shared.value
+          for i in halves[part] {
+            keyA[i] = SortOrder.key(values[i])
+            indexA[i] = UInt32(truncatingIfNeeded: i)
           }
-          for i in 0..<count {
+        }
+        if threads == 2 {
+          DispatchQueue.concurrentPerform(iterations: 2) { fill($0) }
+        } else {
+          fill(0)
+          fill(1)
+        }
+        // A digit the same for every key needs no pass.
+        var differing: UInt64 = 0
+        for i in 0..<count { differing |= keyA[i] ^ keyA[0] }
+        for digit in 0..<4 { constant[digit] = (differing >> UInt64(16 * digit)) & 0xFFFF == 0 }
+      }
+      for digit in 0..<4 where !constant[digit] {
+        let shift = UInt64(16 * digit)
+        let shared = UncheckedSendable((keyA, keyB, indexA, indexB, counts))
+        // Each half's digit counts, then where each half's run of each digit starts.
+        let tally: @Sendable (Int) -> Void = { part in
+          let (keyA, _, _, _, counts) = shared.value
+          let c = counts + part * radix
+          c.initialize(repeating: 0, count: radix)
+          for i in halves[part] { c[Int((keyA[i] >> shift) & 0xFFFF)] += 1 }
+        }
+        let scatter: @Sendable (Int) -> Void = { part in
+          let (keyA, keyB, indexA, indexB, counts) = shared.value
+          let offsets = counts + part * radix
+          for i in halves[part] {
             let key = keyA[i]
-            let slot = base + Int((key >> shift) & 0xFFFF)
-            let position = c[slot]
-            c[slot] = position + 1
+            let slot = Int((key >> shift) & 0xFFFF)
+            let position = offsets[slot]
+            offsets[slot] = position + 1
             keyB[position] = key
             indexB[position] = indexA[i]
           }
-          swap(&keyA, &keyB)
-          swap(&indexA, &indexB)
         }
+        if threads == 2 {
+          DispatchQueue.concurrentPerform(iterations: 2) { tally($0) }
+        } else {
+          tally(0)
+          tally(1)
+        }
+        var total = 0
+        for d in 0..<radix {
+          let first = counts[d]
+          let second = counts[radix + d]
+          counts[d] = total
+          counts[radix + d] = total + first
+          total += first + second
+        }
+        if threads == 2 {
+          DispatchQueue.concurrentPerform(iterations: 2) { scatter($0) }
+        } else {
+          scatter(0)
+          scatter(1)
+        }
+        swap(&keyA, &keyB)
+        swap(&indexA, &indexB)
       }
       var current: Int32 = 0
       var previous = keyA[0]

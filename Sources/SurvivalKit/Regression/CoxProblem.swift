@@ -371,8 +371,11 @@ struct CoxProblem {
             }
             if split {
               DispatchQueue.concurrentPerform(iterations: 2) { part in
-                input.riskScores(data, rows: part == 0 ? 0..<mid : mid..<n)
-                if part == 0 { input.carry(data) }
+                if part == 0 {
+                  input.riskScoresAndCarry(data)
+                } else {
+                  input.riskScores(data, rows: mid..<n)
+                }
               }
               DispatchQueue.concurrentPerform(iterations: 2) { part in
                 input.walk(data, rows: part == 0 ? 0..<mid : mid..<n, part: part)
@@ -528,17 +531,24 @@ struct EvaluationInput: @unchecked Sendable {
     }
   }
 
-  /// S0 and S1 over the first half's rows of the stratum that continues into the second half,
-  /// in the order the backward pass adds them; stored in the second half's block.
-  func carry(_ data: EvaluationData) {
+  /// The first half's risk scores, and S0 and S1 over its rows of the stratum that continues
+  /// into the second half (in the order the backward pass adds them, one pass over the rows),
+  /// stored in the second half's block.
+  func riskScoresAndCarry(_ data: EvaluationData) {
+    riskScores(data, rows: 0..<carryLow)
     let p = self.p
     let carried = blocks + layout.size + layout.carry
     var s0 = 0.0
-    for i in carryLow..<mid {
-      let r = risk[i]
-      let row = data.x + i * p
-      s0 += r
-      for j in 0..<p { carried[1 + j] += r * row[j] }
+    beta.withUnsafeBufferPointer { beta in
+      for i in carryLow..<mid {
+        let row = data.x + i * p
+        var e = 0.0
+        for j in 0..<p { e += beta[j] * row[j] }
+        let r = data.weight[i] * Double.exp(e)
+        risk[i] = r
+        s0 += r
+        for j in 0..<p { carried[1 + j] += r * row[j] }
+      }
     }
     carried[0] = s0
   }

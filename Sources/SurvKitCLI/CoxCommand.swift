@@ -192,7 +192,6 @@ struct CoxCommand: ParsableCommand {
         }
       }
       let kept: DataTable? = splineTerms ? table : nil
-      TraceTmp.mark("read")
       var options = CoxOptions()
       options.ties = CoxTies(rawValue: ties.lowercased())!
       options.weights = weights
@@ -204,7 +203,6 @@ struct CoxCommand: ParsableCommand {
       options.firth = firth
       options.intervals = CoxIntervals(rawValue: (ci ?? "wald").lowercased())!
       let fit = try CoxModel.fit(table: consume table, formula: parsed, options: options)
-      TraceTmp.mark("fit")
       let test =
         zph
         ? try CoxZPH.test(
@@ -246,7 +244,6 @@ struct CoxCommand: ParsableCommand {
           json = .object(members)
         }
         FileHandleOutput.standardOutput(json.serialized())
-        TraceTmp.mark("json")
       case .csv:
         FileHandleOutput.standardOutput(
           baseline?.description ?? residualValues?.csv() ?? prediction?.csv() ?? fit.csv())

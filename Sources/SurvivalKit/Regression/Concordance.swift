@@ -62,7 +62,6 @@ public struct Concordance: Sendable, Equatable {
     rank.initialize(repeating: 0, count: max(1, n))
     defer { rank.deallocate() }
     // Dense ranks of the scores within each stratum (equal scores share a rank).
-    TraceTmp.mark("c-start")
     let bounds = problem.strataBounds
     let sizes = eta.withUnsafeBufferPointer { values in
       (0..<(bounds.count - 1)).map { s in
@@ -72,7 +71,6 @@ public struct Concordance: Sendable, Equatable {
       }
     }
     eta = []
-    TraceTmp.mark("c-ranks")
     var concordant = 0.0
     var discordant = 0.0
     var tiedRisk = 0.0
@@ -129,13 +127,11 @@ public struct Concordance: Sendable, Equatable {
               i = j
             }
             inRiskSet = []
-            TraceTmp.mark("c-ops1")
             // The event's score above the other's is concordant: c = below, d = above.
             let sums = sweep.run(operations, sign: 1, riskSign: 1)
             concordant += sums.below
             discordant += sums.above
             tiedRisk += sums.equal
-            TraceTmp.mark("c-sweep1")
             // Ascending time: each subject as the later member of a pair, against the events
             // before it (and at its time when censored): c = above, d = below.
             operations.removeAll()
@@ -155,9 +151,7 @@ public struct Concordance: Sendable, Equatable {
               }
               k = j
             }
-            TraceTmp.mark("c-ops2")
             _ = sweep.run(operations, sign: -1, riskSign: 1)
-            TraceTmp.mark("c-sweep2")
             if let start = problem.start {
               // Events at or before a subject's entry never pair with it: take them off.
               operations.removeAll()
@@ -456,7 +450,6 @@ struct RankSweep: @unchecked Sendable {
         }
       }
     }
-    TraceTmp.mark("s-top")
     // Group the operations by bucket, keeping their order: bucket-local rank and kind, weight.
     for b in 0..<bucketCount { offsets[b + 1] += offsets[b] }
     let groupedCode = scratch.code
@@ -473,7 +466,6 @@ struct RankSweep: @unchecked Sendable {
         groupedValue[position] = weight[r]
       }
     }
-    TraceTmp.mark("s-group")
     // Pass 2: each bucket's own share, buckets split between two threads by operation count.
     var bucketSums = [Sums](repeating: Sums(), count: bucketCount)
     var split = 0
@@ -521,7 +513,6 @@ struct RankSweep: @unchecked Sendable {
       result.equal += sums.equal
       result.above += sums.above
     }
-    TraceTmp.mark("s-buckets")
     // Collect the buckets' shares in sequence order.
     next = offsets
     next.withUnsafeMutableBufferPointer { next in

@@ -76,7 +76,6 @@ public enum CoxModel {
   ) throws -> CoxFit {
     let frame = try CoxModelFrame(
       table: table, formula: formula, weights: options.weights, references: options.references)
-    TraceTmp.mark("frame")
     return try fit(consume frame, options: options)
   }
 
@@ -202,7 +201,6 @@ public enum CoxModel {
       columns: consume columns, time: sample.time, entry: sample.entry, status: sample.status,
       weights: weights, strata: sample.strata.codes, ascendingOrder: sample.ascendingTimeOrder)
     let ties = options.ties
-    TraceTmp.mark("problem")
     if ties == .exact {
       if sample.entry != nil {
         throw SurvivalKitError.invalidArgument(
@@ -221,7 +219,6 @@ public enum CoxModel {
       ties == .exact
       ? full.evaluateExact(beta: [Double](repeating: 0, count: allColumns))
       : full.evaluate(beta: [Double](repeating: 0, count: allColumns), ties: ties)
-    TraceTmp.mark("eval0")
     let kept = Aliasing.keptColumns(start.information, p: allColumns)
     for j in 0..<allColumns where !kept.contains(j) {
       warnings.append(
@@ -272,7 +269,6 @@ public enum CoxModel {
       for iteration in 1...options.maxIterations {
         iterations = iteration
         let trial = evaluate(newBeta)
-        TraceTmp.mark("eval")
         let finite = trial.loglik.isFinite
         if finite && abs(1 - loglik / trial.loglik) <= options.epsilon && !halving {
           loglik = trial.loglik
@@ -424,11 +420,9 @@ public enum CoxModel {
     func test(_ statistic: Double) -> CoxFit.Test {
       CoxFit.Test(statistic: statistic, df: p, p: ChiSquare.upperTail(statistic, df: Double(p)))
     }
-    TraceTmp.mark("post")
     let concordance = Concordance.compute(
       problem: problem, eta: sortedLinearPredictor(problem: problem, beta: beta),
       cluster: concordanceCluster)
-    TraceTmp.mark("concordance")
     return CoxFit(
       coefficients: coefficients, variance: expand(reportedVariance),
       naiveVariance: robustVariance == nil ? nil : expand(variance), loglikNull: nullLoglik,

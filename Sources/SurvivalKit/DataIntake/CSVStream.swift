@@ -163,7 +163,11 @@ extension CSVReader {
     pending.count = max(remaining, 0)
 
     let workers = max(1, min(8, ProcessInfoLite.activeProcessorCount))
-    let buffers = (0..<workers).map { _ in ByteBuffer(capacity: blockSize + 4096) }
+    // Two sets of block buffers: while the blocks of one wave are tokenized and typed (on
+    // the worker threads), this thread reads the next wave and appends the previous one.
+    let sets = (0..<2).map { _ in
+      (0..<workers).map { _ in ByteBuffer(capacity: blockSize + 4096) }
+    }
     var states = [ColumnAccumulator](repeating: ColumnAccumulator(), count: storedCount)
     var lines = LineNumbers()
     var reserved = false
@@ -172,11 +176,27 @@ extension CSVReader {
       storedCount: storedCount, missing: missing, decimalComma: decimalComma,
       checkUTF8: checkUTF8, textOnly: textOnly)
 
-    while pending.count > 0 || !atEnd {
-      let filled = try cutBlocks(
-        into: buffers, pending: pending, source: &source, atEnd: &atEnd, blockSize: blockSize)
-      if filled == 0 { break }
-      let results = runBlocks(buffers, count: filled, context: context)
+    var current = 0
+    var filled = try cutBlocks(
+      into: sets[0], pending: pending, source: &source, atEnd: &atEnd, blockSize: blockSize)
+    var wave = filled > 0 ? BlockWave(sets[0], count: filled, context: context) : nil
+    // Whatever happens below, no block task may outlive this function's buffers.
+    var next: BlockWave? = nil
+    defer {
+      wave?.wait()
+      next?.wait()
+    }
+    while let running = wave {
+      let nextFilled =
+        atEnd && pending.count == 0
+        ? 0
+        : try cutBlocks(
+          into: sets[1 - current], pending: pending, source: &source, atEnd: &atEnd,
+          blockSize: blockSize)
+      let results = running.results()
+      wave = nil
+      next =
+        nextFilled > 0 ? BlockWave(sets[1 - current], count: nextFilled, context: context) : nil
       for k in 0..<filled {
         if case .notUTF8 = results[k] { return nil }
         if case .failure(let error) = results[k] {
@@ -189,7 +209,8 @@ extension CSVReader {
           if !reserved, let size = source.size {
             // Size the columns once from the first block's bytes per row (an estimate: the
             // arrays still grow if it is short, and untouched capacity costs no memory).
-            let perRow = Double(max(buffers[k].count, 1)) / Double(max(block.rowCount, 1))
+            let bytes = sets[current][k].count
+            let perRow = Double(max(bytes, 1)) / Double(max(block.rowCount, 1))
             let estimate = Int(Double(size) / max(perRow, 1) * 1.1) + 1024
             for j in states.indices { states[j].reserve(estimate) }
             reserved = true
@@ -201,6 +222,10 @@ extension CSVReader {
           linesBefore += block.newlines
         }
       }
+      wave = next
+      next = nil
+      filled = nextFilled
+      current = 1 - current
     }
     var columns: [Column] = []
     var mixed: [String] = []
@@ -248,22 +273,6 @@ extension CSVReader {
     return filled
   }
 
-  /// Processes the first `count` buffers, in parallel, into one result each (in order).
-  static func runBlocks(_ buffers: [ByteBuffer], count: Int, context: BlockContext)
-    -> [BlockResult]
-  {
-    var results = [BlockResult?](repeating: nil, count: count)
-    results.withUnsafeMutableBufferPointer { out in
-      let shared = SharedBlocks(
-        buffers: buffers.map { UnsafeBufferPointer(start: $0.base, count: $0.count) },
-        out: out.baseAddress!, context: context)
-      DispatchQueue.concurrentPerform(iterations: count) { k in
-        shared.out[k] = processBlock(shared.buffers[k], shared.context)
-      }
-    }
-    return results.map { $0! }
-  }
-
   /// The offset just past the last line end of `base[0..<count]` that is outside quotes (the
   /// bytes start outside quotes), or nil when there is none.
   ///
@@ -286,19 +295,20 @@ extension CSVReader {
     return p + 1
   }
 
-  /// Number of `"` bytes in `base[from..<to]`.
+  /// A count of the `"` bytes in `base[from..<to]` with the same parity as the true count.
   static func quoteCount(_ base: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Int {
+    // Only the parity is used: the words' quote flags are combined by XOR (which keeps each
+    // bit position's parity) and counted once.
     var i = from
+    var flags: UInt64 = 0
     var total = 0
     let raw = UnsafeRawPointer(base)
-    let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
     while i + 8 <= to {
       let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ Tokenizer.quotePattern
-      // Exact zero-byte test: the high bit is set in each byte of x that is zero.
-      let zero = ~(((x & low) &+ low) | x | low)
-      total += zero.nonzeroBitCount
+      flags ^= zeroBytes(x)
       i += 8
     }
+    total += flags.nonzeroBitCount
     while i < to {
       if base[i] == quote { total += 1 }
       i += 1
@@ -384,12 +394,54 @@ extension CSVReader {
   }
 }
 
-/// Block buffers and result slots handed to the block tasks: each task reads its own block and
-/// writes only its own slot.
-struct SharedBlocks: @unchecked Sendable {
-  let buffers: [UnsafeBufferPointer<UInt8>]
-  let out: UnsafeMutablePointer<CSVReader.BlockResult?>
-  let context: CSVReader.BlockContext
+/// A block and its result slot, handed to one task.
+struct BlockTask: @unchecked Sendable {
+  let block: UnsafeBufferPointer<UInt8>
+  let slot: UnsafeMutablePointer<CSVReader.BlockResult?>
+}
+
+/// One wave of blocks being processed on the worker threads, one task per block: each task
+/// reads only its own block and writes only its own result slot.
+final class BlockWave: @unchecked Sendable {
+  private let group = DispatchGroup()
+  private let slots: UnsafeMutablePointer<CSVReader.BlockResult?>
+  private let count: Int
+  private var finished = false
+
+  /// Starts processing the first `count` buffers (which must not change until `results()`).
+  init(_ buffers: [ByteBuffer], count: Int, context: CSVReader.BlockContext) {
+    self.count = count
+    slots = UnsafeMutablePointer.allocate(capacity: count)
+    slots.initialize(repeating: nil, count: count)
+    for k in 0..<count {
+      let task = BlockTask(
+        block: UnsafeBufferPointer(start: buffers[k].base, count: buffers[k].count),
+        slot: slots + k)
+      DispatchQueue.global().async(group: group) {
+        task.slot.pointee = CSVReader.processBlock(task.block, context)
+      }
+    }
+  }
+
+  deinit {
+    wait()
+    slots.deinitialize(count: count)
+    slots.deallocate()
+  }
+
+  /// Waits for every block of the wave.
+  func wait() {
+    if !finished {
+      group.wait()
+      finished = true
+    }
+  }
+
+  /// The blocks' results, in block order (waits for them).
+  func results() -> [CSVReader.BlockResult] {
+    wait()
+    return (0..<count).map { slots[$0]! }
+  }
 }
 
 /// One column's values gathered block by block, with the whole-column type rule.

@@ -297,17 +297,33 @@ extension CSVReader {
     let raw = UnsafeRawPointer(base)
     var i = from
     var count = 0
+    // Delimiters are counted per byte lane (each lane's count stays below 256 for 255 words),
+    // then summed: no population-count instruction is assumed of the processor.
+    var lanes: UInt64 = 0
+    var words = 0
+    @inline(__always) func laneSum(_ x: UInt64) -> Int {
+      let pairs = (x & 0x00FF_00FF_00FF_00FF) &+ ((x >> 8) & 0x00FF_00FF_00FF_00FF)
+      return Int((pairs &* 0x0001_0001_0001_0001) >> 48)
+    }
     while i + 8 <= end {
       let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
       let lineEnd = zeroBytes(w ^ Tokenizer.newlinePattern) | zeroBytes(w ^ returnPattern)
       let delimiters = zeroBytes(w ^ delimiterPattern)
       if lineEnd != 0 {
         let below = (lineEnd & (0 &- lineEnd)) &- 1
-        return (i + lineEnd.trailingZeroBitCount >> 3, count + (delimiters & below).nonzeroBitCount)
+        lanes &+= (delimiters & below) >> 7
+        return (i + lineEnd.trailingZeroBitCount >> 3, count + laneSum(lanes))
       }
-      count += delimiters.nonzeroBitCount
+      lanes &+= delimiters >> 7
+      words += 1
+      if words == 255 {
+        count += laneSum(lanes)
+        lanes = 0
+        words = 0
+      }
       i += 8
     }
+    count += laneSum(lanes)
     while i < end {
       let c = base[i]
       if c == newline || c == carriageReturn { return (i, count) }

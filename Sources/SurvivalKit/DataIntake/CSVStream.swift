@@ -511,10 +511,14 @@ struct ColumnAccumulator {
       }
     }
     let identity = map.enumerated().allSatisfy { $0.offset == Int($0.element) }
-    if identity {
-      codes.append(contentsOf: blockCodes)
-    } else {
-      codes.append(contentsOf: blockCodes.lazy.map { $0 < 0 ? -1 : map[Int($0)] })
+    let first = codes.count
+    codes.append(contentsOf: blockCodes)
+    if !identity {
+      codes.withUnsafeMutableBufferPointer { c in
+        map.withUnsafeBufferPointer { m in
+          for i in first..<c.count where c[i] >= 0 { c[i] = m[Int(c[i])] }
+        }
+      }
     }
   }
 

@@ -1,3 +1,78 @@
+/// An open-addressing hash table from a double's bit pattern to a small id (linear probing,
+/// at most half full).
+struct ValueTable: ~Copyable {
+  private var keys: UnsafeMutablePointer<UInt64>
+  private var ids: UnsafeMutablePointer<Int32>
+  private var capacity: Int
+  private var used = 0
+
+  init(capacity: Int) {
+    self.capacity = capacity
+    keys = .allocate(capacity: capacity)
+    ids = .allocate(capacity: capacity)
+    ids.initialize(repeating: -1, count: capacity)
+    keys.initialize(repeating: 0, count: capacity)
+  }
+
+  deinit {
+    keys.deallocate()
+    ids.deallocate()
+  }
+
+  /// Fibonacci hashing: the top bits of the product depend on every bit of the key (whole
+  /// numbers, whose low mantissa bits are all zero, spread as well as any).
+  @inline(__always)
+  static func slot(_ bits: UInt64, _ shift: UInt64) -> Int {
+    Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> shift)
+  }
+
+  /// 64 - log2(capacity).
+  private var shift: UInt64 { UInt64(64 - capacity.trailingZeroBitCount) }
+
+  /// The id stored for `bits`, or -1.
+  @inline(__always)
+  func find(_ bits: UInt64) -> Int32 {
+    let mask = capacity - 1
+    var slot = ValueTable.slot(bits, shift)
+    while true {
+      let id = ids[slot]
+      if id < 0 || keys[slot] == bits { return id }
+      slot = (slot + 1) & mask
+    }
+  }
+
+  /// Stores a new key (not present) with its id.
+  mutating func insert(_ bits: UInt64, _ id: Int32) {
+    if (used + 1) * 2 > capacity { grow() }
+    let mask = capacity - 1
+    var slot = ValueTable.slot(bits, shift)
+    while ids[slot] >= 0 { slot = (slot + 1) & mask }
+    keys[slot] = bits
+    ids[slot] = id
+    used += 1
+  }
+
+  private mutating func grow() {
+    let oldKeys = keys
+    let oldIds = ids
+    let oldCapacity = capacity
+    capacity *= 4
+    keys = .allocate(capacity: capacity)
+    ids = .allocate(capacity: capacity)
+    ids.initialize(repeating: -1, count: capacity)
+    keys.initialize(repeating: 0, count: capacity)
+    let mask = capacity - 1
+    for k in 0..<oldCapacity where oldIds[k] >= 0 {
+      var slot = ValueTable.slot(oldKeys[k], shift)
+      while ids[slot] >= 0 { slot = (slot + 1) & mask }
+      keys[slot] = oldKeys[k]
+      ids[slot] = oldIds[k]
+    }
+    oldKeys.deallocate()
+    oldIds.deallocate()
+  }
+}
+
 /// The rank of each value among the distinct values of an array, found by hashing instead of
 /// sorting the whole array.
 ///
@@ -22,15 +97,12 @@ struct DistinctRanks: Sendable {
   /// - Complexity: O(n + m log m) time, O(n + m) memory for n values, m distinct.
   static func make(_ values: [Double], limit: Int) -> DistinctRanks? {
     let n = values.count
-    var capacity = 1024
-    var keys = [UInt64](repeating: 0, count: capacity)
-    var ids = [Int32](repeating: -1, count: capacity)
+    var table = ValueTable(capacity: 1024)
     var distinct: [Double] = []
     var firstId = [Int32](repeating: 0, count: n)
     var overflow = false
     values.withUnsafeBufferPointer { v in
       firstId.withUnsafeMutableBufferPointer { out in
-        var mask = capacity - 1
         var lastBits: UInt64 = 0
         var lastId: Int32 = -1
         for i in 0..<n {
@@ -40,43 +112,19 @@ struct DistinctRanks: Sendable {
             out[i] = lastId
             continue
           }
-          var slot = Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
-          while true {
-            let id = ids[slot]
-            if id < 0 {
-              let newId = Int32(distinct.count)
-              if distinct.count >= limit {
-                overflow = true
-                return
-              }
-              distinct.append(x)
-              keys[slot] = bits
-              ids[slot] = newId
-              out[i] = newId
-              lastId = newId
-              break
+          var id = table.find(bits)
+          if id < 0 {
+            if distinct.count >= limit {
+              overflow = true
+              return
             }
-            if keys[slot] == bits {
-              out[i] = id
-              lastId = id
-              break
-            }
-            slot = (slot + 1) & mask
+            id = Int32(distinct.count)
+            distinct.append(x)
+            table.insert(bits, id)
           }
+          out[i] = id
+          lastId = id
           lastBits = bits
-          if distinct.count * 2 > capacity {
-            capacity *= 4
-            mask = capacity - 1
-            keys = [UInt64](repeating: 0, count: capacity)
-            ids = [Int32](repeating: -1, count: capacity)
-            for (id, value) in distinct.enumerated() {
-              let b = value.bitPattern
-              var s = Int(truncatingIfNeeded: (b &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
-              while ids[s] >= 0 { s = (s + 1) & mask }
-              keys[s] = b
-              ids[s] = Int32(id)
-            }
-          }
         }
       }
     }

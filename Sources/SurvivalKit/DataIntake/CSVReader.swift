@@ -13,10 +13,11 @@ import SurvivalSupport
 /// (SwiftCSV 0.10.0 and CSV.swift 2.5.2) were measured on a 193 MB numeric file on the project
 /// machine and parse far below the 200 MB/s the project requires (they build a `String` per
 /// cell); see `benchmarks/csv/README.md` for the figures. This reader works on the raw bytes,
-/// in blocks of a few MiB (see `CSVReader.stream`), so the file itself is never held whole:
+/// in blocks of a few MiB (see `CSVReader.stream`); a file is memory-mapped and each block's
+/// pages are released once it is typed, so the file never counts whole in memory:
 ///
 /// 1. decode: strip a UTF-8 BOM; each block is checked to be UTF-8; a file that is not is
-///    read again whole and transcoded from Windows-1251 when asked for, or when it reads as
+///    looked at whole and transcoded from Windows-1251 when asked for, or when it reads as
 ///    Cyrillic in it (the table records which), else the first bad byte is named;
 /// 2. tokenize each block (blocks in parallel), recording each cell as a packed
 ///    (offset, length, escaped) word: quoted fields may hold delimiters, newlines and doubled
@@ -37,33 +38,36 @@ public enum CSVReader {
   }
 
   /// Reads the file at `path` in blocks of `blockSize` bytes.
+  ///
+  /// A regular file is memory-mapped and its pages are released as their blocks are typed; a
+  /// pipe or device is read whole first.
   static func read(path: String, options: CSVOptions, blockSize: Int) throws -> DataTable {
-    if options.encoding == .windows1251 {
-      return try read(bytes: readFile(path), options: options)
-    }
     let descriptor = open(path, O_RDONLY)
     guard descriptor >= 0 else {
       throw SurvivalKitError.fileUnreadable(path: path, reason: String(cString: strerror(errno)))
     }
     defer { close(descriptor) }
     var info = stat()
-    guard fstat(descriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG else {
-      // A pipe or device: read it whole.
-      return try read(bytes: readFile(path), options: options)
+    guard fstat(descriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && info.st_size > 0,
+      options.encoding != .windows1251
+    else {
+      return try read(bytes: readFile(path), options: options, blockSize: blockSize)
     }
     let size = Int(info.st_size)
-    _ = posix_fadvise(descriptor, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
+    guard let mapping = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0),
+      mapping != MAP_FAILED
+    else {
+      return try read(bytes: readFile(path), options: options, blockSize: blockSize)
+    }
+    defer { munmap(mapping, size) }
+    _ = madvise(mapping, size, MADV_SEQUENTIAL)
+    let input = UnsafeBufferPointer(start: mapping.assumingMemoryBound(to: UInt8.self), count: size)
     let outcome = try stream(
-      {
-        guard lseek(descriptor, 0, SEEK_SET) == 0 else {
-          throw SurvivalKitError.fileUnreadable(
-            path: path, reason: String(cString: strerror(errno)))
-        }
-        return ByteSource(descriptor: descriptor, path: path, size: size)
-      }, options: options, encoding: .utf8, checkUTF8: true, blockSize: blockSize)
+      input, options: options, encoding: .utf8, checkUTF8: true, blockSize: blockSize,
+      mapped: true)
     if case .table(let table) = outcome { return table }
     // Not UTF-8: the whole file decides between Windows-1251 and an error naming the byte.
-    return try read(bytes: readFile(path), options: options)
+    return try read(buffer: input, options: options, blockSize: blockSize)
   }
 
   /// Reads and types CSV text given as bytes.
@@ -135,8 +139,7 @@ public enum CSVReader {
     blockSize: Int
   ) throws -> DataTable {
     let outcome = try stream(
-      { ByteSource(memory: buffer) }, options: options, encoding: encoding, checkUTF8: false,
-      blockSize: blockSize)
+      buffer, options: options, encoding: encoding, checkUTF8: false, blockSize: blockSize)
     guard case .table(let table) = outcome else {
       preconditionFailure("decoded bytes are UTF-8")
     }

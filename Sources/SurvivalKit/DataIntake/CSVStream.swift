@@ -7,10 +7,11 @@ import SurvivalSupport
   import Darwin
 #endif
 
-/// The streaming body of the CSV reader: the file is read in blocks of a few MiB, cut at row
-/// ends, and each block is tokenized and typed (blocks in parallel, one per processor) and then
-/// appended to the columns. Only the kept columns' typed values and a few block buffers are in
-/// memory at any time, never the file.
+/// The streaming body of the CSV reader: the input (a memory-mapped file, or bytes) is cut
+/// into blocks of a few MiB at row ends, and each block is tokenized and typed (blocks in
+/// parallel, one per processor) and then appended to the columns. Only the kept columns' typed
+/// values and two waves of blocks are in memory at any time: the pages of a mapped file are
+/// released wave by wave.
 ///
 /// Typing is decided for the whole column, as if the file were read at once: a column is
 /// numeric when every block's cells are numbers or missing, a date column when every block's
@@ -29,31 +30,30 @@ extension CSVReader {
     case notUTF8
   }
 
-  /// Reads a table from a source of UTF-8 bytes (BOM allowed).
+  /// Reads a table from UTF-8 bytes (BOM allowed).
   ///
   /// - Parameters:
-  ///   - makeSource: Opens the bytes from their start (called again for a second pass).
+  ///   - input: The bytes (a memory-mapped file when `mapped`: its pages are released block
+  ///     by block).
   ///   - checkUTF8: Whether to validate the bytes (false when they were transcoded here).
   ///   - blockSize: Bytes per block (small values exercise the block logic in tests).
   static func stream(
-    _ makeSource: () throws -> ByteSource, options: CSVOptions, encoding: TextEncoding,
-    checkUTF8: Bool, blockSize: Int = defaultBlockSize
+    _ input: UnsafeBufferPointer<UInt8>, options: CSVOptions, encoding: TextEncoding,
+    checkUTF8: Bool, blockSize: Int = defaultBlockSize, mapped: Bool = false
   ) throws -> StreamOutcome {
-    var source = try makeSource()
     guard
       let first = try streamPass(
-        &source, options: options, encoding: encoding, checkUTF8: checkUTF8,
-        blockSize: blockSize, textOnly: false)
+        input, options: options, encoding: encoding, checkUTF8: checkUTF8,
+        blockSize: blockSize, textOnly: false, mapped: mapped)
     else { return .notUTF8 }
     guard !first.mixed.isEmpty else { return .table(first.table) }
     // Columns whose blocks typed differently are text: read them again as text.
-    var again = try makeSource()
     var textOptions = options
     textOptions.columns = Set(first.mixed)
     guard
       let second = try streamPass(
-        &again, options: textOptions, encoding: encoding, checkUTF8: false,
-        blockSize: blockSize, textOnly: true)
+        input, options: textOptions, encoding: encoding, checkUTF8: false,
+        blockSize: blockSize, textOnly: true, mapped: mapped)
     else { return .notUTF8 }
     let columns = first.table.columns.map { column in
       first.mixed.contains(column.name)
@@ -69,17 +69,21 @@ extension CSVReader {
   /// One pass: the table (mixed columns left empty) and the names of the mixed columns; nil
   /// when the bytes are not UTF-8.
   static func streamPass(
-    _ source: inout ByteSource, options: CSVOptions, encoding: TextEncoding, checkUTF8: Bool,
-    blockSize: Int, textOnly: Bool
+    _ input: UnsafeBufferPointer<UInt8>, options: CSVOptions, encoding: TextEncoding,
+    checkUTF8: Bool, blockSize: Int, textOnly: Bool, mapped: Bool
   ) throws -> (table: DataTable, mixed: [String])? {
     let blockSize = max(blockSize, 1)
-    let pending = ByteBuffer(capacity: blockSize + 4096)
-    // The header: read until the buffer holds a complete first row (or the whole source).
-    var atEnd = try pending.fill(from: &source, to: blockSize)
-    while !atEnd && lastRowEnd(pending.base, pending.count) == nil {
-      atEnd = try pending.fill(from: &source, to: pending.count * 2)
+    guard let inputBase = input.baseAddress, input.count > 0 else {
+      throw SurvivalKitError.csvSyntax(
+        line: 1, message: "the file is empty; a header row is needed")
     }
-    let headerBytes = pending.bytes
+    let count = input.count
+    // The header's first block: at least one complete row (or the whole input).
+    var firstEnd = min(count, blockSize)
+    while firstEnd < count && lastRowEnd(inputBase, firstEnd) == nil {
+      firstEnd = min(count, firstEnd * 2)
+    }
+    let headerBytes = UnsafeBufferPointer(start: inputBase, count: firstEnd)
     if TextDecoding.looksLikeUTF16(headerBytes) {
       throw SurvivalKitError.invalidArgument(
         name: "encoding",
@@ -87,20 +91,18 @@ extension CSVReader {
           + "UTF-8 (\"CSV UTF-8\" in a spreadsheet) and read it again")
     }
     var start = 0
-    if pending.count >= 3 && pending.base[0] == 0xEF && pending.base[1] == 0xBB
-      && pending.base[2] == 0xBF
-    {
+    if count >= 3 && inputBase[0] == 0xEF && inputBase[1] == 0xBB && inputBase[2] == 0xBF {
       start = 3
     }
-    guard pending.count > start else {
+    guard count > start else {
       throw SurvivalKitError.csvSyntax(
         line: 1, message: "the file is empty; a header row is needed")
     }
     // The header is checked before its names are read (a Windows-1251 header would otherwise
     // decode to look-alike names); the first complete rows are checked with it.
-    let checkedEnd = atEnd ? pending.count : lastRowEnd(pending.base, pending.count) ?? 0
+    let checkedEnd = firstEnd == count ? count : lastRowEnd(inputBase, firstEnd) ?? 0
     if checkUTF8
-      && !TextDecoding.isValidUTF8(UnsafeBufferPointer(start: pending.base, count: checkedEnd))
+      && !TextDecoding.isValidUTF8(UnsafeBufferPointer(start: inputBase, count: checkedEnd))
     {
       return nil
     }
@@ -155,19 +157,10 @@ extension CSVReader {
     let storedCount = kept.count
     let missing = options.missingValues.map { Array($0.utf8) }
 
-    // The body starts after the header: move it to the front of the pending buffer.
-    let bodyOffset = start + tokenizer.position
+    // The body starts after the header.
+    var position = start + tokenizer.position
     var linesBefore = tokenizer.line - 1
-    let remaining = pending.count - bodyOffset
-    if remaining > 0 { pending.base.update(from: pending.base + bodyOffset, count: remaining) }
-    pending.count = max(remaining, 0)
-
     let workers = max(1, min(8, ProcessInfoLite.activeProcessorCount))
-    // Two sets of block buffers: while the blocks of one wave are tokenized and typed (on
-    // the worker threads), this thread reads the next wave and appends the previous one.
-    let sets = (0..<2).map { _ in
-      (0..<workers).map { _ in ByteBuffer(capacity: blockSize + 4096) }
-    }
     var states = [ColumnAccumulator](repeating: ColumnAccumulator(), count: storedCount)
     var lines = LineNumbers()
     var reserved = false
@@ -175,29 +168,25 @@ extension CSVReader {
       special: special, delimiter: delimiter, columnCount: columnCount, slots: slots,
       storedCount: storedCount, missing: missing, decimalComma: decimalComma,
       checkUTF8: checkUTF8, textOnly: textOnly)
-
-    var current = 0
-    var filled = try cutBlocks(
-      into: sets[0], pending: pending, source: &source, atEnd: &atEnd, blockSize: blockSize)
-    var wave = filled > 0 ? BlockWave(sets[0], count: filled, context: context) : nil
-    // Whatever happens below, no block task may outlive this function's buffers.
+    // While the blocks of one wave are tokenized and typed on the worker threads, this thread
+    // cuts the next wave and appends the previous one; pages of a memory-mapped file are
+    // released once their wave is appended, so the file never counts whole in memory.
+    var released = 0
+    var blocks = cutBlocks(
+      inputBase, count: count, from: &position, workers: workers, blockSize: blockSize)
+    var wave = blocks.isEmpty ? nil : BlockWave(blocks, context: context)
     var next: BlockWave? = nil
     defer {
       wave?.wait()
       next?.wait()
     }
     while let running = wave {
-      let nextFilled =
-        atEnd && pending.count == 0
-        ? 0
-        : try cutBlocks(
-          into: sets[1 - current], pending: pending, source: &source, atEnd: &atEnd,
-          blockSize: blockSize)
+      let nextBlocks = cutBlocks(
+        inputBase, count: count, from: &position, workers: workers, blockSize: blockSize)
       let results = running.results()
       wave = nil
-      next =
-        nextFilled > 0 ? BlockWave(sets[1 - current], count: nextFilled, context: context) : nil
-      for k in 0..<filled {
+      next = nextBlocks.isEmpty ? nil : BlockWave(nextBlocks, context: context)
+      for k in blocks.indices {
         if case .notUTF8 = results[k] { return nil }
         if case .failure(let error) = results[k] {
           if case .csvSyntax(let line, let message) = error {
@@ -206,12 +195,11 @@ extension CSVReader {
           throw error
         }
         if case .rows(let block) = results[k] {
-          if !reserved, let size = source.size {
+          if !reserved {
             // Size the columns once from the first block's bytes per row (an estimate: the
             // arrays still grow if it is short, and untouched capacity costs no memory).
-            let bytes = sets[current][k].count
-            let perRow = Double(max(bytes, 1)) / Double(max(block.rowCount, 1))
-            let estimate = Int(Double(size) / max(perRow, 1) * 1.1) + 1024
+            let perRow = Double(max(blocks[k].count, 1)) / Double(max(block.rowCount, 1))
+            let estimate = Int(Double(count) / max(perRow, 1) * 1.1) + 1024
             for j in states.indices { states[j].reserve(estimate) }
             reserved = true
           }
@@ -222,10 +210,20 @@ extension CSVReader {
           linesBefore += block.newlines
         }
       }
+      if mapped, let last = blocks.last {
+        // Whole pages before the end of this wave are no longer needed.
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let end = (last.baseAddress! - inputBase + last.count) / page * page
+        if end > released {
+          _ = madvise(
+            UnsafeMutableRawPointer(mutating: inputBase + released), end - released,
+            MADV_DONTNEED)
+          released = end
+        }
+      }
       wave = next
       next = nil
-      filled = nextFilled
-      current = 1 - current
+      blocks = nextBlocks
     }
     var columns: [Column] = []
     var mixed: [String] = []
@@ -244,33 +242,28 @@ extension CSVReader {
     return (table, mixed)
   }
 
-  /// Fills up to one block per buffer from `pending` and the source, each block ending at a
-  /// row end outside quotes (the rest goes back to `pending`); returns how many blocks.
+  /// Cuts up to `workers` blocks of about `blockSize` bytes from `position`, each ending at
+  /// a row end outside quotes (a row longer than a block makes its block longer).
   static func cutBlocks(
-    into buffers: [ByteBuffer], pending: ByteBuffer, source: inout ByteSource,
-    atEnd: inout Bool, blockSize: Int
-  ) throws -> Int {
-    var filled = 0
-    for buffer in buffers {
-      buffer.count = 0
-      buffer.append(pending.base, count: pending.count)
-      pending.count = 0
-      if !atEnd { atEnd = try buffer.fill(from: &source, to: blockSize) }
-      var cut = buffer.count
-      while !atEnd {
-        if let end = lastRowEnd(buffer.base, buffer.count) {
+    _ base: UnsafePointer<UInt8>, count: Int, from position: inout Int, workers: Int,
+    blockSize: Int
+  ) -> [UnsafeBufferPointer<UInt8>] {
+    var blocks: [UnsafeBufferPointer<UInt8>] = []
+    while blocks.count < workers && position < count {
+      var window = min(blockSize, count - position)
+      var cut = window
+      while position + window < count {
+        if let end = lastRowEnd(base + position, window) {
           cut = end
           break
         }
-        atEnd = try buffer.fill(from: &source, to: buffer.count * 2)
-        cut = buffer.count
+        window = min(count - position, window * 2)
+        cut = window
       }
-      pending.append(buffer.base + cut, count: buffer.count - cut)
-      buffer.count = cut
-      if cut > 0 { filled += 1 }
-      if atEnd && pending.count == 0 { break }
+      blocks.append(UnsafeBufferPointer(start: base + position, count: cut))
+      position += cut
     }
-    return filled
+    return blocks
   }
 
   /// The offset just past the last line end of `base[0..<count]` that is outside quotes (the
@@ -408,15 +401,14 @@ final class BlockWave: @unchecked Sendable {
   private let count: Int
   private var finished = false
 
-  /// Starts processing the first `count` buffers (which must not change until `results()`).
-  init(_ buffers: [ByteBuffer], count: Int, context: CSVReader.BlockContext) {
+  /// Starts processing the blocks (which must stay valid until `results()`).
+  init(_ blocks: [UnsafeBufferPointer<UInt8>], context: CSVReader.BlockContext) {
+    let count = blocks.count
     self.count = count
     slots = UnsafeMutablePointer.allocate(capacity: count)
     slots.initialize(repeating: nil, count: count)
     for k in 0..<count {
-      let task = BlockTask(
-        block: UnsafeBufferPointer(start: buffers[k].base, count: buffers[k].count),
-        slot: slots + k)
+      let task = BlockTask(block: blocks[k], slot: slots + k)
       DispatchQueue.global().async(group: group) {
         task.slot.pointee = CSVReader.processBlock(task.block, context)
       }

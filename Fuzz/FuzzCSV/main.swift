@@ -1,4 +1,6 @@
-// libFuzzer target: the CSV reader on arbitrary bytes, with and without options.
+// libFuzzer target: the CSV reader on arbitrary bytes, with and without options; and a
+// differential check: the same bytes read in small blocks give the same table or the same error
+// as read in one block.
 // Built by scripts/fuzz.sh with -sanitize=fuzzer,address -parse-as-library (libFuzzer then
 // supplies main); in an ordinary build this file is an empty program.
 import FuzzSupport
@@ -8,7 +10,19 @@ import FuzzSupport
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-  _ = try? CSVReader.read(bytes: bytes)
+  let whole = Result { try CSVReader.read(bytes: bytes, options: CSVOptions(), blockSize: 1 << 30) }
+  let blockSize = 1 + Int(bytes.last ?? 0) % 23
+  let blocks = Result {
+    try CSVReader.read(bytes: bytes, options: CSVOptions(), blockSize: blockSize)
+  }
+  switch (whole, blocks) {
+  case (.success(let a), .success(let b)):
+    if !sameTable(a, b) { fatalError("blocks of \(blockSize) bytes read another table") }
+  case (.failure(let a), .failure(let b)):
+    if "\(a)" != "\(b)" { fatalError("blocks of \(blockSize) bytes: '\(b)' instead of '\(a)'") }
+  default:
+    fatalError("blocks of \(blockSize) bytes: one read failed, the other did not")
+  }
   if let first = bytes.first {
     var options = CSVOptions()
     options.delimiter = first % 2 == 0 ? ";" : ","
@@ -26,6 +40,22 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
   }
   return 0
+}
+
+/// Tables equal cell by cell (NaN equal to NaN).
+func sameTable(_ a: DataTable, _ b: DataTable) -> Bool {
+  guard a.columnNames == b.columnNames, a.lineNumbers == b.lineNumbers else { return false }
+  for (x, y) in zip(a.columns, b.columns) {
+    switch (x.values, y.values) {
+    case (.numeric(let u), .numeric(let v)), (.date(let u), .date(let v)):
+      if u.map(\.bitPattern) != v.map(\.bitPattern) { return false }
+    case (.text(let l1, let c1), .text(let l2, let c2)):
+      if l1 != l2 || c1 != c2 { return false }
+    default:
+      return false
+    }
+  }
+  return true
 }
 
 /// The entry point in a fuzzing build (see Fuzz/FuzzSupport/FuzzDriver.swift).

@@ -92,15 +92,19 @@ struct KMCommand: ParsableCommand {
   func run() throws {
     try runReportingErrors {
       // Parse first, so that only the columns the formula uses are read and typed.
+      var timer = PhaseTimer()
       let parsed = try Formula(formula)
       let table = try CSVReader.read(
         path: file, options: input.csvOptions.only(parsed.variables))
+      timer.mark("read")
       let sample = try SurvivalSample(table: table, formula: parsed)
+      timer.mark("sample")
       let transform = ConfidenceTransform(name: confType)!
       let fit =
         reverse
         ? try KaplanMeier.reverse(sample, confType: transform, confLevel: confLevel)
         : try KaplanMeier.fit(sample, confType: transform, confLevel: confLevel)
+      timer.mark("fit")
       let rmstContrast =
         contrast ? try RestrictedMeanContrast.compare(fit, tau: rmst, confLevel: confLevel) : nil
       let options = KaplanMeierFit.ReportOptions(
@@ -123,6 +127,7 @@ struct KMCommand: ParsableCommand {
               ? "\(formula)  (reverse Kaplan–Meier: censoring is the event; the median is the median follow-up)"
               : formula, options: options) + (rmstContrast.map { "\n" + $0.table() } ?? ""))
       }
+      timer.mark("output")
     }
   }
 }

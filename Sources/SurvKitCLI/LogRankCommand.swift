@@ -87,11 +87,15 @@ struct LogRankCommand: ParsableCommand {
   func run() throws {
     try runReportingErrors {
       // Parse first, so that only the columns the formula uses are read and typed.
+      var timer = PhaseTimer()
       let parsed = try Formula(formula)
       let table = try CSVReader.read(
         path: file, options: input.csvOptions.only(parsed.variables + (scores.map { [$0] } ?? [])))
+      timer.mark("read")
       let sample = try SurvivalSample(table: table, formula: parsed)
+      timer.mark("sample")
       let result = try LogRank.test(sample, weight: weight)
+      timer.mark("fit")
       let trendResult =
         trend
         ? try LogRankTrend(
@@ -116,6 +120,7 @@ struct LogRankCommand: ParsableCommand {
             formula: formula, dropped: sample.dropped, trend: trendResult, pairwise: pairwiseResult)
         )
       }
+      timer.mark("output")
     }
   }
 }

@@ -13,6 +13,8 @@ set -euo pipefail
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/lib.sh"
 [ "$#" -gt 0 ] || set -- 10000000
 export RUNS="${RUNS:-1}" WARMUP="${WARMUP:-0}"
+# survkit's own phase times (read, sample, fit, output) are shown under its first run.
+export SURVKIT_TIMINGS=1
 bench_main km "Kaplan-Meier on the 13-column file, N = {n:,} rows, 3 groups" \
   "Surv(time, status) ~ group" "cox_%N%_k10.csv" "--covariates 10" "$@"
 bench_main logrank "log-rank on the 13-column file, N = {n:,} rows, 3 groups" \

@@ -190,7 +190,7 @@ public struct CompetingRiskSample: Sendable {
     self.grouping = sample.grouping
     self.groups = sample.groups
     self.strata = sample.strata
-    self.lineNumbers = sample.lineNumbers
+    self.lineNumbers = Array(sample.lineNumbers)
     self.dropped = sample.dropped
     self.formula = formula.text
     self.ascendingTimeOrder = sample.ascendingTimeOrder
@@ -238,7 +238,7 @@ public struct CompetingRiskSample: Sendable {
     self.grouping = sample.grouping
     self.groups = sample.groups
     self.strata = sample.strata
-    self.lineNumbers = sample.lineNumbers
+    self.lineNumbers = Array(sample.lineNumbers)
     self.dropped = 0
     self.formula = sample.formula
     self.ascendingTimeOrder = sample.ascendingTimeOrder

@@ -24,9 +24,14 @@ struct ByteInterner {
   @inline(__always)
   func equal(_ code: Int32, _ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
     let bytes = levelBytes[Int(code)]
-    if bytes.count != end - start { return false }
+    let length = end - start
+    if bytes.count != length { return false }
     return bytes.withUnsafeBufferPointer { b in
-      memcmp(b.baseAddress!, base + start, end - start) == 0
+      if length <= 16 {  // short labels: a byte loop beats a call to memcmp
+        for k in 0..<length where b[k] != base[start + k] { return false }
+        return true
+      }
+      return memcmp(b.baseAddress!, base + start, length) == 0
     }
   }
 

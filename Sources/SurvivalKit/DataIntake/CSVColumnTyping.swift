@@ -54,7 +54,7 @@ extension CSVReader {
 
   static func typeColumn(
     base: UnsafePointer<UInt8>, segments: [CellSegment], stride: Int, column: Int,
-    missing: [[UInt8]], decimalComma: Bool
+    missing: [[UInt8]], decimalComma: Bool, textOnly: Bool = false
   ) -> ColumnValues {
     let rows = segments.reduce(0) { $0 + $1.rows }
     // Visits every cell of the column in row order; stops when `body` returns false.
@@ -78,8 +78,9 @@ extension CSVReader {
         } ?? false
       }
     }
-    var numeric = true
-    var numbers = [Double](unsafeUninitializedCapacity: rows) { out, count in
+    var numeric = !textOnly
+    var numbers = [Double](unsafeUninitializedCapacity: textOnly ? 0 : rows) { out, count in
+      guard numeric else { return }
       forEachCell { i, start, end, escaped in
         if escaped {
           numeric = false
@@ -104,10 +105,11 @@ extension CSVReader {
     }
     if numeric { return .numeric(numbers) }
     // Date attempt.
-    var dates = true
+    var dates = !textOnly
     var anyDate = false
-    numbers = [Double](repeating: .nan, count: rows)
+    numbers = [Double](repeating: .nan, count: textOnly ? 0 : rows)
     numbers.withUnsafeMutableBufferPointer { out in
+      if textOnly { return }
       forEachCell { i, start, end, escaped in
         if !escaped, let d = DateParsing.parseDays(base, start, end) {
           out[i] = Double(d)

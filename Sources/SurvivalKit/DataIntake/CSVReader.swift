@@ -12,41 +12,62 @@ import SurvivalSupport
 /// Why a byte-level reader of our own: the two CSV packages available to the project
 /// (SwiftCSV 0.10.0 and CSV.swift 2.5.2) were measured on a 193 MB numeric file on the project
 /// machine and parse far below the 200 MB/s the project requires (they build a `String` per
-/// cell); see `benchmarks/csv/README.md` for the figures. This reader works on the raw bytes:
+/// cell); see `benchmarks/csv/README.md` for the figures. This reader works on the raw bytes,
+/// in blocks of a few MiB (see `CSVReader.stream`); a file is memory-mapped and each block's
+/// pages are released once it is typed, so the file never counts whole in memory:
 ///
-/// 1. decode: strip a UTF-8 BOM; Windows-1251 is transcoded to UTF-8 when asked for, or when
-///    the bytes are not valid UTF-8 (the table records which);
-/// 2. tokenize in one pass, recording each cell as a packed (offset, length, escaped) word:
-///    quoted fields may hold delimiters, newlines and doubled quotes;
-/// 3. type each column (in parallel across columns): numeric, date or text, with text cells
-///    interned into levels without allocating per row.
+/// 1. decode: strip a UTF-8 BOM; each block is checked to be UTF-8; a file that is not is
+///    looked at whole and transcoded from Windows-1251 when asked for, or when it reads as
+///    Cyrillic in it (the table records which), else the first bad byte is named;
+/// 2. tokenize each block (blocks in parallel), recording each cell as a packed
+///    (offset, length, escaped) word: quoted fields may hold delimiters, newlines and doubled
+///    quotes; blocks are cut only at line ends outside quotes;
+/// 3. type each block's cells: numeric, date or text, with text cells interned into levels
+///    without allocating per row; the blocks' types are then combined into the whole
+///    column's type, as if the file were read at once.
 ///
-/// Errors name the physical line (and column) of the problem: an unclosed quote, a stray
-/// quote, a ragged row, a duplicate or empty header name.
+/// Only the columns in `CSVOptions.columns` are typed and kept. Errors name the physical line
+/// (and column) of the problem: an unclosed quote, a stray quote, a ragged row, a duplicate or
+/// empty header name.
 ///
-/// - Complexity: O(file size) time; 8 bytes per cell of transient memory.
+/// - Complexity: O(file size) time; memory for the kept columns' values plus a few blocks.
 public enum CSVReader {
-  /// Reads and types the file at `path`. Regular files are memory-mapped (no copy).
+  /// Reads and types the file at `path`, front to back in blocks.
   public static func read(path: String, options: CSVOptions = CSVOptions()) throws -> DataTable {
+    try read(path: path, options: options, blockSize: defaultBlockSize)
+  }
+
+  /// Reads the file at `path` in blocks of `blockSize` bytes.
+  ///
+  /// A regular file is memory-mapped and its pages are released as their blocks are typed; a
+  /// pipe or device is read whole first.
+  static func read(path: String, options: CSVOptions, blockSize: Int) throws -> DataTable {
     let descriptor = open(path, O_RDONLY)
     guard descriptor >= 0 else {
       throw SurvivalKitError.fileUnreadable(path: path, reason: String(cString: strerror(errno)))
     }
     defer { close(descriptor) }
     var info = stat()
-    if fstat(descriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && info.st_size > 0 {
-      let size = Int(info.st_size)
-      if let mapping = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0),
-        mapping != MAP_FAILED
-      {
-        defer { munmap(mapping, size) }
-        _ = madvise(mapping, size, MADV_SEQUENTIAL)
-        let buffer = UnsafeBufferPointer(
-          start: mapping.assumingMemoryBound(to: UInt8.self), count: size)
-        return try read(buffer: buffer, options: options)
-      }
+    guard fstat(descriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && info.st_size > 0,
+      options.encoding != .windows1251
+    else {
+      return try read(bytes: readFile(path), options: options, blockSize: blockSize)
     }
-    return try read(bytes: readFile(path), options: options)
+    let size = Int(info.st_size)
+    guard let mapping = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0),
+      mapping != MAP_FAILED
+    else {
+      return try read(bytes: readFile(path), options: options, blockSize: blockSize)
+    }
+    defer { munmap(mapping, size) }
+    _ = madvise(mapping, size, MADV_SEQUENTIAL)
+    let input = UnsafeBufferPointer(start: mapping.assumingMemoryBound(to: UInt8.self), count: size)
+    let outcome = try stream(
+      input, options: options, encoding: .utf8, checkUTF8: true, blockSize: blockSize,
+      mapped: true)
+    if case .table(let table) = outcome { return table }
+    // Not UTF-8: the whole file decides between Windows-1251 and an error naming the byte.
+    return try read(buffer: input, options: options, blockSize: blockSize)
   }
 
   /// Reads and types CSV text given as bytes.
@@ -54,10 +75,19 @@ public enum CSVReader {
     try bytes.withUnsafeBufferPointer { try read(buffer: $0, options: options) }
   }
 
+  /// Reads CSV bytes in blocks of `blockSize` bytes (tests use small blocks to exercise the
+  /// block logic on small files).
+  static func read(bytes: [UInt8], options: CSVOptions, blockSize: Int) throws -> DataTable {
+    try bytes.withUnsafeBufferPointer {
+      try read(buffer: $0, options: options, blockSize: blockSize)
+    }
+  }
+
   /// Decodes (BOM, encoding) and parses bytes that stay valid for the duration of the call.
-  static func read(buffer input: UnsafeBufferPointer<UInt8>, options: CSVOptions) throws
-    -> DataTable
-  {
+  static func read(
+    buffer input: UnsafeBufferPointer<UInt8>, options: CSVOptions,
+    blockSize: Int = defaultBlockSize
+  ) throws -> DataTable {
     var buffer = input
     var encoding = options.encoding ?? .utf8
     if TextDecoding.looksLikeUTF16(buffer) {
@@ -78,7 +108,7 @@ public enum CSVReader {
     } else if options.encoding == .windows1251 {
       let converted = TextDecoding.utf8FromWindows1251(buffer)
       return try converted.withUnsafeBufferPointer {
-        try parse($0, options: options, encoding: .windows1251)
+        try parse($0, options: options, encoding: .windows1251, blockSize: blockSize)
       }
     } else if !TextDecoding.isValidUTF8(buffer) {
       // Windows-1251 is assumed only when the file reads as Cyrillic in it and has fewer
@@ -97,10 +127,23 @@ public enum CSVReader {
       }
       let converted = TextDecoding.utf8FromWindows1251(buffer)
       return try converted.withUnsafeBufferPointer {
-        try parse($0, options: options, encoding: .windows1251)
+        try parse($0, options: options, encoding: .windows1251, blockSize: blockSize)
       }
     }
-    return try parse(buffer, options: options, encoding: encoding)
+    return try parse(buffer, options: options, encoding: encoding, blockSize: blockSize)
+  }
+
+  /// Parses decoded UTF-8 bytes (no BOM) through the block reader.
+  static func parse(
+    _ buffer: UnsafeBufferPointer<UInt8>, options: CSVOptions, encoding: TextEncoding,
+    blockSize: Int
+  ) throws -> DataTable {
+    let outcome = try stream(
+      buffer, options: options, encoding: encoding, checkUTF8: false, blockSize: blockSize)
+    guard case .table(let table) = outcome else {
+      preconditionFailure("decoded bytes are UTF-8")
+    }
+    return table
   }
 
   /// Reads a whole file into memory.
@@ -111,155 +154,4 @@ public enum CSVReader {
       throw SurvivalKitError.fileUnreadable(path: error.path, reason: error.reason)
     }
   }
-
-  static func parse(
-    _ buffer: UnsafeBufferPointer<UInt8>, options: CSVOptions, encoding: TextEncoding
-  ) throws -> DataTable {
-    guard let base = buffer.baseAddress, buffer.count > 0 else {
-      throw SurvivalKitError.csvSyntax(
-        line: 1, message: "the file is empty; a header row is needed")
-    }
-    let delimiter: UInt8
-    if let d = options.delimiter {
-      guard d.isASCII, let v = d.asciiValue, v != quote, v != newline, v != carriageReturn else {
-        throw SurvivalKitError.invalidArgument(
-          name: "delimiter", message: "'\(d)' cannot be a delimiter; use ',', ';' or a tab")
-      }
-      delimiter = v
-    } else {
-      delimiter = try detectDelimiter(buffer)
-    }
-    let decimalComma = options.decimalComma ?? (delimiter == UInt8(ascii: ";"))
-    var special = [Bool](repeating: false, count: 256)
-    special[Int(delimiter)] = true
-    special[Int(newline)] = true
-    special[Int(carriageReturn)] = true
-    special[Int(quote)] = true
-
-    return try special.withUnsafeBufferPointer { specialBuffer in
-      var tokenizer = Tokenizer(
-        base: base, count: buffer.count, delimiter: delimiter,
-        special: specialBuffer.baseAddress!, position: 0, line: 1)
-
-      // Header.
-      var names: [String] = []
-      while true {
-        let (start, end, escaped, terminator) = try tokenizer.nextField()
-        let name = cellString(base, start, end, escaped: escaped)
-          .trimmingCharacters(inSetOf: " ")
-        if name.isEmpty {
-          throw SurvivalKitError.csvSyntax(
-            line: 1, message: "column \(names.count + 1) has an empty name in the header row")
-        }
-        if names.contains(name) {
-          throw SurvivalKitError.csvSyntax(
-            line: 1, message: "column name '\(name)' appears twice in the header row")
-        }
-        names.append(name)
-        if terminator != .delimiter { break }
-      }
-      let columnCount = names.count
-      // Projection: the slot of each column among the stored ones, or -1.
-      var slots = [Int32](repeating: -1, count: columnCount)
-      var kept: [Int] = []
-      if let wanted = options.columns {
-        for name in wanted.sorted() where !names.contains(name) {
-          throw SurvivalKitError.unknownColumn(name: name, available: names)
-        }
-      }
-      for j in 0..<columnCount where options.columns?.contains(names[j]) ?? true {
-        slots[j] = Int32(kept.count)
-        kept.append(j)
-      }
-      let storedCount = kept.count
-
-      // Body: one flat, row-major array of packed cells. Without any quote in the body, rows
-      // cannot span lines, so the body is split at line ends and tokenized in parallel.
-      let bodyStart = tokenizer.position
-      let bodyLine = tokenizer.line
-      var cuts = [bodyStart]
-      let workers = max(1, min(8, ProcessInfoLite.activeProcessorCount))
-      let hasQuote = memchr(base + bodyStart, Int32(quote), buffer.count - bodyStart) != nil
-      if !hasQuote && workers > 1 && buffer.count - bodyStart > (1 << 22) {
-        let step = (buffer.count - bodyStart) / workers
-        for k in 1..<workers {
-          var p = max(cuts[k - 1], bodyStart + k * step)
-          while p < buffer.count && base[p] != newline { p += 1 }
-          if p < buffer.count { cuts.append(p + 1) }
-        }
-      }
-      cuts.append(buffer.count)
-      let chunkCount = cuts.count - 1
-      var pieces = [Result<BodyChunk, SurvivalKitError>?](repeating: nil, count: chunkCount)
-      pieces.withUnsafeMutableBufferPointer { out in
-        let shared = SharedChunkOutput(
-          base: base, special: specialBuffer.baseAddress!, out: out.baseAddress!)
-        let chunkCuts = cuts
-        let columnSlots = slots
-        DispatchQueue.concurrentPerform(iterations: chunkCount) { k in
-          do {
-            let chunk = try tokenizeBody(
-              base: shared.base, start: chunkCuts[k], end: chunkCuts[k + 1], delimiter: delimiter,
-              special: shared.special, columnCount: columnCount, slots: columnSlots,
-              storedCount: storedCount)
-            shared.out[k] = .success(chunk)
-          } catch let error as SurvivalKitError {
-            shared.out[k] = .failure(error)
-          } catch {
-            shared.out[k] = .failure(.csvSyntax(line: 0, message: "\(error)"))
-          }
-        }
-      }
-      var chunks: [BodyChunk] = []
-      var lines: [Int] = []
-      var lineOffset = bodyLine - 1
-      for piece in pieces {
-        switch piece! {
-        case .failure(let error):
-          if case .csvSyntax(let line, let message) = error {
-            throw SurvivalKitError.csvSyntax(line: line + lineOffset, message: message)
-          }
-          throw error
-        case .success(let chunk):
-          lines.reserveCapacity(lines.count + chunk.lines.count)
-          for l in chunk.lines { lines.append(l + lineOffset) }
-          lineOffset += chunk.newlines
-          chunks.append(chunk)
-        }
-      }
-
-      // Typing, one column per task, reading the chunks' cells in order.
-      let missing = options.missingValues.map { Array($0.utf8) }
-      var columns = [Column?](repeating: nil, count: storedCount)
-      let headerNames = names
-      var segments: [CellSegment] = []
-      var keepAlive: [[UInt64]] = []
-      let chunkRows = chunks.map(\.lines.count)
-      for chunk in chunks { keepAlive.append(chunk.cells) }
-      chunks.removeAll()
-      for k in keepAlive.indices {
-        keepAlive[k].withUnsafeBufferPointer { b in
-          segments.append(CellSegment(cells: b.baseAddress, rows: chunkRows[k]))
-        }
-      }
-      withExtendedLifetime(keepAlive) {
-        columns.withUnsafeMutableBufferPointer { out in
-          // Each task reads the shared, immutable input and writes only its own output slot.
-          let shared = SharedPointers(base: base, out: out.baseAddress!)
-          let allSegments = segments
-          let keptColumns = kept
-          DispatchQueue.concurrentPerform(iterations: storedCount) { j in
-            let values = typeColumn(
-              base: shared.base, segments: allSegments, stride: storedCount, column: j,
-              missing: missing, decimalComma: decimalComma)
-            shared.out[j] = Column(name: headerNames[keptColumns[j]], values: values)
-          }
-        }
-      }
-      return DataTable(
-        columns: columns.map { $0! }, lineNumbers: lines, encoding: encoding,
-        delimiter: Character(UnicodeScalar(delimiter)), decimalComma: decimalComma)
-    }
-  }
-
 }

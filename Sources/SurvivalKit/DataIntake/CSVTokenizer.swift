@@ -8,7 +8,7 @@ import SurvivalSupport
 #endif
 
 /// Splitting a delimited text buffer into cells: RFC 4180 quoting, delimiter detection, and
-/// the parallel tokenizing of the body in chunks.
+/// the tokenizing of one block of the body (a fast path for blocks without quotes).
 extension CSVReader {
 
   static let quote = UInt8(ascii: "\"")
@@ -205,29 +205,238 @@ extension CSVReader {
 
 }
 
-/// Pointers handed to the column-typing tasks: the input is read-only and each task writes a
-/// distinct output slot, so sharing them across threads is safe.
-struct SharedPointers: @unchecked Sendable {
-  let base: UnsafePointer<UInt8>
-  let out: UnsafeMutablePointer<Column?>
-}
-
 /// A run of rows' packed cells (row-major) owned by a tokenized chunk.
 struct CellSegment: @unchecked Sendable {
   let cells: UnsafePointer<UInt64>?
   let rows: Int
 }
 
-/// Pointers handed to the tokenizing tasks (read-only input, one output slot per task).
-struct SharedChunkOutput: @unchecked Sendable {
-  let base: UnsafePointer<UInt8>
-  let special: UnsafePointer<Bool>
-  let out: UnsafeMutablePointer<Result<CSVReader.BodyChunk, SurvivalKitError>?>
-}
-
 /// The number of processors, without Foundation.
 enum ProcessInfoLite {
   static var activeProcessorCount: Int {
     Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+  }
+}
+
+extension CSVReader {
+  /// High bit set in each byte of `x` that is zero (exact, unlike `Tokenizer.flag`).
+  @inline(__always)
+  static func zeroBytes(_ x: UInt64) -> UInt64 {
+    let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    return ~(((x & low) &+ low) | x | low)
+  }
+
+  /// `tokenizeBody` for a block without any quote: the delimiters and line ends of eight bytes
+  /// at a time are found as one bit mask (exact zero-byte tests), and the fields between them
+  /// are emitted without looking at the bytes in between. Same rows, cells, lines and errors
+  /// as `tokenizeBody` on such a block.
+  static func tokenizeUnquoted(
+    base: UnsafePointer<UInt8>, end: Int, delimiter: UInt8, columnCount: Int, slots: [Int32],
+    storedCount: Int
+  ) throws -> BodyChunk {
+    var state = UnquotedRows(
+      base: base, delimiter: delimiter, columnCount: columnCount, slots: slots,
+      storeAll: storedCount == columnCount)
+    state.cells.reserveCapacity(max(16, end / 4 * storedCount / max(1, columnCount)))
+    let hasReturn = memchr(base, Int32(carriageReturn), end) != nil
+    let delimiterPattern = Tokenizer.ones &* UInt64(delimiter)
+    let returnPattern = hasReturn ? Tokenizer.returnPattern : Tokenizer.newlinePattern
+    let raw = UnsafeRawPointer(base)
+    var word = 0
+    scan: while word + 8 <= end {
+      let w = raw.loadUnaligned(fromByteOffset: word, as: UInt64.self)
+      var mask =
+        zeroBytes(w ^ delimiterPattern) | zeroBytes(w ^ Tokenizer.newlinePattern)
+        | zeroBytes(w ^ returnPattern)
+      while mask != 0 {
+        let pos = word + mask.trailingZeroBitCount >> 3
+        mask &= mask &- 1
+        if !state.separator(pos) { break scan }
+        if state.field > state.lastKept {
+          // No later field of the row is kept: find its end, counting its delimiters.
+          let (rowEnd, delimiters) = skipRow(
+            base, from: pos + 1, to: end, delimiterPattern: delimiterPattern,
+            returnPattern: returnPattern, delimiter: delimiter)
+          state.field += delimiters
+          state.fieldStart = rowEnd
+          if rowEnd >= end {
+            word = end
+            break scan
+          }
+          if !state.separator(rowEnd) { break scan }
+          word = rowEnd + 1
+          continue scan
+        }
+      }
+      word += 8
+    }
+    if state.error == nil {
+      var pos = word
+      while pos < end {
+        let c = base[pos]
+        if c == delimiter || c == newline || c == carriageReturn {
+          if !state.separator(pos) { break }
+        }
+        pos += 1
+      }
+    }
+    if let error = state.error { throw error }
+    try state.finish(end)
+    return BodyChunk(cells: state.cells, lines: state.lines, newlines: state.line - 1)
+  }
+}
+
+extension CSVReader {
+  /// The position of the first line end in `base[from..<to]` (or `to`) and the number of
+  /// delimiters before it, eight bytes at a time without a branch per field.
+  @inline(__always)
+  static func skipRow(
+    _ base: UnsafePointer<UInt8>, from: Int, to end: Int, delimiterPattern: UInt64,
+    returnPattern: UInt64, delimiter: UInt8
+  ) -> (Int, Int) {
+    let raw = UnsafeRawPointer(base)
+    var i = from
+    var count = 0
+    // Delimiters are counted per byte lane (each lane's count stays below 256 for 255 words),
+    // then summed: no population-count instruction is assumed of the processor.
+    var lanes: UInt64 = 0
+    var words = 0
+    @inline(__always) func laneSum(_ x: UInt64) -> Int {
+      let pairs = (x & 0x00FF_00FF_00FF_00FF) &+ ((x >> 8) & 0x00FF_00FF_00FF_00FF)
+      return Int((pairs &* 0x0001_0001_0001_0001) >> 48)
+    }
+    while i + 8 <= end {
+      let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+      let lineEnd = zeroBytes(w ^ Tokenizer.newlinePattern) | zeroBytes(w ^ returnPattern)
+      let delimiters = zeroBytes(w ^ delimiterPattern)
+      if lineEnd != 0 {
+        let below = (lineEnd & (0 &- lineEnd)) &- 1
+        lanes &+= (delimiters & below) >> 7
+        return (i + lineEnd.trailingZeroBitCount >> 3, count + laneSum(lanes))
+      }
+      lanes &+= delimiters >> 7
+      words += 1
+      if words == 255 {
+        count += laneSum(lanes)
+        lanes = 0
+        words = 0
+      }
+      i += 8
+    }
+    count += laneSum(lanes)
+    while i < end {
+      let c = base[i]
+      if c == newline || c == carriageReturn { return (i, count) }
+      if c == delimiter { count += 1 }
+      i += 1
+    }
+    return (end, count)
+  }
+}
+
+/// The row state of `CSVReader.tokenizeUnquoted`, advanced one separator at a time.
+struct UnquotedRows {
+  let base: UnsafePointer<UInt8>
+  let delimiter: UInt8
+  let columnCount: Int
+  let slots: [Int32]
+  let storeAll: Bool
+  /// The last kept column (fields after it are skipped, only counted).
+  let lastKept: Int
+  var cells: [UInt64] = []
+  var lines: [Int] = []
+  var line = 1
+  var rowLine = 1
+  var field = 0
+  var fieldStart = 0
+  var skipNewlineAt = -1
+  var error: SurvivalKitError? = nil
+
+  init(
+    base: UnsafePointer<UInt8>, delimiter: UInt8, columnCount: Int, slots: [Int32],
+    storeAll: Bool
+  ) {
+    self.base = base
+    self.delimiter = delimiter
+    self.columnCount = columnCount
+    self.slots = slots
+    self.storeAll = storeAll
+    self.lastKept = slots.lastIndex { $0 >= 0 } ?? -1
+  }
+
+  @inline(__always)
+  mutating func store(_ end: Int) {
+    if storeAll || slots[field] >= 0 {
+      cells.append(UInt64(fieldStart) << 24 | UInt64(end - fieldStart) << 1)
+    }
+  }
+
+  mutating func wrongCount() -> SurvivalKitError {
+    if field + 1 > columnCount {
+      return .csvSyntax(
+        line: rowLine,
+        message: "this row has more than the header's \(columnCount) fields; "
+          + "quote fields that contain the delimiter")
+    }
+    return .csvSyntax(
+      line: rowLine,
+      message: "this row has \(field + 1) field\(field == 0 ? "" : "s") but the header has "
+        + "\(columnCount)")
+  }
+
+  /// Handles the delimiter or line end at `pos`; false stops (`error` is set).
+  @inline(__always)
+  mutating func separator(_ pos: Int) -> Bool {
+    if pos - fieldStart > CSVReader.maxCellLength {
+      error = .csvSyntax(line: rowLine, message: "a field longer than 8 MiB")
+      return false
+    }
+    let c = base[pos]
+    if c == delimiter {
+      if field + 1 >= columnCount {
+        error = .csvSyntax(
+          line: rowLine,
+          message: "this row has more than the header's \(columnCount) fields; "
+            + "quote fields that contain the delimiter")
+        return false
+      }
+      store(pos)
+      field += 1
+      fieldStart = pos + 1
+      return true
+    }
+    if pos == skipNewlineAt {  // the LF of a CR LF pair
+      fieldStart = pos + 1
+      return true
+    }
+    if c == CSVReader.carriageReturn { skipNewlineAt = pos + 1 }
+    if field == 0 && pos == fieldStart {  // blank line: skipped, as R does
+      line += 1
+      rowLine = line
+      fieldStart = pos + 1
+      return true
+    }
+    if field + 1 != columnCount {
+      error = wrongCount()
+      return false
+    }
+    store(pos)
+    lines.append(rowLine)
+    line += 1
+    rowLine = line
+    field = 0
+    fieldStart = pos + 1
+    return true
+  }
+
+  /// A last row without a line end.
+  mutating func finish(_ end: Int) throws {
+    guard field > 0 || fieldStart < end else { return }
+    if end - fieldStart > CSVReader.maxCellLength {
+      throw SurvivalKitError.csvSyntax(line: rowLine, message: "a field longer than 8 MiB")
+    }
+    if field + 1 != columnCount { throw wrongCount() }
+    store(end)
+    lines.append(rowLine)
   }
 }

@@ -6,7 +6,7 @@ public struct DataTable: Sendable {
   /// The columns in file order, each with one cell per data row.
   public let columns: [Column]
   /// The 1-based physical file line on which each data row starts (one entry per row).
-  public let lineNumbers: [Int]
+  public let lineNumbers: LineNumbers
   /// The encoding the bytes were decoded from (given or detected).
   public let encoding: TextEncoding
   /// The field delimiter used (given or detected).
@@ -27,6 +27,23 @@ public struct DataTable: Sendable {
   ///   - decimalComma: Whether `,` was read as a decimal separator.
   public init(
     columns: [Column], lineNumbers: [Int], encoding: TextEncoding = .utf8,
+    delimiter: Character = ",", decimalComma: Bool = false
+  ) {
+    self.init(
+      columns: columns, lineNumbers: LineNumbers(lineNumbers), encoding: encoding,
+      delimiter: delimiter, decimalComma: decimalComma)
+  }
+
+  /// A table from columns and the run-length line map of their rows.
+  ///
+  /// - Parameters:
+  ///   - columns: The columns in file order, each with `lineNumbers.count` cells.
+  ///   - lineNumbers: The 1-based file line of each data row.
+  ///   - encoding: The encoding the bytes were decoded from.
+  ///   - delimiter: The field delimiter.
+  ///   - decimalComma: Whether `,` was read as a decimal separator.
+  public init(
+    columns: [Column], lineNumbers: LineNumbers, encoding: TextEncoding = .utf8,
     delimiter: Character = ",", decimalComma: Bool = false
   ) {
     self.columns = columns

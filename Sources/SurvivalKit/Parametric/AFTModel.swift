@@ -260,7 +260,7 @@ struct AFTFrame: Sendable {
     self.init(
       observations: observations, columns: design?.columns ?? [], names: design?.names ?? [],
       terms: design?.terms ?? [], weights: w, hasWeights: options.weights != nil,
-      strata: sample.strata, cluster: cluster, lineNumbers: sample.lineNumbers,
+      strata: sample.strata, cluster: cluster, lineNumbers: Array(sample.lineNumbers),
       dropped: sample.dropped, formula: formula.text, references: design?.references ?? [:])
   }
 

@@ -104,6 +104,13 @@ public struct EventTable: Sendable {
   ///
   /// - Parameter sample: The outcome, its comparison groups and strata.
   public init(_ sample: SurvivalSample) {
+    if sample.entry == nil, let ranks = sample.timeRanks,
+      let table = EventTable(
+        counting: ranks, status: sample.status, strata: sample.strata, groups: sample.groups)
+    {
+      self = table
+      return
+    }
     self.init(
       checkedTime: sample.time, status: sample.status, entry: sample.entry, strata: sample.strata,
       groups: sample.groups, ascendingOrder: sample.ascendingTimeOrder)
@@ -114,6 +121,14 @@ public struct EventTable: Sendable {
   ///
   /// - Parameter sample: The outcome and its curve grouping.
   public init(curvesOf sample: SurvivalSample) {
+    if sample.entry == nil, let ranks = sample.timeRanks,
+      let table = EventTable(
+        counting: ranks, status: sample.status, strata: sample.grouping,
+        groups: .single(rows: sample.count))
+    {
+      self = table
+      return
+    }
     self.init(
       checkedTime: sample.time, status: sample.status, entry: sample.entry, strata: sample.grouping,
       groups: nil, ascendingOrder: sample.ascendingTimeOrder)
@@ -354,6 +369,30 @@ public struct EventTable: Sendable {
       ? nil
       : Weighted(
         risk: wRisk, event: wEvent, censor: wCensor, cellRisk: wCellRisk, cellEvent: wCellEvent)
+  }
+
+  /// A table from its parts (see `EventTable+Counting.swift`).
+  init(
+    strata: [String], groups: [String], stratumStart: [Int], time: [Double], nRisk: [Int],
+    nEvent: [Int], nCensor: [Int], cellStart: [Int], cellGroup: [Int32], cellRisk: [Int],
+    cellEvent: [Int], cellCensor: [Int], size: [Int], timeIndex: [Int32]
+  ) {
+    self.strata = strata
+    self.groups = groups
+    self.stratumStart = stratumStart
+    self.time = time
+    self.nRisk = nRisk
+    self.nEvent = nEvent
+    self.nCensor = nCensor
+    self.cellStart = cellStart
+    self.cellGroup = cellGroup
+    self.cellRisk = cellRisk
+    self.cellEvent = cellEvent
+    self.cellCensor = cellCensor
+    self.size = size
+    self.timeIndex = timeIndex
+    self.weighted = nil
+    self.delayedEntry = false
   }
 
   /// Stable bucketing of an ordering by stratum: the rows of stratum 0 in `order`'s order, then

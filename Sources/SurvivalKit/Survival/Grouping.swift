@@ -41,14 +41,10 @@ public struct Grouping: Sendable, Equatable {
     for column in columns {
       switch column.values {
       case .numeric(let v), .date(let v):
-        var distinct = Set<Double>()
-        for r in rows { distinct.insert(v[r]) }
-        let sorted = distinct.sorted()
-        var position: [Double: Int32] = [:]
-        for (k, x) in sorted.enumerated() { position[x] = Int32(k) }
-        var rank = [Int32](repeating: 0, count: rows.count)
-        for (k, r) in rows.enumerated() { rank[k] = position[v[r]]! }
-        ranks.append(rank)
+        let identity = rows.count == v.count && rows.last == v.count - 1
+        let distinct = DistinctRanks.make(identity ? v : rows.map { v[$0] }, limit: Int.max)!
+        let sorted = distinct.sorted
+        ranks.append(distinct.ranks)
         if case .date = column.values {
           levelTexts.append(sorted.map { DateFormatting.iso(days: Int($0)) })
         } else {
@@ -63,6 +59,20 @@ public struct Grouping: Sendable, Equatable {
         ranks.append(rank)
         levelTexts.append(order.map { levels[$0] })
       }
+    }
+    if ranks.count == 1 {
+      // One variable: its levels present among the rows, in level order.
+      let levelCount = levelTexts[0].count
+      var present = [Bool](repeating: false, count: levelCount)
+      for r in ranks[0] { present[Int(r)] = true }
+      var code = [Int32](repeating: -1, count: levelCount)
+      var labels: [String] = []
+      for l in 0..<levelCount where present[l] {
+        code[l] = Int32(labels.count)
+        labels.append("\(columns[0].name)=\(levelTexts[0][l])")
+      }
+      if labels.count == levelCount { return Grouping(labels: labels, codes: ranks[0]) }
+      return Grouping(labels: labels, codes: ranks[0].map { code[Int($0)] })
     }
     // Combine one variable at a time, first variable most significant: the combined key of
     // the variables so far is recoded densely (0 ..< combinations present) after each step,

@@ -21,31 +21,53 @@ enum StatusCoding {
     func line(_ i: Int) -> Int { table.lineNumbers[i] }
     switch (expression, column.values) {
     case (.column, .numeric(let v)):
-      // A value outside 0, 1, 2 is wrong under every coding: name that cell first.
-      if let i = (0..<rows).first(where: { !v[$0].isNaN && v[$0] != 0 && v[$0] != 1 && v[$0] != 2 })
-      {
+      // A value outside 0, 1, 2 is wrong under every coding: name that cell first. One pass
+      // finds it and the largest status; a second decodes.
+      var firstInvalid: Int? = nil
+      var maxValue = -Double.infinity
+      v.withUnsafeBufferPointer { b in
+        for i in 0..<rows where !b[i].isNaN {
+          let x = b[i]
+          if x != 0 && x != 1 && x != 2 {
+            firstInvalid = i
+            return
+          }
+          if x > maxValue { maxValue = x }
+        }
+      }
+      if let i = firstInvalid {
         throw SurvivalKitError.invalidData(
           line: line(i), column: column.name,
           message: "status \(NumberFormatting.shortest(v[i])) is not valid; use 0/1 (1 = event), "
             + "1/2 (2 = event), TRUE/FALSE, or an expression such as '\(column.name) == "
             + "\(NumberFormatting.shortest(v[i]))'")
       }
-      var maxValue = -Double.infinity
-      for x in v where !x.isNaN { maxValue = max(maxValue, x) }
       let shift = maxValue == 2 ? 1.0 : 0.0
-      for i in 0..<rows where !v[i].isNaN {
-        let s = v[i] - shift
-        guard s == 0 || s == 1 else {
-          throw SurvivalKitError.invalidData(
-            line: line(i), column: column.name,
-            message: "status \(NumberFormatting.shortest(v[i])) is not valid"
-              + (shift == 1
-                ? " (the largest status is 2, so the column is read as 1/2 coding)" : "")
-              + "; use 0/1 "
-              + "(1 = event), 1/2 (2 = event), TRUE/FALSE, or an expression such as "
-              + "'\(column.name) == 3'")
+      var firstBad: Int? = nil
+      v.withUnsafeBufferPointer { b in
+        out.withUnsafeMutableBufferPointer { o in
+          for i in 0..<rows where !b[i].isNaN {
+            let s = b[i] - shift
+            if s == 1 {
+              o[i] = 1
+            } else if s == 0 {
+              o[i] = 0
+            } else {
+              firstBad = i
+              return
+            }
+          }
         }
-        out[i] = UInt8(s)
+      }
+      if let i = firstBad {
+        throw SurvivalKitError.invalidData(
+          line: line(i), column: column.name,
+          message: "status \(NumberFormatting.shortest(v[i])) is not valid"
+            + (shift == 1
+              ? " (the largest status is 2, so the column is read as 1/2 coding)" : "")
+            + "; use 0/1 "
+            + "(1 = event), 1/2 (2 = event), TRUE/FALSE, or an expression such as "
+            + "'\(column.name) == 3'")
       }
     case (.column, .text(let levels, let codes)):
       var decoded: [UInt8] = []

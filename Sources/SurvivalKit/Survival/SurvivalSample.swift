@@ -22,11 +22,16 @@ public struct SurvivalSample: Sendable {
   /// Strata: combinations of the `strata()` variables (one stratum `all` when there are none).
   public let strata: Grouping
   /// File line of each used row.
-  public let lineNumbers: [Int]
+  public let lineNumbers: LineNumbers
   /// Index in the source table of each used row (identity for directly built samples).
   public let rows: [Int]
-  /// The stable ascending order of `time`, when it was computed on the way (nil otherwise).
-  let ascendingTimeOrder: [Int]?
+  /// The stable ascending order of `time`, when it was computed on the way or can be had by a
+  /// counting sort of `timeRanks` (nil otherwise).
+  var ascendingTimeOrder: [Int]? { storedTimeOrder ?? timeRanks?.ascendingOrder() }
+  private let storedTimeOrder: [Int]?
+  /// The rank of each time among the distinct times (after `timefix`), when the sample was
+  /// read with `timefix` and its times have few distinct values (see `DistinctRanks`).
+  let timeRanks: DistinctRanks?
   /// Rows dropped because a variable the formula uses was missing.
   public let dropped: Int
   /// The formula the sample was read with, as written (for directly built samples, the
@@ -103,14 +108,16 @@ public struct SurvivalSample: Sendable {
     }
     var t = time
     var e = entry
-    self.ascendingTimeOrder = timefix ? SurvivalSample.fixTimes(&t, &e) : nil
+    let fixedOrder = timefix ? SurvivalSample.fixTimes(&t, &e) : (order: nil, ranks: nil)
+    self.storedTimeOrder = fixedOrder.order
+    self.timeRanks = fixedOrder.ranks
     self.time = t
     self.entry = e
     self.status = status
     self.grouping = g
     self.groups = g
     self.strata = st
-    self.lineNumbers = (0..<time.count).map { $0 + 1 }
+    self.lineNumbers = LineNumbers(consecutive: time.count, from: 1)
     self.rows = Array(0..<time.count)
     self.dropped = 0
     let response = entry == nil ? "Surv(time, status)" : "Surv(start, time, status)"
@@ -199,60 +206,97 @@ public struct SurvivalSample: Sendable {
     }
     let status = try StatusCoding.decode(response.status, column: statusColumn, table: table)
 
-    var used: [Int] = []
-    used.reserveCapacity(table.rowCount)
     // One pass per column marks the rows with a missing value.
-    var complete = [Bool](repeating: true, count: table.rowCount)
-    for i in 0..<table.rowCount where stop[i].isNaN || status[i] == StatusCoding.missing {
-      complete[i] = false
+    let rowCount = table.rowCount
+    var complete = [Bool](repeating: true, count: rowCount)
+    var anyMissing = false
+    stop.withUnsafeBufferPointer { t in
+      status.withUnsafeBufferPointer { st in
+        for i in 0..<rowCount where t[i].isNaN || st[i] == StatusCoding.missing {
+          complete[i] = false
+          anyMissing = true
+        }
+      }
     }
-    if let start { for i in 0..<table.rowCount where start[i].isNaN { complete[i] = false } }
+    if let start {
+      for i in 0..<rowCount where start[i].isNaN {
+        complete[i] = false
+        anyMissing = true
+      }
+    }
     for c in requiredColumns {
       switch c.values {
       case .numeric(let v), .date(let v):
-        for i in 0..<v.count where v[i].isNaN { complete[i] = false }
+        for i in 0..<v.count where v[i].isNaN {
+          complete[i] = false
+          anyMissing = true
+        }
       case .text(_, let codes):
-        for i in 0..<codes.count where codes[i] < 0 { complete[i] = false }
+        for i in 0..<codes.count where codes[i] < 0 {
+          complete[i] = false
+          anyMissing = true
+        }
       }
     }
-    for i in 0..<table.rowCount where complete[i] { used.append(i) }
-    var time = [Double](repeating: 0, count: used.count)
-    var event = [UInt8](repeating: 0, count: used.count)
-    var entry: [Double]? = start == nil ? nil : [Double](repeating: 0, count: used.count)
-    var lines = [Int](repeating: 0, count: used.count)
-    for (k, i) in used.enumerated() {
-      let line = table.lineNumbers[i]
-      let t = stop[i]
+    let used: [Int]
+    var time: [Double]
+    var event: [UInt8]
+    var entry: [Double]? = nil
+    var lines = LineNumbers()
+    if anyMissing {
+      var kept: [Int] = []
+      kept.reserveCapacity(rowCount)
+      for i in 0..<rowCount where complete[i] { kept.append(i) }
+      used = kept
+      time = used.map { stop[$0] }
+      event = used.map { status[$0] }
+      entry = start.map { s in used.map { s[$0] } }
+      for i in used { lines.append(table.lineNumbers[i]) }
+    } else {
+      // Nothing dropped: the columns are used as they are (no copies).
+      used = Array(0..<rowCount)
+      time = stop
+      event = status
+      entry = start
+      lines = table.lineNumbers
+    }
+    // Checks, naming the first offending line (one fast pass finds it).
+    let firstBad: Int? = time.withUnsafeBufferPointer { t in
+      if let entry {
+        for k in 0..<t.count where !(t[k].isFinite && entry[k].isFinite && entry[k] < t[k]) {
+          return k
+        }
+      } else {
+        for k in 0..<t.count where !(t[k].isFinite && t[k] >= 0) { return k }
+      }
+      return nil
+    }
+    if let k = firstBad {
+      let line = lines[k]
+      let t = time[k]
       guard t.isFinite else {
         throw SurvivalKitError.invalidData(
           line: line, column: stopColumn.name, message: "time is infinite; use a finite time")
       }
-      if let start {
-        let s = start[i]
+      if let entry {
+        let s = entry[k]
         guard s.isFinite else {
           throw SurvivalKitError.invalidData(
             line: line, column: startColumn!.name, message: "start time is infinite")
         }
-        guard s < t else {
-          throw SurvivalKitError.invalidData(
-            line: line, column: startColumn!.name,
-            message: "start time \(NumberFormatting.shortest(s)) is not before stop time "
-              + "\(NumberFormatting.shortest(t)); each interval (start, stop] must have positive length"
-          )
-        }
-        entry![k] = s
-      } else if t < 0 {
         throw SurvivalKitError.invalidData(
-          line: line, column: stopColumn.name,
-          message: "time \(NumberFormatting.shortest(t)) is negative; survival times must be >= 0")
+          line: line, column: startColumn!.name,
+          message: "start time \(NumberFormatting.shortest(s)) is not before stop time "
+            + "\(NumberFormatting.shortest(t)); each interval (start, stop] must have positive length"
+        )
       }
-      time[k] = t
-      event[k] = status[i]
-      lines[k] = line
+      throw SurvivalKitError.invalidData(
+        line: line, column: stopColumn.name,
+        message: "time \(NumberFormatting.shortest(t)) is negative; survival times must be >= 0")
     }
-    var ascending: [Int]? = nil
-    if timefix { ascending = SurvivalSample.fixTimes(&time, &entry) }
-    self.ascendingTimeOrder = ascending
+    let fixedOrder = timefix ? SurvivalSample.fixTimes(&time, &entry) : (order: nil, ranks: nil)
+    self.storedTimeOrder = fixedOrder.order
+    self.timeRanks = fixedOrder.ranks
     self.time = time
     self.entry = entry
     self.status = event
@@ -293,19 +337,29 @@ public struct SurvivalSample: Sendable {
 
   /// Merges near-tied times; returns the stable ascending order of `time` when it is still
   /// valid afterwards (right-censored data and nothing merged), so estimators need not sort
-  /// again.
+  /// again, or, for right-censored times with few distinct values, their ranks (found by
+  /// hashing, see `DistinctRanks`; the order is then a counting sort away).
   @discardableResult
-  static func fixTimes(_ time: inout [Double], _ entry: inout [Double]?) -> [Int]? {
+  static func fixTimes(_ time: inout [Double], _ entry: inout [Double]?) -> (
+    order: [Int]?, ranks: DistinctRanks?
+  ) {
+    if entry == nil, let ranks = DistinctRanks.make(time, limit: max(4096, time.count / 16)) {
+      guard let (merged, cuts) = ranks.fixed() else { return (nil, ranks) }
+      time.withUnsafeMutableBufferPointer { t in
+        for i in 0..<t.count { t[i] = cuts[Int(merged.ranks[i])] }
+      }
+      return (nil, merged)
+    }
     var all = time
     if let entry { all += entry }
     let order = SortOrder.order(all)
     var unique: [Double] = []
     unique.reserveCapacity(all.count)
     for k in order where unique.last != all[k] { unique.append(all[k]) }
-    guard let cuts = TimeFix.cuts(unique: unique) else { return entry == nil ? order : nil }
+    guard let cuts = TimeFix.cuts(unique: unique) else { return (entry == nil ? order : nil, nil) }
     TimeFix.apply(cuts: cuts, to: &time)
     if entry != nil { TimeFix.apply(cuts: cuts, to: &entry!) }
-    return nil
+    return (nil, nil)
   }
 
   /// Numeric values of a column used as a time; NaN for missing.

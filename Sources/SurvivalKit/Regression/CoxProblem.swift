@@ -94,11 +94,12 @@ struct CoxProblem {
   /// per covariate), split between two threads; unit case weights are shared, not copied.
   /// - Complexity: O(n p) after an O(n) radix sort.
   ///
-  /// The columns are taken over: passed their last reference, they are released as soon as
-  /// the covariate block is filled.
+  /// The columns (and `ascendingOrder`) are taken over: passed their last reference, they are
+  /// released as soon as they have been read.
   init(
     columns: consuming [[Double]], time: [Double], entry: [Double]?, status: [UInt8],
-    weights: [Double], strata: [Int32], scale: Bool = true, ascendingOrder: [Int]? = nil
+    weights: [Double], strata: [Int32], scale: Bool = true,
+    ascendingOrder: consuming [Int]? = nil
   ) {
     let n = time.count
     let p = columns.count
@@ -107,11 +108,13 @@ struct CoxProblem {
     // ascending order: reversed, its runs of equal times still to be put back in ascending
     // index order (what a stable descending sort gives) once the times are gathered.
     var order: [Int32]
-    if let ascendingOrder {
+    let fromAscending = ascendingOrder != nil
+    if let ascending = ascendingOrder {
       order = [Int32](unsafeUninitializedCapacity: n) { b, c in
-        for k in 0..<n { b[k] = Int32(truncatingIfNeeded: ascendingOrder[n - 1 - k]) }
+        for k in 0..<n { b[k] = Int32(truncatingIfNeeded: ascending[n - 1 - k]) }
         c = n
       }
+      ascendingOrder = nil  // released before the covariate block is filled
     } else {
       order = SortOrder.order32(time, descending: true)
     }
@@ -214,7 +217,7 @@ struct CoxProblem {
     columns = []
     // Sorted times, gathered once the columns are released; then the runs of equal times.
     let stop = order.map { time[Int($0)] }
-    if ascendingOrder != nil {
+    if fromAscending {
       x.withUnsafeMutableBufferPointer { rows in
         for s in 0..<(bounds.count - 1) {
           var a = bounds[s]

@@ -218,7 +218,9 @@ struct CoxCommand: ParsableCommand {
           confType: ConfidenceTransform(name: confType)!)
       let baseline = basehaz ? try fit.baselineHazard() : nil
       let splines =
-        try kept.map { try CoxModel.splineTerms(table: $0, formula: parsed, fit: fit, options: options) }
+        try kept.map {
+          try CoxModel.splineTerms(table: $0, formula: parsed, fit: fit, options: options)
+        }
         ?? []
       if let splinePlot {
         guard let first = splines.first else {

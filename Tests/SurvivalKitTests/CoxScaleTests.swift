@@ -212,7 +212,8 @@ final class CoxScaleTests: XCTestCase {
         let split = CoxProblem.$splitThreshold.withValue(2) {
           problem.evaluate(beta: beta, ties: ties)
         }
-        XCTAssertLessThan(CoxProblem.$splitThreshold.withValue(2) { problem.splitPoint().mid }, 2000)
+        XCTAssertLessThan(
+          CoxProblem.$splitThreshold.withValue(2) { problem.splitPoint().mid }, 2000)
         assertClose(split.loglik, one.loglik, tol: 1e-12, "\(ties) \(beta) loglik")
         assertClose(split.score[0], one.score[0], tol: 1e-10, "\(ties) \(beta) score")
         assertClose(split.information[0], one.information[0], tol: 1e-12, "\(ties) \(beta) info")

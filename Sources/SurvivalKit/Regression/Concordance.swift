@@ -175,19 +175,22 @@ public struct Concordance: Sendable, Equatable {
     let pairs = concordant + discordant + tiedRisk
     guard pairs > 0 else { return nil }
     let somers = (concordant - discordant) / pairs
-    var dfbeta = [Double](repeating: 0, count: n)
-    problem.weight.withUnsafeBufferPointer { weight in
-      for i in 0..<n {
-        dfbeta[i] = weight[i] * (difference[i] / pairs - somers / pairs * atRisk[i])
-      }
-    }
-    if let cluster {
-      var sums = [Double](repeating: 0, count: Int(cluster.max() ?? 0) + 1)
-      for i in 0..<n { sums[Int(cluster[Int(problem.order[i])])] += dfbeta[i] }
-      dfbeta = sums
+    func dfbeta(_ i: Int, _ weight: UnsafeBufferPointer<Double>) -> Double {
+      weight[i] * (difference[i] / pairs - somers / pairs * atRisk[i])
     }
     var variance = 0.0
-    for v in dfbeta { variance += v * v }
+    problem.weight.withUnsafeBufferPointer { weight in
+      if let cluster {
+        var sums = [Double](repeating: 0, count: Int(cluster.max() ?? 0) + 1)
+        for i in 0..<n { sums[Int(cluster[Int(problem.order[i])])] += dfbeta(i, weight) }
+        for v in sums { variance += v * v }
+      } else {
+        for i in 0..<n {
+          let v = dfbeta(i, weight)
+          variance += v * v
+        }
+      }
+    }
     variance /= 4
     return Concordance(
       estimate: (somers + 1) / 2, standardError: variance.squareRoot(), concordant: concordant,
@@ -411,6 +414,10 @@ struct RankSweep: @unchecked Sendable {
     var tree = [Double](repeating: 0, count: bucketCount + 1)  // Fenwick, 1-based
     var bucketTotal = [Double](repeating: 0, count: bucketCount)
     var offsets = [Int](repeating: 0, count: bucketCount + 1)
+    // Operations of each bucket among the first half of the sequence (for the two threads that
+    // group and collect).
+    let half = m / 2
+    var firstHalf = [Int](repeating: 0, count: bucketCount)
     var total = 0.0
     let queryKind = Kind.query.rawValue
     // Pass 1: the other buckets' share of each query.
@@ -419,31 +426,34 @@ struct RankSweep: @unchecked Sendable {
     tree.withUnsafeMutableBufferPointer { tree in
       bucketTotal.withUnsafeMutableBufferPointer { bucketTotal in
         offsets.withUnsafeMutableBufferPointer { offsets in
-          for k in 0..<m {
-            let r = Int(rows[k])
-            let b = Int(rank[r]) >> shift
-            offsets[b + 1] += 1
-            let w = weight[r]
-            if kinds[k] == queryKind {
-              var below = 0.0
-              var f = b
-              while f > 0 {
-                below += tree[f]
-                f -= f & -f
-              }
-              let above = total - below - bucketTotal[b]
-              difference[r] += sign * (below - above)
-              atRisk[r] += riskSign * total
-              result.below += w * below
-              result.above += w * above
-            } else {
-              let v = kinds[k] == Kind.add.rawValue ? w : -w
-              total += v
-              bucketTotal[b] += v
-              var f = b + 1
-              while f <= bucketCount {
-                tree[f] += v
-                f += f & -f
+          firstHalf.withUnsafeMutableBufferPointer { firstHalf in
+            for k in 0..<m {
+              let r = Int(rows[k])
+              let b = Int(rank[r]) >> shift
+              offsets[b + 1] += 1
+              if k < half { firstHalf[b] += 1 }
+              let w = weight[r]
+              if kinds[k] == queryKind {
+                var below = 0.0
+                var f = b
+                while f > 0 {
+                  below += tree[f]
+                  f -= f & -f
+                }
+                let above = total - below - bucketTotal[b]
+                difference[r] += sign * (below - above)
+                atRisk[r] += riskSign * total
+                result.below += w * below
+                result.above += w * above
+              } else {
+                let v = kinds[k] == Kind.add.rawValue ? w : -w
+                total += v
+                bucketTotal[b] += v
+                var f = b + 1
+                while f <= bucketCount {
+                  tree[f] += v
+                  f += f & -f
+                }
               }
             }
           }
@@ -451,20 +461,35 @@ struct RankSweep: @unchecked Sendable {
       }
     }
     // Group the operations by bucket, keeping their order: bucket-local rank and kind, weight.
+    // Two threads, each over half of the sequence: within a bucket the first half's
+    // operations go first, so the grouping is the one a single pass makes.
     for b in 0..<bucketCount { offsets[b + 1] += offsets[b] }
+    let starts = [offsets, (0..<bucketCount).map { offsets[$0] + firstHalf[$0] }]
+    let parts = [0..<half, half..<m]
+    let parallel = m >= RankSweep.parallelOperations
     let groupedCode = scratch.code
     let groupedValue = scratch.value
-    var next = offsets
-    next.withUnsafeMutableBufferPointer { next in
-      for k in 0..<m {
-        let r = Int(rows[k])
-        let rk = Int(rank[r])
-        let b = rk >> shift
-        let position = next[b]
-        next[b] = position + 1
-        groupedCode[position] = UInt32(rk & localMask) | UInt32(kinds[k]) << 30
-        groupedValue[position] = weight[r]
+    let pointers = UncheckedSendable((rows, kinds, groupedCode, groupedValue))
+    let group: @Sendable (Int) -> Void = { part in
+      let (rows, kinds, groupedCode, groupedValue) = pointers.value
+      var next = starts[part]
+      next.withUnsafeMutableBufferPointer { next in
+        for k in parts[part] {
+          let r = Int(rows[k])
+          let rk = Int(self.rank[r])
+          let b = rk >> shift
+          let position = next[b]
+          next[b] = position + 1
+          groupedCode[position] = UInt32(rk & localMask) | UInt32(kinds[k]) << 30
+          groupedValue[position] = self.weight[r]
+        }
       }
+    }
+    if parallel {
+      DispatchQueue.concurrentPerform(iterations: 2) { group($0) }
+    } else {
+      group(0)
+      group(1)
     }
     // Pass 2: each bucket's own share, buckets split between two threads by operation count.
     var bucketSums = [Sums](repeating: Sums(), count: bucketCount)
@@ -501,7 +526,7 @@ struct RankSweep: @unchecked Sendable {
           bucketSums[b] = sums
         }
       }
-      if m >= RankSweep.parallelOperations {
+      if parallel {
         DispatchQueue.concurrentPerform(iterations: 2) { work($0) }
       } else {
         work(0)
@@ -513,16 +538,26 @@ struct RankSweep: @unchecked Sendable {
       result.equal += sums.equal
       result.above += sums.above
     }
-    // Collect the buckets' shares in sequence order.
-    next = offsets
-    next.withUnsafeMutableBufferPointer { next in
-      for k in 0..<m {
-        let r = Int(rows[k])
-        let b = Int(rank[r]) >> shift
-        let position = next[b]
-        next[b] = position + 1
-        if kinds[k] == queryKind { difference[r] += sign * groupedValue[position] }
+    // Collect the buckets' shares: each query is its row's only one in this sweep, so the two
+    // halves write different rows.
+    let collect: @Sendable (Int) -> Void = { part in
+      let (rows, kinds, _, groupedValue) = pointers.value
+      var next = starts[part]
+      next.withUnsafeMutableBufferPointer { next in
+        for k in parts[part] {
+          let r = Int(rows[k])
+          let b = Int(self.rank[r]) >> shift
+          let position = next[b]
+          next[b] = position + 1
+          if kinds[k] == queryKind { self.difference[r] += sign * groupedValue[position] }
+        }
       }
+    }
+    if parallel {
+      DispatchQueue.concurrentPerform(iterations: 2) { collect($0) }
+    } else {
+      collect(0)
+      collect(1)
     }
     return result
   }

@@ -102,7 +102,7 @@ struct CoxState: Sendable {
   /// Term name -> indices among the estimated columns, in term order.
   let termColumns: [(String, [Int])]
   /// File line of each sample row.
-  let lineNumbers: [Int]
+  let lineNumbers: LineNumbers
   /// Model-based variance of the estimated coefficients (original coordinates).
   let naiveVariance: Matrix
   /// The `cluster()` groups of the sample rows with their values as written, for

@@ -455,7 +455,7 @@ public enum CoxModel {
     }
     return CoxState(
       problem: problem, betaScaled: beta, ties: ties, columnNames: kept.map { design.names[$0] },
-      termColumns: termColumns, lineNumbers: Array(sample.lineNumbers),
+      termColumns: termColumns, lineNumbers: sample.lineNumbers,
       naiveVariance: naiveVariance,
       cluster: cluster, strataLabels: sample.strata.labels, strataCodes: sample.strata.codes,
       design: design, kept: kept, variance: variance,

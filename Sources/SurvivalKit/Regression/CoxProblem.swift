@@ -41,8 +41,9 @@ final class CoxWorkspace: @unchecked Sendable {
 
   deinit { buffer.deallocate() }
 
-  /// Frees the block (the next `buffer` call allocates again): a fit calls this once its
-  /// iteration is done, so the block is not held beside the concordance's work memory.
+  /// Frees the block (the next `buffer` call allocates again). The concordance reuses the
+  /// block once the iteration is done (clearing it costs less than mapping fresh pages) and
+  /// then frees it, so a fit does not keep it.
   func release() {
     buffer.deallocate()
     buffer = UnsafeMutablePointer<Double>.allocate(capacity: 1)
@@ -188,6 +189,8 @@ struct CoxProblem {
           var pointers = [UnsafePointer<Double>?](repeating: nil, count: 16)
           var offset = [Double](repeating: 0, count: 16)
           var factor = [Double](repeating: 1, count: 16)
+          // The columns are immutable and retained by `shared` for the whole loop, so their
+          // storage stays where these pointers point.
           for j in 0..<width {
             pointers[j] = shared.columns[j0 + j].withUnsafeBufferPointer { $0.baseAddress }
             offset[j] = shared.means[j0 + j]

@@ -164,7 +164,7 @@ extension CoxFit {
       status[row] = problem.status[k]
       for j in columns.indices { byRow[j][row] = columns[j][k] }
     }
-    var lines: [Int]? = state.lineNumbers
+    var lines: [Int]? = Array(state.lineNumbers)
     var clusters: [String]? = nil
     if collapse, let cluster = state.cluster {
       let g = cluster.labels.count

@@ -91,42 +91,47 @@ public struct Concordance: Sendable, Equatable {
             // Descending time (the sorted order): each event against those still at risk,
             // censored rows at its time included, events at its time not.
             operations.removeAll()
-            var inRiskSet: [Bool] = problem.start == nil ? [] : [Bool](repeating: false, count: n)
-            var i = lo
-            var q = lo
-            while i < hi {
-              let t = stop[i]
-              var j = i
-              while j < hi && stop[j] == t { j += 1 }
-              for r in i..<j where status[r] == 0 {
-                operations.append(r, .add)
-                if !inRiskSet.isEmpty { inRiskSet[r] = true }
-              }
-              if let start = problem.start {
-                while q < hi && start[Int(problem.startOrder[q])] >= t {
-                  let r = Int(problem.startOrder[q])
-                  if inRiskSet[r] {
-                    operations.append(r, .remove)
-                    inRiskSet[r] = false
-                  }
-                  q += 1
+            if problem.start == nil {
+              RankSweep.fillRightCensored(
+                operations, stop: stop, status: status, weight: weight, rows: lo..<hi,
+                descending: true, tiedTime: &tiedTime)
+            } else {
+              var inRiskSet = [Bool](repeating: false, count: n)
+              var i = lo
+              var q = lo
+              while i < hi {
+                let t = stop[i]
+                var j = i
+                while j < hi && stop[j] == t { j += 1 }
+                for r in i..<j where status[r] == 0 {
+                  operations.append(r, .add)
+                  inRiskSet[r] = true
                 }
+                if let start = problem.start {
+                  while q < hi && start[Int(problem.startOrder[q])] >= t {
+                    let r = Int(problem.startOrder[q])
+                    if inRiskSet[r] {
+                      operations.append(r, .remove)
+                      inRiskSet[r] = false
+                    }
+                    q += 1
+                  }
+                }
+                var eventWeight = 0.0
+                var eventWeightSquares = 0.0
+                for r in i..<j where status[r] == 1 {
+                  operations.append(r, .query)
+                  eventWeight += weight[r]
+                  eventWeightSquares += weight[r] * weight[r]
+                }
+                tiedTime += (eventWeight * eventWeight - eventWeightSquares) / 2
+                for r in i..<j where status[r] == 1 {
+                  operations.append(r, .add)
+                  inRiskSet[r] = true
+                }
+                i = j
               }
-              var eventWeight = 0.0
-              var eventWeightSquares = 0.0
-              for r in i..<j where status[r] == 1 {
-                operations.append(r, .query)
-                eventWeight += weight[r]
-                eventWeightSquares += weight[r] * weight[r]
-              }
-              tiedTime += (eventWeight * eventWeight - eventWeightSquares) / 2
-              for r in i..<j where status[r] == 1 {
-                operations.append(r, .add)
-                if !inRiskSet.isEmpty { inRiskSet[r] = true }
-              }
-              i = j
             }
-            inRiskSet = []
             // The event's score above the other's is concordant: c = below, d = above.
             let sums = sweep.run(operations, sign: 1, riskSign: 1)
             concordant += sums.below
@@ -135,22 +140,10 @@ public struct Concordance: Sendable, Equatable {
             // Ascending time: each subject as the later member of a pair, against the events
             // before it (and at its time when censored): c = above, d = below.
             operations.removeAll()
-            var k = hi - 1
-            while k >= lo {
-              let t = stop[k]
-              var j = k
-              while j >= lo && stop[j] == t { j -= 1 }
-              for r in stride(from: k, to: j, by: -1) where status[r] == 1 {
-                operations.append(r, .query)
-              }
-              for r in stride(from: k, to: j, by: -1) where status[r] == 1 {
-                operations.append(r, .add)
-              }
-              for r in stride(from: k, to: j, by: -1) where status[r] == 0 {
-                operations.append(r, .query)
-              }
-              k = j
-            }
+            var unused = 0.0
+            RankSweep.fillRightCensored(
+              operations, stop: stop, status: status, weight: weight, rows: lo..<hi,
+              descending: false, tiedTime: &unused)
             _ = sweep.run(operations, sign: -1, riskSign: 1)
             if let start = problem.start {
               // Events at or before a subject's entry never pair with it: take them off.
@@ -388,6 +381,101 @@ struct RankSweep: @unchecked Sendable {
     }
 
     func removeAll() { count = 0 }
+
+    /// Writes operation `position` directly (for filling two parts at once); `count` is set
+    /// afterwards by `setCount`.
+    @inline(__always)
+    func write(_ position: Int, _ row: Int, _ kind: Kind) {
+      rowStorage[position] = UInt32(truncatingIfNeeded: row)
+      kindStorage[position] = kind.rawValue
+    }
+
+    func setCount(_ newCount: Int) {
+      precondition(newCount <= capacity, "more operations than the room reserved")
+      count = newCount
+    }
+  }
+
+  /// The operations of one sweep over right-censored rows `rows` (sorted by time descending),
+  /// appended to `operations`. Descending time (the rows in order): at each time its censored
+  /// rows join, its events are queried against those at risk, then join; `tiedTime` receives
+  /// the weight of the pairs of events at the same time. Ascending time (the rows backwards):
+  /// at each time its events are queried against the events before, join, then its censored
+  /// rows are queried. Two threads fill the halves of the rows (split between two times) for
+  /// large data, each at its place in the sequence, so the sequence is that of one pass.
+  static func fillRightCensored(
+    _ operations: Operations, stop: UnsafePointer<Double>, status: UnsafePointer<Double>,
+    weight: UnsafePointer<Double>, rows: Range<Int>, descending: Bool, tiedTime: inout Double
+  ) {
+    // Writes the operations of rows a..<b (whole times) from `position`; returns the next.
+    func fill(_ a: Int, _ b: Int, from position: Int, tied: inout Double) -> Int {
+      var next = position
+      func put(_ r: Int, _ kind: Kind) {
+        operations.write(next, r, kind)
+        next += 1
+      }
+      if descending {
+        var i = a
+        while i < b {
+          let t = stop[i]
+          var j = i
+          while j < b && stop[j] == t { j += 1 }
+          for r in i..<j where status[r] == 0 { put(r, .add) }
+          var eventWeight = 0.0
+          var eventWeightSquares = 0.0
+          for r in i..<j where status[r] == 1 {
+            put(r, .query)
+            eventWeight += weight[r]
+            eventWeightSquares += weight[r] * weight[r]
+          }
+          tied += (eventWeight * eventWeight - eventWeightSquares) / 2
+          for r in i..<j where status[r] == 1 { put(r, .add) }
+          i = j
+        }
+      } else {
+        var k = b - 1
+        while k >= a {
+          let t = stop[k]
+          var j = k
+          while j >= a && stop[j] == t { j -= 1 }
+          for r in stride(from: k, to: j, by: -1) where status[r] == 1 { put(r, .query) }
+          for r in stride(from: k, to: j, by: -1) where status[r] == 1 { put(r, .add) }
+          for r in stride(from: k, to: j, by: -1) where status[r] == 0 { put(r, .query) }
+          k = j
+        }
+      }
+      return next
+    }
+    let lo = rows.lowerBound
+    let hi = rows.upperBound
+    let start = operations.count
+    var cut = lo + (hi - lo) / 2
+    while cut > lo && cut < hi && stop[cut] == stop[cut - 1] { cut += 1 }
+    guard hi - lo >= RankSweep.parallelOperations && cut > lo && cut < hi else {
+      operations.setCount(fill(lo, hi, from: start, tied: &tiedTime))
+      return
+    }
+    // The part the sequence takes first, and how many operations it makes (one per row,
+    // two per event).
+    let (first, second) = descending ? ((lo, cut), (cut, hi)) : ((cut, hi), (lo, cut))
+    func operationCount(_ part: (Int, Int)) -> Int {
+      var count = part.1 - part.0
+      for r in part.0..<part.1 where status[r] == 1 { count += 1 }
+      return count
+    }
+    let length = operationCount(first)
+    operations.setCount(start + length + operationCount(second))
+    let tied = UnsafeMutablePointer<Double>.allocate(capacity: 2)
+    defer { tied.deallocate() }
+    tied.initialize(repeating: 0, count: 2)
+    let shared = UncheckedSendable((fill, first, second, start + length, tied))
+    DispatchQueue.concurrentPerform(iterations: 2) { part in
+      let (fill, first, second, middle, tied) = shared.value
+      let range = part == 0 ? first : second
+      _ = fill(range.0, range.1, part == 0 ? start : middle, &tied[part])
+    }
+    tiedTime += tied[0]
+    tiedTime += tied[1]
   }
 
   /// Σ w × (weight below), Σ w × (weight equal) and Σ w × (weight above) over the queries.

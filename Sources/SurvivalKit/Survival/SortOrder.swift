@@ -36,23 +36,6 @@ enum SortOrder {
     sorted32(keys: keys).order
   }
 
-  /// Dense ranks of `values` (0 for the smallest; equal values, -0 and +0 included, share a
-  /// rank) written to `rank[i]`, and the number of distinct values.
-  static func denseRanks(_ values: ArraySlice<Double>, into rank: UnsafeMutablePointer<Int32>)
-    -> Int
-  {
-    let (order, sortedKeys) = sorted32(keys: values.map { key($0) })
-    guard let firstKey = sortedKeys.first else { return 0 }
-    var current: Int32 = 0
-    var previous = firstKey
-    for k in 0..<order.count {
-      if sortedKeys[k] != previous { current += 1 }
-      previous = sortedKeys[k]
-      rank[Int(order[k])] = current
-    }
-    return Int(current) + 1
-  }
-
   /// The stable permutation sorting `keys` ascending, as 32-bit indices, and the sorted keys.
   static func sorted32(keys: consuming [UInt64]) -> (order: [Int32], keys: [UInt64]) {
     let n = keys.count

@@ -144,6 +144,23 @@ final class StreamingIntakeTests: XCTestCase {
     }
   }
 
+  /// Missing-value spellings of any length are recognised (spellings longer than eight bytes
+  /// used to be ignored and became text levels).
+  func testLongMissingSpellings() throws {
+    let options = CSVOptions(missingValues: ["", "NA", "not available", "-999999999"])
+    let t = try read(
+      "x,g\n1,a\nnot available,not available\n-999999999,b\n4,NA\n", blockSize: 8,
+      options: options)
+    guard case .numeric(let x) = try t.column(named: "x").values,
+      case .text(let levels, let codes) = try t.column(named: "g").values
+    else { return XCTFail("types") }
+    XCTAssertEqual(x[0], 1)
+    XCTAssertTrue(x[1].isNaN && x[2].isNaN)
+    XCTAssertEqual(x[3], 4)
+    XCTAssertEqual(levels, ["a", "b"])
+    XCTAssertEqual(codes, [0, -1, 1, -1])
+  }
+
   /// Errors in a late block name their line of the file.
   func testErrorsInLaterBlocksNameTheirLine() {
     var rows = ["a,b"] + (1...60).map { "\($0),\($0)" }

@@ -24,6 +24,7 @@
 #                      only if that default is missing; an explicit SURVKIT
 #                      is never built)
 #   SKIP_SURVKIT=1     time only the peers
+#   SKIP_PEERS=1       time only survkit (no ratio; for sizes where the peers take minutes)
 #   REQUIRE_SURVKIT=1  exit 1 (after the peers) if survkit is unavailable or
 #                      fails; by default that is reported and the peers are
 #                      still timed
@@ -51,6 +52,7 @@ TIMEOUT="${TIMEOUT:-900}"
 RSCRIPT="${RSCRIPT:-Rscript}"
 PYTHON="${PYTHON:-python3}"
 SKIP_SURVKIT="${SKIP_SURVKIT:-0}"
+SKIP_PEERS="${SKIP_PEERS:-0}"
 REQUIRE_SURVKIT="${REQUIRE_SURVKIT:-0}"
 
 bench_die() { echo "error: $*" >&2; exit 1; }
@@ -290,13 +292,17 @@ bench_main() { # CAP TITLE FORMULA DATA_PATTERN GEN_OPTS N [N ...]
     else
       bench_tool "survkit" "$SURVKIT" "$BENCH_CAP" "$data" "$formula" --format json
     fi
-    if [ -z "$R_MISSING" ]; then
+    if [ "$SKIP_PEERS" = "1" ]; then
+      bench_note "peers skipped (SKIP_PEERS=1)"
+    elif [ -z "$R_MISSING" ]; then
       bench_tool "R survival" "$RSCRIPT" "$PEERS/r_survival.R" "$BENCH_CAP" "$data"
     else
       echo "== R survival"
       bench_note "R survival skipped: $R_MISSING"
     fi
-    if [ -z "$LIFELINES_MISSING" ]; then
+    if [ "$SKIP_PEERS" = "1" ]; then
+      :
+    elif [ -z "$LIFELINES_MISSING" ]; then
       bench_tool "lifelines" "$PYTHON" "$PEERS/py_lifelines.py" "$BENCH_CAP" "$data"
     else
       echo "== lifelines"

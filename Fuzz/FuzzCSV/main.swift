@@ -18,6 +18,14 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   switch (whole, blocks) {
   case (.success(let a), .success(let b)):
     if !sameTable(a, b) { fatalError("blocks of \(blockSize) bytes read another table") }
+    // Only the first column kept: the others are skipped but still counted.
+    if let name = a.columns.first?.name,
+      let narrow = try? CSVReader.read(
+        bytes: bytes, options: CSVOptions().only([name]), blockSize: blockSize),
+      !sameTable(narrow, DataTable(columns: [a.columns[0]], lineNumbers: a.lineNumbers))
+    {
+      fatalError("blocks of \(blockSize) bytes, one column kept, read another table")
+    }
   case (.failure(let a), .failure(let b)):
     if "\(a)" != "\(b)" { fatalError("blocks of \(blockSize) bytes: '\(b)' instead of '\(a)'") }
   default:

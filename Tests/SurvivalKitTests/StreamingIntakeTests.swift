@@ -110,6 +110,57 @@ final class StreamingIntakeTests: XCTestCase {
         lineNumbers: whole.lineNumbers), "projection")
   }
 
+  /// Fields after the last kept column are skipped but counted: the kept values equal those of
+  /// a full read, a row with a field too many or too few among the skipped ones is named, with
+  /// LF and CR LF line ends, and with skipped parts longer than 4080 bytes.
+  func testSkippedFieldsAreStillCounted() throws {
+    for lineEnd in ["\n", "\r\n"] {
+      var rows = ["a,b," + (1...20).map { "c\($0)" }.joined(separator: ",")]
+      for i in 1...200 {
+        let wide = i == 77 ? String(repeating: "x", count: 5000) : "\(i * 7)"
+        rows.append("\(i),\(i % 3),\(wide)," + (2...20).map { "\($0 * i)" }.joined(separator: ","))
+      }
+      let text = rows.joined(separator: lineEnd) + lineEnd
+      let options = CSVOptions().only(["a", "b"])
+      let full = try read(text, blockSize: 1 << 20)
+      for size in [64, 1000, 1 << 20] {
+        let narrow = try read(text, blockSize: size, options: options)
+        assertSameTable(
+          narrow,
+          DataTable(
+            columns: [try full.column(named: "a"), try full.column(named: "b")],
+            lineNumbers: full.lineNumbers), "skipped fields, block \(size)")
+      }
+      var ragged = rows
+      ragged[120] += ",extra"
+      assertThrows(
+        try read(ragged.joined(separator: lineEnd) + lineEnd, blockSize: 256, options: options),
+        containing: ["line 121", "more than"])
+      ragged = rows
+      ragged[150] = ragged[150].split(separator: ",").dropLast().joined(separator: ",")
+      assertThrows(
+        try read(ragged.joined(separator: lineEnd) + lineEnd, blockSize: 256, options: options),
+        containing: ["line 151", "21 fields", "header has 22"])
+    }
+  }
+
+  /// Missing-value spellings of any length are recognised (spellings longer than eight bytes
+  /// used to be ignored and became text levels).
+  func testLongMissingSpellings() throws {
+    let options = CSVOptions(missingValues: ["", "NA", "not available", "-999999999"])
+    let t = try read(
+      "x,g\n1,a\nnot available,not available\n-999999999,b\n4,NA\n", blockSize: 8,
+      options: options)
+    guard case .numeric(let x) = try t.column(named: "x").values,
+      case .text(let levels, let codes) = try t.column(named: "g").values
+    else { return XCTFail("types") }
+    XCTAssertEqual(x[0], 1)
+    XCTAssertTrue(x[1].isNaN && x[2].isNaN)
+    XCTAssertEqual(x[3], 4)
+    XCTAssertEqual(levels, ["a", "b"])
+    XCTAssertEqual(codes, [0, -1, 1, -1])
+  }
+
   /// Errors in a late block name their line of the file.
   func testErrorsInLaterBlocksNameTheirLine() {
     var rows = ["a,b"] + (1...60).map { "\($0),\($0)" }

@@ -8,7 +8,9 @@
 /// when a new level is seen.
 struct ByteInterner {
   private(set) var levels: [String] = []
-  private var levelBytes: [[UInt8]] = []
+  /// The levels' bytes end to end; level k is `storage[offsets[k] ..< offsets[k + 1]]`.
+  private var storage: [UInt8] = []
+  private var offsets: [Int] = [0]
   private var table = [Int32](repeating: -1, count: 64)
   private var lastCode: Int32 = -1
 
@@ -23,15 +25,15 @@ struct ByteInterner {
 
   @inline(__always)
   func equal(_ code: Int32, _ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
-    let bytes = levelBytes[Int(code)]
+    let from = offsets[Int(code)]
     let length = end - start
-    if bytes.count != length { return false }
-    return bytes.withUnsafeBufferPointer { b in
+    if offsets[Int(code) + 1] - from != length { return false }
+    return storage.withUnsafeBufferPointer { b in
       if length <= 16 {  // short labels: a byte loop beats a call to memcmp
-        for k in 0..<length where b[k] != base[start + k] { return false }
+        for k in 0..<length where b[from + k] != base[start + k] { return false }
         return true
       }
-      return memcmp(b.baseAddress!, base + start, length) == 0
+      return memcmp(b.baseAddress! + from, base + start, length) == 0
     }
   }
 
@@ -47,8 +49,9 @@ struct ByteInterner {
       slot = (slot + 1) & mask
     }
     let code = Int32(levels.count)
-    let bytes = Array(UnsafeBufferPointer(start: base + start, count: end - start))
-    levelBytes.append(bytes)
+    let bytes = UnsafeBufferPointer(start: base + start, count: end - start)
+    storage.append(contentsOf: bytes)
+    offsets.append(storage.count)
     levels.append(String(decoding: bytes, as: UTF8.self))
     table[slot] = code
     lastCode = code
@@ -66,12 +69,12 @@ struct ByteInterner {
   private mutating func grow() {
     table = [Int32](repeating: -1, count: table.count * 2)
     let mask = table.count - 1
-    for (code, bytes) in levelBytes.enumerated() {
-      let h = bytes.withUnsafeBufferPointer { b -> UInt64 in
+    for code in levels.indices {
+      let h = storage.withUnsafeBufferPointer { b -> UInt64 in
         guard let p = b.baseAddress else {
           return ByteInterner.hash(UnsafePointer(bitPattern: 1)!, 0, 0)
         }
-        return ByteInterner.hash(p, 0, b.count)
+        return ByteInterner.hash(p, offsets[code], offsets[code + 1])
       }
       var slot = Int(truncatingIfNeeded: h) & mask
       while table[slot] >= 0 { slot = (slot + 1) & mask }

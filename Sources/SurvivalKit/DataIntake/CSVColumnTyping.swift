@@ -37,24 +37,14 @@ extension CSVReader {
 
   @inline(__always)
   static func isMissing(
-    _ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ missing: [[UInt8]]
+    _ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ missing: MissingSpellings
   ) -> Bool {
-    let length = end - start
-    if length > 8 { return false }
-    for token in missing where token.count == length {
-      var same = true
-      for k in 0..<length where base[start + k] != token[k] {
-        same = false
-        break
-      }
-      if same { return true }
-    }
-    return false
+    missing.contains(base, start, end)
   }
 
   static func typeColumn(
     base: UnsafePointer<UInt8>, segments: [CellSegment], stride: Int, column: Int,
-    missing: [[UInt8]], decimalComma: Bool, textOnly: Bool = false
+    missing: MissingSpellings, decimalComma: Bool, textOnly: Bool = false
   ) -> ColumnValues {
     let rows = segments.reduce(0) { $0 + $1.rows }
     // Visits every cell of the column in row order; stops when `body` returns false.
@@ -71,7 +61,7 @@ extension CSVReader {
     }
     // Numeric attempt. Missing spellings are checked first only when one of them reads as a
     // number (a user's "-999"); the default spellings never do, so the hot loop skips them.
-    let numericMissing = missing.contains { token in
+    let numericMissing = missing.tokens.contains { token in
       token.withUnsafeBufferPointer { b in
         b.baseAddress.map {
           NumberParsing.parseDouble($0, 0, b.count, decimalComma: decimalComma) != nil
@@ -144,5 +134,46 @@ extension String {
     while s.first == characters { s.removeFirst() }
     while s.last == characters { s.removeLast() }
     return String(s)
+  }
+}
+
+/// The cells that mean "missing", packed for a test per cell without allocation: spellings of
+/// up to seven bytes as one 64-bit word each (bytes and length), longer ones as bytes.
+struct MissingSpellings: Sendable {
+  /// The spellings as given.
+  let tokens: [[UInt8]]
+  private let short: [UInt64]
+  private let long: [[UInt8]]
+
+  init(_ tokens: [[UInt8]]) {
+    self.tokens = tokens
+    short = tokens.filter { $0.count <= 7 }.map { MissingSpellings.pack($0) }
+    long = tokens.filter { $0.count > 7 }
+  }
+
+  static func pack(_ bytes: [UInt8]) -> UInt64 {
+    var key = UInt64(bytes.count) << 56
+    for (k, b) in bytes.enumerated() { key |= UInt64(b) << (8 * UInt64(k)) }
+    return key
+  }
+
+  /// Whether `base[start..<end]` is one of the spellings.
+  @inline(__always)
+  func contains(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+    let length = end - start
+    if length <= 7 {
+      var key = UInt64(length) << 56
+      for k in 0..<length { key |= UInt64(base[start + k]) << (8 * UInt64(k)) }
+      return short.withUnsafeBufferPointer { s in
+        for t in s where t == key { return true }
+        return false
+      }
+    }
+    for token in long where token.count == length {
+      if token.withUnsafeBufferPointer({ memcmp($0.baseAddress!, base + start, length) == 0 }) {
+        return true
+      }
+    }
+    return false
   }
 }

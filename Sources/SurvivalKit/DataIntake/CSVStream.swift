@@ -155,7 +155,7 @@ extension CSVReader {
       kept.append(j)
     }
     let storedCount = kept.count
-    let missing = options.missingValues.map { Array($0.utf8) }
+    let missing = MissingSpellings(options.missingValues.sorted().map { Array($0.utf8) })
 
     // The body starts after the header.
     var position = start + tokenizer.position
@@ -316,7 +316,7 @@ extension CSVReader {
     let columnCount: Int
     let slots: [Int32]
     let storedCount: Int
-    let missing: [[UInt8]]
+    let missing: MissingSpellings
     let decimalComma: Bool
     let checkUTF8: Bool
     let textOnly: Bool

@@ -254,9 +254,12 @@ extension CSVReader {
         if !state.separator(pos) { break scan }
         if state.field > state.lastKept {
           // No later field of the row is kept: find its end, counting its delimiters.
-          let (rowEnd, delimiters) = skipRow(
-            base, from: pos + 1, to: end, delimiterPattern: delimiterPattern,
-            returnPattern: returnPattern, delimiter: delimiter)
+          let (rowEnd, delimiters) =
+            hasReturn
+            ? skipRow(
+              base, from: pos + 1, to: end, delimiterPattern: delimiterPattern,
+              returnPattern: returnPattern, delimiter: delimiter)
+            : skipRowToNewline(base, from: pos + 1, to: end, delimiter: delimiter)
           state.field += delimiters
           state.fieldStart = rowEnd
           if rowEnd >= end {
@@ -287,6 +290,45 @@ extension CSVReader {
 }
 
 extension CSVReader {
+  /// `skipRow` for a block without carriage returns, sixteen bytes at a time: a row's
+  /// delimiters are added up lane by lane and the lanes summed once per row.
+  @inline(__always)
+  static func skipRowToNewline(
+    _ base: UnsafePointer<UInt8>, from: Int, to end: Int, delimiter: UInt8
+  ) -> (Int, Int) {
+    let raw = UnsafeRawPointer(base)
+    let lineEnds = SIMD16<UInt8>(repeating: newline)
+    let delimiters = SIMD16<UInt8>(repeating: delimiter)
+    let zero = SIMD16<UInt8>(repeating: 0)
+    var lanes = zero
+    var rounds = 0
+    var count = 0
+    var i = from
+    while i + 16 <= end {
+      let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+      // Any line end among the sixteen bytes (read as two words; `any` is not inlined).
+      let ends = unsafeBitCast(
+        zero.replacing(with: 0xFF, where: v .== lineEnds), to: SIMD2<UInt64>.self)
+      if ends[0] | ends[1] != 0 { break }
+      lanes &+= zero.replacing(with: 1, where: v .== delimiters)
+      rounds += 1
+      if rounds == 255 {
+        count += Int(SIMD16<UInt16>(truncatingIfNeeded: lanes).wrappedSum())
+        lanes = zero
+        rounds = 0
+      }
+      i += 16
+    }
+    count += Int(SIMD16<UInt16>(truncatingIfNeeded: lanes).wrappedSum())
+    while i < end {
+      let c = base[i]
+      if c == newline { return (i, count) }
+      if c == delimiter { count += 1 }
+      i += 1
+    }
+    return (end, count)
+  }
+
   /// The position of the first line end in `base[from..<to]` (or `to`) and the number of
   /// delimiters before it, eight bytes at a time without a branch per field.
   @inline(__always)

@@ -22,17 +22,24 @@ enum StatusCoding {
     switch (expression, column.values) {
     case (.column, .numeric(let v)):
       // A value outside 0, 1, 2 is wrong under every coding: name that cell first. One pass
-      // finds it and the largest status; a second decodes.
+      // finds it and the largest status and decodes the common 0/1 coding; a 2 means 1/2
+      // coding, decoded by a second pass.
       var firstInvalid: Int? = nil
       var maxValue = -Double.infinity
       v.withUnsafeBufferPointer { b in
-        for i in 0..<rows where !b[i].isNaN {
-          let x = b[i]
-          if x != 0 && x != 1 && x != 2 {
-            firstInvalid = i
-            return
+        out.withUnsafeMutableBufferPointer { o in
+          for i in 0..<rows where !b[i].isNaN {
+            let x = b[i]
+            if x == 0 {
+              o[i] = 0
+            } else if x == 1 {
+              o[i] = 1
+            } else if x != 2 {
+              firstInvalid = i
+              return
+            }
+            if x > maxValue { maxValue = x }
           }
-          if x > maxValue { maxValue = x }
         }
       }
       if let i = firstInvalid {
@@ -44,17 +51,19 @@ enum StatusCoding {
       }
       let shift = maxValue == 2 ? 1.0 : 0.0
       var firstBad: Int? = nil
-      v.withUnsafeBufferPointer { b in
-        out.withUnsafeMutableBufferPointer { o in
-          for i in 0..<rows where !b[i].isNaN {
-            let s = b[i] - shift
-            if s == 1 {
-              o[i] = 1
-            } else if s == 0 {
-              o[i] = 0
-            } else {
-              firstBad = i
-              return
+      if shift == 1 {
+        v.withUnsafeBufferPointer { b in
+          out.withUnsafeMutableBufferPointer { o in
+            for i in 0..<rows where !b[i].isNaN {
+              let s = b[i] - shift
+              if s == 1 {
+                o[i] = 1
+              } else if s == 0 {
+                o[i] = 0
+              } else {
+                firstBad = i
+                return
+              }
             }
           }
         }

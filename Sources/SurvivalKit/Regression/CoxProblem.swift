@@ -361,7 +361,8 @@ struct CoxProblem {
     let blocks = kappa + n  // partial results, one block per half
     for k in 0..<(2 * layout.size) { blocks[k] = 0 }
     let input = EvaluationInput(
-      problem: self, beta: beta, efron: efron, derivatives: derivatives, risk: risk,
+      problem: self, beta: beta, zero: beta.allSatisfy { $0 == 0 }, efron: efron,
+      derivatives: derivatives, risk: risk,
       kappa: kappa, blocks: blocks, layout: layout, mid: mid, carryLow: carryLow)
     x.withUnsafeBufferPointer { xBuffer in
       stop.withUnsafeBufferPointer { stopBuffer in
@@ -511,6 +512,9 @@ struct EvaluationInput: @unchecked Sendable {
 
   let problem: CoxProblem
   let beta: [Double]
+  /// Whether β = 0 (the first evaluation): then η_i = 0 and r_i = w_i exactly, without the
+  /// products or e^0.
+  let zero: Bool
   let efron: Bool
   let derivatives: Bool
   let risk: UnsafeMutablePointer<Double>
@@ -527,6 +531,10 @@ struct EvaluationInput: @unchecked Sendable {
   /// r_i = w_i e^{η_i} for the rows.
   func riskScores(_ data: EvaluationData, rows: Range<Int>) {
     let p = self.p
+    if zero {
+      for i in rows { risk[i] = data.weight[i] }
+      return
+    }
     beta.withUnsafeBufferPointer { beta in
       for i in rows {
         let row = data.x + i * p
@@ -549,8 +557,10 @@ struct EvaluationInput: @unchecked Sendable {
       for i in carryLow..<mid {
         let row = data.x + i * p
         var e = 0.0
-        for j in 0..<p { e += beta[j] * row[j] }
-        let r = data.weight[i] * Double.exp(e)
+        if !zero {
+          for j in 0..<p { e += beta[j] * row[j] }
+        }
+        let r = zero ? data.weight[i] : data.weight[i] * Double.exp(e)
         risk[i] = r
         s0 += r
         for j in 0..<p { carried[1 + j] += r * row[j] }
@@ -617,7 +627,9 @@ struct EvaluationInput: @unchecked Sendable {
             kappa[i] = -hazardSum
             if status[i] == 1 {
               var eta = 0.0
-              for j in 0..<p { eta += beta[j] * row[j] }
+              if !zero {
+                for j in 0..<p { eta += beta[j] * row[j] }
+              }
               deaths += 1
               deathWeight += weight[i]
               etaSum += weight[i] * eta

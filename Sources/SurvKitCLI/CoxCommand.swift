@@ -179,9 +179,11 @@ struct CoxCommand: ParsableCommand {
   func run() throws {
     try runReportingErrors {
       // Parse first, so that only the columns the formula uses are read and typed.
+      var timer = PhaseTimer()
       let parsed = try Formula(formula)
       let table = try CSVReader.read(
         path: file, options: input.csvOptions.only(parsed.variables + (weights.map { [$0] } ?? [])))
+      timer.mark("read")
       // Spline terms refit variants from the table; otherwise the fit takes the table over and
       // releases its columns once the data are arranged.
       let splineTerms = parsed.terms.contains { term in
@@ -203,6 +205,7 @@ struct CoxCommand: ParsableCommand {
       options.firth = firth
       options.intervals = CoxIntervals(rawValue: (ci ?? "wald").lowercased())!
       let fit = try CoxModel.fit(table: consume table, formula: parsed, options: options)
+      timer.mark("fit")
       let test =
         zph
         ? try CoxZPH.test(
@@ -261,6 +264,7 @@ struct CoxCommand: ParsableCommand {
         }
         FileHandleOutput.standardOutput(text)
       }
+      timer.mark("output")
     }
   }
 }

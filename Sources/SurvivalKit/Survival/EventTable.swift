@@ -349,33 +349,25 @@ public struct EventTable: Sendable {
       stratumStart.append(times.count)
     }
     for (p, r) in rows.enumerated() { timeIndex[r] = sortedTimeIndex[p] }
-    self.strata = strata.labels
-    self.groups = groups.labels
-    self.stratumStart = stratumStart
-    self.time = times
-    self.nRisk = risk
-    self.nEvent = events
-    self.nCensor = censor
-    self.cellStart = cellStart
-    self.cellGroup = cellGroup
-    self.cellRisk = cellRisk
-    self.cellEvent = cellEvent
-    self.cellCensor = cellCensor
-    self.size = size
-    self.timeIndex = timeIndex
-    self.delayedEntry = entry != nil
-    self.weighted =
-      weights == nil
-      ? nil
-      : Weighted(
-        risk: wRisk, event: wEvent, censor: wCensor, cellRisk: wCellRisk, cellEvent: wCellEvent)
+    self.init(
+      strata: strata.labels, groups: groups.labels, stratumStart: stratumStart, time: times,
+      nRisk: risk, nEvent: events, nCensor: censor, cellStart: cellStart, cellGroup: cellGroup,
+      cellRisk: cellRisk, cellEvent: cellEvent, cellCensor: cellCensor, size: size,
+      timeIndex: timeIndex,
+      weighted: weights == nil
+        ? nil
+        : Weighted(
+          risk: wRisk, event: wEvent, censor: wCensor, cellRisk: wCellRisk, cellEvent: wCellEvent),
+      delayedEntry: entry != nil)
   }
 
-  /// A table from its parts (see `EventTable+Counting.swift`).
+  /// A table from its parts (the sorting build above, the counting build in
+  /// `EventTable+Counting.swift`).
   init(
     strata: [String], groups: [String], stratumStart: [Int], time: [Double], nRisk: [Int],
     nEvent: [Int], nCensor: [Int], cellStart: [Int], cellGroup: [Int32], cellRisk: [Int],
-    cellEvent: [Int], cellCensor: [Int], size: [Int], timeIndex: [Int32]
+    cellEvent: [Int], cellCensor: [Int], size: [Int], timeIndex: [Int32],
+    weighted: Weighted? = nil, delayedEntry: Bool = false
   ) {
     self.strata = strata
     self.groups = groups
@@ -391,8 +383,8 @@ public struct EventTable: Sendable {
     self.cellCensor = cellCensor
     self.size = size
     self.timeIndex = timeIndex
-    self.weighted = nil
-    self.delayedEntry = false
+    self.weighted = weighted
+    self.delayedEntry = delayedEntry
   }
 
   /// Stable bucketing of an ordering by stratum: the rows of stratum 0 in `order`'s order, then

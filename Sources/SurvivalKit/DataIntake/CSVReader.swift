@@ -90,12 +90,7 @@ public enum CSVReader {
   ) throws -> DataTable {
     var buffer = input
     var encoding = options.encoding ?? .utf8
-    if TextDecoding.looksLikeUTF16(buffer) {
-      throw SurvivalKitError.invalidArgument(
-        name: "encoding",
-        message: "the file is UTF-16 (it has a UTF-16 byte-order mark or NUL bytes); save it as "
-          + "UTF-8 (\"CSV UTF-8\" in a spreadsheet) and read it again")
-    }
+    try TextDecoding.refuseUTF16(buffer)
     if buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
       buffer = UnsafeBufferPointer(rebasing: buffer[3...])
       if options.encoding == .windows1251 {

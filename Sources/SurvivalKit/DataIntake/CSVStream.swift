@@ -84,12 +84,7 @@ extension CSVReader {
       firstEnd = min(count, firstEnd * 2)
     }
     let headerBytes = UnsafeBufferPointer(start: inputBase, count: firstEnd)
-    if TextDecoding.looksLikeUTF16(headerBytes) {
-      throw SurvivalKitError.invalidArgument(
-        name: "encoding",
-        message: "the file is UTF-16 (it has a UTF-16 byte-order mark or NUL bytes); save it as "
-          + "UTF-8 (\"CSV UTF-8\" in a spreadsheet) and read it again")
-    }
+    try TextDecoding.refuseUTF16(headerBytes)
     var start = 0
     if count >= 3 && inputBase[0] == 0xEF && inputBase[1] == 0xBB && inputBase[2] == 0xBF {
       start = 3

@@ -20,6 +20,26 @@ extension CSVReader {
 
   enum Terminator { case delimiter, endOfRow, endOfFile }
 
+  /// The error for a row of `fields` fields under a header of `columnCount` (the one message
+  /// both tokenizers give).
+  static func fieldCountError(line: Int, fields: Int, columnCount: Int) -> SurvivalKitError {
+    if fields > columnCount {
+      return .csvSyntax(
+        line: line,
+        message: "this row has more than the header's \(columnCount) fields; "
+          + "quote fields that contain the delimiter")
+    }
+    return .csvSyntax(
+      line: line,
+      message: "this row has \(fields) field\(fields == 1 ? "" : "s") but the header has "
+        + "\(columnCount)")
+  }
+
+  /// The error for a field longer than `maxCellLength`.
+  static func longFieldError(line: Int) -> SurvivalKitError {
+    .csvSyntax(line: line, message: "a field longer than 8 MiB")
+  }
+
   struct Tokenizer {
     let base: UnsafePointer<UInt8>
     let count: Int
@@ -107,7 +127,7 @@ extension CSVReader {
         end = position
       }
       if end - start > CSVReader.maxCellLength {
-        throw SurvivalKitError.csvSyntax(line: line, message: "a field longer than 8 MiB")
+        throw CSVReader.longFieldError(line: line)
       }
       guard position < count else { return (start, end, escaped, .endOfFile) }
       let c = base[position]
@@ -181,10 +201,7 @@ extension CSVReader {
         let (fieldStart, fieldEnd, escaped, terminator) = try tokenizer.nextField()
         fields += 1
         if fields > columnCount {
-          throw SurvivalKitError.csvSyntax(
-            line: rowLine,
-            message: "this row has more than the header's \(columnCount) fields; "
-              + "quote fields that contain the delimiter")
+          throw fieldCountError(line: rowLine, fields: fields, columnCount: columnCount)
         }
         if storeAll || slots[fields - 1] >= 0 {
           cells.append(
@@ -193,10 +210,7 @@ extension CSVReader {
         if terminator != .delimiter { break }
       }
       if fields != columnCount {
-        throw SurvivalKitError.csvSyntax(
-          line: rowLine,
-          message: "this row has \(fields) field\(fields == 1 ? "" : "s") but the header has "
-            + "\(columnCount)")
+        throw fieldCountError(line: rowLine, fields: fields, columnCount: columnCount)
       }
       lines.append(rowLine)
     }
@@ -413,33 +427,22 @@ struct UnquotedRows {
     }
   }
 
-  mutating func wrongCount() -> SurvivalKitError {
-    if field + 1 > columnCount {
-      return .csvSyntax(
-        line: rowLine,
-        message: "this row has more than the header's \(columnCount) fields; "
-          + "quote fields that contain the delimiter")
-    }
-    return .csvSyntax(
-      line: rowLine,
-      message: "this row has \(field + 1) field\(field == 0 ? "" : "s") but the header has "
-        + "\(columnCount)")
+  func wrongCount() -> SurvivalKitError {
+    CSVReader.fieldCountError(line: rowLine, fields: field + 1, columnCount: columnCount)
   }
 
   /// Handles the delimiter or line end at `pos`; false stops (`error` is set).
   @inline(__always)
   mutating func separator(_ pos: Int) -> Bool {
     if pos - fieldStart > CSVReader.maxCellLength {
-      error = .csvSyntax(line: rowLine, message: "a field longer than 8 MiB")
+      error = CSVReader.longFieldError(line: rowLine)
       return false
     }
     let c = base[pos]
     if c == delimiter {
       if field + 1 >= columnCount {
-        error = .csvSyntax(
-          line: rowLine,
-          message: "this row has more than the header's \(columnCount) fields; "
-            + "quote fields that contain the delimiter")
+        error = CSVReader.fieldCountError(
+          line: rowLine, fields: field + 2, columnCount: columnCount)
         return false
       }
       store(pos)
@@ -475,7 +478,7 @@ struct UnquotedRows {
   mutating func finish(_ end: Int) throws {
     guard field > 0 || fieldStart < end else { return }
     if end - fieldStart > CSVReader.maxCellLength {
-      throw SurvivalKitError.csvSyntax(line: rowLine, message: "a field longer than 8 MiB")
+      throw CSVReader.longFieldError(line: rowLine)
     }
     if field + 1 != columnCount { throw wrongCount() }
     store(end)

@@ -123,6 +123,15 @@ enum TextDecoding {
     return bytes.prefix(1024).contains(0)
   }
 
+  /// Throws when the bytes look like UTF-16, saying how to save the file as UTF-8.
+  static func refuseUTF16(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+    guard looksLikeUTF16(bytes) else { return }
+    throw SurvivalKitError.invalidArgument(
+      name: "encoding",
+      message: "the file is UTF-16 (it has a UTF-16 byte-order mark or NUL bytes); save it as "
+        + "UTF-8 (\"CSV UTF-8\" in a spreadsheet) and read it again")
+  }
+
   /// The 1-based line and byte-in-line of an offset.
   static func position(of offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (
     line: Int, byte: Int

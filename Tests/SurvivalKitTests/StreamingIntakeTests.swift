@@ -301,4 +301,23 @@ final class StreamingIntakeTests: XCTestCase {
     joined.append(contentsOf: LineNumbers([1, 2, 5]), offset: 3)
     XCTAssertEqual(joined, [2, 3, 4, 5, 8])
   }
+
+  /// A sample with nothing dropped keeps its rows as a count (every row in order); one with
+  /// missing values lists the rows kept. Both index like the array they stand for.
+  func testSampleRowsAreEveryRowOrTheKeptOnes() throws {
+    let full = try TestSupport.table("time,status,x\n1,1,2\n2,0,3\n3,1,4\n")
+    let all = try SurvivalSample(table: full, formula: Formula("Surv(time, status) ~ x"))
+    XCTAssertTrue(all.rows.isIdentity)
+    XCTAssertEqual(Array(all.rows), [0, 1, 2])
+    let gaps = try TestSupport.table("time,status,x\n1,1,2\n2,0,NA\n3,1,4\n")
+    let kept = try SurvivalSample(table: gaps, formula: Formula("Surv(time, status) ~ x"))
+    XCTAssertFalse(kept.rows.isIdentity)
+    XCTAssertEqual(Array(kept.rows), [0, 2])
+    XCTAssertEqual(kept.rows[1], 2)
+    XCTAssertEqual(kept.dropped, 1)
+    // A regression sample's single stratum shares the single group's codes.
+    let regression = try SurvivalSample(
+      regressionTable: full, formula: Formula("Surv(time, status) ~ x"), extraColumns: [])
+    XCTAssertEqual(regression.strata, regression.grouping)
+  }
 }

@@ -46,7 +46,7 @@ public enum LogisticModel {
           + "(\(table.rowCount) dropped)")
     }
     let design = try DesignMatrix.make(
-      table: table, terms: formula.terms, rows: rows, references: options.references)
+      table: table, terms: formula.terms, rows: SampleRows(rows), references: options.references)
     return try fit(
       y: rows.map { Double(response[$0]) }, design: design, dropped: table.rowCount - rows.count,
       formula: formula.text, options: options)

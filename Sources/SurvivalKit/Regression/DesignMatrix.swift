@@ -62,7 +62,7 @@ public struct DesignMatrix: Sendable {
 
   /// Builds the matrix of `terms` for the given rows of the table (indices of complete rows).
   static func make(
-    table: DataTable, terms: [Term], rows: [Int], references: [String: String] = [:]
+    table: DataTable, terms: [Term], rows: SampleRows, references: [String: String] = [:]
   ) throws -> DesignMatrix {
     let sample = (rows: rows, count: rows.count)
     var variables: [String] = []

@@ -33,7 +33,8 @@ public struct Grouping: Sendable, Equatable {
   }
 
   /// Groups `rows` (indices into the columns) by the given columns.
-  static func make(columns: [Column], rows: [Int]) -> Grouping {
+  static func make<Rows: RandomAccessCollection<Int>>(columns: [Column], rows: Rows) -> Grouping
+  where Rows.Index == Int {
     if columns.isEmpty { return .single(rows: rows.count) }
     // Per variable: sorted level list and the level rank of each used row.
     var ranks: [[Int32]] = []

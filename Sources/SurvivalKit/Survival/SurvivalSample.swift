@@ -23,8 +23,9 @@ public struct SurvivalSample: Sendable {
   public let strata: Grouping
   /// File line of each used row.
   public let lineNumbers: LineNumbers
-  /// Index in the source table of each used row (identity for directly built samples).
-  public let rows: [Int]
+  /// Index in the source table of each used row (every row in order for directly built
+  /// samples and for tables with nothing missing).
+  public let rows: SampleRows
   /// The stable ascending order of `time`, when it was computed on the way or can be had by a
   /// counting sort of `timeRanks` (nil otherwise).
   var ascendingTimeOrder: [Int]? { storedTimeOrder ?? timeRanks?.ascendingOrder() }
@@ -118,7 +119,7 @@ public struct SurvivalSample: Sendable {
     self.groups = g
     self.strata = st
     self.lineNumbers = LineNumbers(consecutive: time.count, from: 1)
-    self.rows = Array(0..<time.count)
+    self.rows = SampleRows(all: time.count)
     self.dropped = 0
     let response = entry == nil ? "Surv(time, status)" : "Surv(start, time, status)"
     var rhs: [String] = grouping == nil ? [] : ["group"]
@@ -238,7 +239,7 @@ public struct SurvivalSample: Sendable {
         }
       }
     }
-    let used: [Int]
+    let used: SampleRows
     var time: [Double]
     var event: [UInt8]
     var entry: [Double]? = nil
@@ -247,14 +248,14 @@ public struct SurvivalSample: Sendable {
       var kept: [Int] = []
       kept.reserveCapacity(rowCount)
       for i in 0..<rowCount where complete[i] { kept.append(i) }
-      used = kept
+      used = SampleRows(kept)
       time = used.map { stop[$0] }
       event = used.map { status[$0] }
       entry = start.map { s in used.map { s[$0] } }
       for i in used { lines.append(table.lineNumbers[i]) }
     } else {
       // Nothing dropped: the columns are used as they are (no copies).
-      used = Array(0..<rowCount)
+      used = SampleRows(all: rowCount)
       time = stop
       event = status
       entry = start
@@ -307,9 +308,10 @@ public struct SurvivalSample: Sendable {
     if regression {
       self.grouping = .single(rows: used.count)
       self.groups = self.grouping
+      // One stratum: the same codes as the single group (shared, not a second array).
       self.strata =
         strataColumns.isEmpty
-        ? .single(rows: used.count) : Grouping.make(columns: strataColumns, rows: used)
+        ? self.grouping : Grouping.make(columns: strataColumns, rows: used)
       return
     }
     let all = Grouping.make(columns: groupColumns, rows: used)

@@ -204,7 +204,11 @@ struct CoxCommand: ParsableCommand {
       options.references = try parsedReferences()
       options.firth = firth
       options.intervals = CoxIntervals(rawValue: (ci ?? "wald").lowercased())!
-      let fit = try CoxModel.fit(table: consume table, formula: parsed, options: options)
+      let frame = try CoxModelFrame(
+        table: consume table, formula: parsed, weights: options.weights,
+        references: options.references)
+      timer.mark("sample")
+      let fit = try CoxModel.fit(consume frame, options: options)
       timer.mark("fit")
       let test =
         zph

@@ -276,6 +276,11 @@ final class StreamingIntakeTests: XCTestCase {
     XCTAssertEqual(ranks.sorted, [-4, 0, 1, 1 + 1e-12, 2.5, 3])
     XCTAssertEqual(ranks.ranks, [5, 1, 2, 5, 1, 4, 2, 3, 0, 5])
     XCTAssertEqual(ranks.ascendingOrder(), SortOrder.order(values))
+    XCTAssertEqual(ranks.descendingOrder32(), SortOrder.order32(values, descending: true))
+    var generator = SeededGenerator(seed: 9)
+    let tied = (0..<5000).map { _ in Double(Int.random(in: 0..<40, using: &generator)) / 4 }
+    let tiedRanks = try XCTUnwrap(DistinctRanks.make(tied, limit: 100))
+    XCTAssertEqual(tiedRanks.descendingOrder32(), SortOrder.order32(tied, descending: true))
     XCTAssertNil(DistinctRanks.make(values, limit: 5))
     let (merged, cuts) = try XCTUnwrap(ranks.fixed())
     XCTAssertEqual(cuts, [-4, 0, 1, 2.5, 3])
@@ -319,5 +324,18 @@ final class StreamingIntakeTests: XCTestCase {
     let regression = try SurvivalSample(
       regressionTable: full, formula: Formula("Surv(time, status) ~ x"), extraColumns: [])
     XCTAssertEqual(regression.strata, regression.grouping)
+  }
+}
+
+/// SplitMix64 (Steele, Lea & Flood 2014): a seeded generator, so a failure reproduces.
+struct SeededGenerator: RandomNumberGenerator {
+  private var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
   }
 }

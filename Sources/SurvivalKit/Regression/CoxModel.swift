@@ -199,7 +199,9 @@ public enum CoxModel {
     // Aliasing screen on the information at beta = 0 (all columns).
     let full = CoxProblem(
       columns: consume columns, time: sample.time, entry: sample.entry, status: sample.status,
-      weights: weights, strata: sample.strata.codes, ascendingOrder: sample.ascendingTimeOrder)
+      weights: weights, strata: sample.strata.codes,
+      ascendingOrder: sample.timeRanks == nil ? sample.ascendingTimeOrder : nil,
+      descendingOrder: sample.descendingTimeOrder32)
     let ties = options.ties
     if ties == .exact {
       if sample.entry != nil {

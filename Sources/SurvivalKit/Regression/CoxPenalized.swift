@@ -110,7 +110,8 @@ extension CoxModel {
     let problem = CoxProblem(
       columns: kept.map { design.columns[$0] }, time: sample.time, entry: sample.entry,
       status: sample.status, weights: weights, strata: sample.strata.codes, scale: false,
-      ascendingOrder: sample.ascendingTimeOrder)
+      ascendingOrder: sample.timeRanks == nil ? sample.ascendingTimeOrder : nil,
+      descendingOrder: sample.descendingTimeOrder32)
     let p = problem.p
     let names = kept.map { design.names[$0] }
     let splineColumns = spline.names(

@@ -89,8 +89,8 @@ struct CoxProblem {
   /// Arranges the data: sorts once (by stratum, then time descending, stably), centres and
   /// scales the columns, and places each row's covariates contiguously in sorted order.
   ///
-  /// `ascendingOrder`, the stable ascending order of `time` when the caller has it, saves the
-  /// sort. The covariate block is filled by one pass over the rows in input order, each
+  /// `descendingOrder`, the stable descending order of `time` (as `SortOrder.order32`), or
+  /// else `ascendingOrder`, the stable ascending one, when the caller has it, saves the sort. The covariate block is filled by one pass over the rows in input order, each
   /// written whole at its sorted position (two cache lines a row, rather than one random read
   /// per covariate), split between two threads; unit case weights are shared, not copied.
   /// - Complexity: O(n p) after an O(n) radix sort.
@@ -100,7 +100,7 @@ struct CoxProblem {
   init(
     columns: consuming [[Double]], time: [Double], entry: [Double]?, status: [UInt8],
     weights: [Double], strata: [Int32], scale: Bool = true,
-    ascendingOrder: consuming [Int]? = nil
+    ascendingOrder: consuming [Int]? = nil, descendingOrder: consuming [Int32]? = nil
   ) {
     let n = time.count
     let p = columns.count
@@ -109,8 +109,12 @@ struct CoxProblem {
     // ascending order: reversed, its runs of equal times still to be put back in ascending
     // index order (what a stable descending sort gives) once the times are gathered.
     var order: [Int32]
-    let fromAscending = ascendingOrder != nil
-    if let ascending = ascendingOrder {
+    let fromAscending = ascendingOrder != nil && descendingOrder == nil
+    if let descending = descendingOrder {
+      order = descending
+      descendingOrder = nil
+      ascendingOrder = nil
+    } else if let ascending = ascendingOrder {
       order = [Int32](unsafeUninitializedCapacity: n) { b, c in
         for k in 0..<n { b[k] = Int32(truncatingIfNeeded: ascending[n - 1 - k]) }
         c = n

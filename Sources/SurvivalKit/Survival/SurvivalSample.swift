@@ -29,6 +29,10 @@ public struct SurvivalSample: Sendable {
   /// The stable ascending order of `time`, when it was computed on the way or can be had by a
   /// counting sort of `timeRanks` (nil otherwise).
   var ascendingTimeOrder: [Int]? { storedTimeOrder ?? timeRanks?.ascendingOrder() }
+  /// The order a Cox problem is arranged in, when the caller has it: the stable descending
+  /// order of `time` by a counting sort of `timeRanks` (32-bit, half the memory of
+  /// `ascendingTimeOrder`), else nil (and `ascendingTimeOrder` is the one to pass).
+  var descendingTimeOrder32: [Int32]? { timeRanks?.descendingOrder32() }
   private let storedTimeOrder: [Int]?
   /// The rank of each time among the distinct times (after `timefix`), when the sample was
   /// read with `timefix` and its times have few distinct values (see `DistinctRanks`).

@@ -21,6 +21,12 @@ struct SurvKit: ParsableCommand {
       LandmarkCommand.self, ReportCommand.self, CompareCommand.self,
     ]
   )
+
+  /// Sets the heap policy (`MemoryPolicy`), then parses the arguments and runs the command.
+  static func main() {
+    MemoryPolicy.apply()
+    main(nil)
+  }
 }
 
 /// Options shared by every subcommand that reads a CSV file.

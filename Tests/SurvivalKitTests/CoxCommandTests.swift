@@ -5,6 +5,21 @@ import XCTest
 
 /// `survkit cox` end to end: the JSON schema, options and error messages.
 final class CoxCommandTests: XCTestCase {
+  /// The CLI's heap policy (`MemoryPolicy`: large blocks from the heap, reused between phases)
+  /// changes where memory comes from, never a result: the output equals glibc's defaults' byte
+  /// for byte.
+  func testHeapPolicyDoesNotChangeOutput() throws {
+    let arguments = [
+      "cox", "datasets/lung.csv", "Surv(time, status) ~ age + sex + ph.ecog", "--robust",
+      "--format", "json",
+    ]
+    let policy = try TestSupport.runSurvkit(arguments)
+    let defaults = try TestSupport.runSurvkit(arguments, environment: ["SURVKIT_MALLOC": "default"])
+    XCTAssertEqual(policy.status, 0, policy.stderr)
+    XCTAssertEqual(policy.stdout, defaults.stdout)
+    XCTAssertFalse(policy.stdout.isEmpty)
+  }
+
   func testJSONSchema() throws {
     let r = try TestSupport.runSurvkit([
       "cox", "datasets/veteran.csv", "Surv(time, status) ~ trt + celltype", "--reference",

@@ -32,12 +32,17 @@ enum TestSupport {
   }
 
   /// Runs survkit; returns exit status, standard output and standard error.
-  static func runSurvkit(_ arguments: [String], input: String? = nil) throws -> (
+  static func runSurvkit(
+    _ arguments: [String], input: String? = nil, environment: [String: String] = [:]
+  ) throws -> (
     status: Int32, stdout: String, stderr: String
   ) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: survkitPath)
     process.arguments = arguments
+    if !environment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     process.currentDirectoryURL = repositoryRoot
     let out = Pipe()
     let err = Pipe()

@@ -52,10 +52,15 @@ public struct Concordance: Sendable, Equatable {
     let buffer = problem.workspace.buffer(max(1, 2 * n))
     buffer.update(repeating: 0, count: max(1, 2 * n))
     defer { problem.workspace.release() }
-    // Grouped operations of the sweeps, shared by them (at most three per row: with entry
-    // times an event is queried, added and removed; only the pages used become resident).
-    let scratch = RankSweep.Scratch(capacity: 3 * n)
-    let operations = RankSweep.Operations(capacity: 3 * n)
+    // Grouped operations of the sweeps, shared by them: for right-censored data one per row
+    // and a second per event (an event is queried, then added; a censored row only added or
+    // only queried); with entry times at most three per row (queried, added, removed). The
+    // rank sort needs two per row. Sized exactly, so no block reserves more than it uses.
+    var events = 0
+    for s in problem.status where s == 1 { events += 1 }
+    let operationCapacity = problem.start == nil ? n + events : 3 * n
+    let scratch = RankSweep.Scratch(capacity: max(2 * n, operationCapacity))
+    let operations = RankSweep.Operations(capacity: operationCapacity)
     let difference = buffer  // c_i - d_i
     let atRisk = buffer + n  // c_i + d_i + t_i
     let rank = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, n))

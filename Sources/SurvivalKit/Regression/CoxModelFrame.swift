@@ -37,7 +37,8 @@ public struct CoxModelFrame: Sendable {
   ///   `SurvivalKitError.badValue` or `SurvivalKitError.invalidArgument` for a bad value, weight,
   ///   transform or reference level.
   public init(
-    table: DataTable, formula: Formula, weights: String? = nil, references: [String: String] = [:]
+    table: consuming DataTable, formula: Formula, weights: String? = nil,
+    references: [String: String] = [:]
   ) throws {
     guard !formula.terms.isEmpty else {
       throw SurvivalKitError.formulaSyntax(
@@ -45,11 +46,11 @@ public struct CoxModelFrame: Sendable {
         message: "a Cox model needs at least one covariate on the right of '~'")
     }
     let sample = try SurvivalSample(
-      regressionTable: table, formula: formula, extraColumns: weights.map { [$0] } ?? [])
+      regressionTable: copy table, formula: formula, extraColumns: weights.map { [$0] } ?? [])
     try sample.requireRows("model")
     let design = try DesignMatrix.make(
       table: table, formula: formula, sample: sample, references: references)
-    var w = [Double](repeating: 1, count: sample.count)
+    var w: [Double]? = nil
     if let name = weights {
       let column = try table.column(named: name)
       guard case .numeric(let v) = column.values else {
@@ -57,6 +58,7 @@ public struct CoxModelFrame: Sendable {
           line: nil, column: name,
           message: "weights must be numbers; this is a \(column.typeName) column")
       }
+      w = [Double](repeating: 1, count: sample.count)
       for (k, r) in sample.rows.enumerated() {
         guard v[r] > 0 && v[r].isFinite else {
           throw SurvivalKitError.invalidData(
@@ -64,7 +66,7 @@ public struct CoxModelFrame: Sendable {
             message:
               "weight \(NumberFormatting.shortest(v[r])) is not positive; case weights must be > 0")
         }
-        w[k] = v[r]
+        w![k] = v[r]
       }
     }
     var cluster: [Int32]? = nil
@@ -75,9 +77,12 @@ public struct CoxModelFrame: Sendable {
       cluster = grouping.codes
       clusterLevels = grouping.labels.map { String($0.dropFirst(name.count + 1)) }
     }
+    // The table's columns the design does not share (time, status) are released before the
+    // unit weights are made, so the weights can take their place.
+    _ = consume table
     self.sample = sample
     self.design = design
-    self.weights = w
+    self.weights = w ?? [Double](repeating: 1, count: sample.count)
     self.hasWeights = weights != nil
     self.cluster = cluster
     self.clusterLevels = clusterLevels

@@ -220,4 +220,45 @@ final class CoxScaleTests: XCTestCase {
       }
     }
   }
+
+  /// The concordance's dense ranks (single-precision keys, runs put in exact order) against
+  /// ranks by definition (the index of each value among the sorted distinct values, -0 equal
+  /// to +0): ties, values a single cannot tell apart, runs of more than 32 such values (all
+  /// below the smallest single), and a count large enough for the two-thread passes.
+  func testDenseRanksMatchDistinctSortedValues() {
+    var generator = SeededGenerator(seed: 17)
+    var cases: [[Double]] = [[0], [-0.0, 0, -0.0, 1], [3, 3, 3]]
+    cases.append((0..<2000).map { _ in Double(Int.random(in: -50...50, using: &generator)) / 8 })
+    cases.append(
+      (0..<3000).map { _ in 1 + Double(Int.random(in: 0..<200, using: &generator)) * 0x1p-40 })
+    cases.append(
+      (0..<500).map { _ in Double(Int.random(in: -9...9, using: &generator)) * 1e-300 })
+    cases.append(
+      (0..<150_000).map { _ in
+        Double.random(in: -3...3, using: &generator).rounded(
+          toPlaces: Int.random(in: 2...9, using: &generator))
+      })
+    for values in cases {
+      let distinct = Array(Set(values.map { $0 == 0 ? 0 : $0 })).sorted()
+      var position: [Double: Int32] = [:]
+      for (k, v) in distinct.enumerated() { position[v] = Int32(k) }
+      let expected = values.map { v in position[v == 0 ? 0 : v]! }
+      let scratch = RankSweep.Scratch(capacity: 2 * values.count)
+      var rank = [Int32](repeating: -1, count: values.count)
+      let size = values.withUnsafeBufferPointer { v in
+        rank.withUnsafeMutableBufferPointer { r in
+          scratch.denseRanks(v.baseAddress!, count: v.count, into: r.baseAddress!)
+        }
+      }
+      XCTAssertEqual(size, distinct.count, "\(values.count) values")
+      XCTAssertEqual(rank, expected, "\(values.count) values")
+    }
+  }
+}
+
+extension Double {
+  fileprivate func rounded(toPlaces places: Int) -> Double {
+    let scale = Foundation.pow(10.0, Double(places))
+    return (self * scale).rounded() / scale
+  }
 }

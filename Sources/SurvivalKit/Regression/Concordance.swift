@@ -250,32 +250,40 @@ struct RankSweep: @unchecked Sendable {
     }
 
     /// Dense ranks of `values[0..<count]` (0 for the smallest; equal values, -0 and +0
-    /// included, share a rank) into `rank`, by a stable least-significant-digit radix sort of
-    /// the keys of `SortOrder` (16-bit digits) run in this room; returns the number of distinct
-    /// values. Needs 2 × count of capacity. For large counts each pass is split between two
-    /// threads by position, the first half's elements of each digit placed before the second
-    /// half's, so the order is that of the one-thread sort.
+    /// included, share a rank) into `rank`; returns the number of distinct values. Needs
+    /// 2 × count of capacity.
+    ///
+    /// Each value is rounded to single precision, whose order key (as `SortOrder.key`) is
+    /// packed with the row index into one 64-bit word (key in the high half); a stable
+    /// least-significant-digit radix sort of the two 16-bit digits of the key, run in this
+    /// room, orders the words. Rounding is monotone (a ≤ b gives Float(a) ≤ Float(b)), so the
+    /// words are in value order except within runs of equal single-precision keys; each such
+    /// run is put in exact order by the double values, and a rank is counted up wherever the
+    /// exact value changes. Two passes over 8-byte words instead of four over 12 bytes (a
+    /// 64-bit key and an index). For large counts each pass is split between two threads by
+    /// position, the first half's elements of each digit placed before the second half's, so
+    /// the order is that of the one-thread sort.
     func denseRanks(
       _ values: UnsafePointer<Double>, count: Int, into rank: UnsafeMutablePointer<Int32>
     ) -> Int {
       if count == 0 { return 0 }
-      var keyA = keys
-      var keyB = keys + count
-      var indexA = code
-      var indexB = code + count
+      var wordA = keys
+      var wordB = keys + count
       let radix = 1 << 16
       let halves = [0..<(count / 2), (count / 2)..<count]
       let threads = count >= 1 << 16 ? 2 : 1
       let counts = UnsafeMutablePointer<Int>.allocate(capacity: 2 * radix)
       defer { counts.deallocate() }
-      var constant = [Bool](repeating: false, count: 4)
+      var constant = [Bool](repeating: false, count: 2)
       do {
-        let shared = UncheckedSendable((values, keyA, indexA))
+        let shared = UncheckedSendable((values, wordA))
         let fill: @Sendable (Int) -> Void = { part in
-          let (values, keyA, indexA) = shared.value
+          let (values, wordA) = shared.value
           for i in halves[part] {
-            keyA[i] = SortOrder.key(values[i])
-            indexA[i] = UInt32(truncatingIfNeeded: i)
+            let v = values[i]
+            let bits = Float(v == 0 ? 0 : v).bitPattern
+            let key = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+            wordA[i] = UInt64(key) << 32 | UInt64(UInt32(truncatingIfNeeded: i))
           }
         }
         if threads == 2 {
@@ -286,29 +294,30 @@ struct RankSweep: @unchecked Sendable {
         }
         // A digit the same for every key needs no pass.
         var differing: UInt64 = 0
-        for i in 0..<count { differing |= keyA[i] ^ keyA[0] }
-        for digit in 0..<4 { constant[digit] = (differing >> UInt64(16 * digit)) & 0xFFFF == 0 }
+        for i in 0..<count { differing |= wordA[i] ^ wordA[0] }
+        for digit in 0..<2 {
+          constant[digit] = (differing >> UInt64(32 + 16 * digit)) & 0xFFFF == 0
+        }
       }
-      for digit in 0..<4 where !constant[digit] {
-        let shift = UInt64(16 * digit)
-        let shared = UncheckedSendable((keyA, keyB, indexA, indexB, counts))
+      for digit in 0..<2 where !constant[digit] {
+        let shift = UInt64(32 + 16 * digit)
+        let shared = UncheckedSendable((wordA, wordB, counts))
         // Each half's digit counts, then where each half's run of each digit starts.
         let tally: @Sendable (Int) -> Void = { part in
-          let (keyA, _, _, _, counts) = shared.value
+          let (wordA, _, counts) = shared.value
           let c = counts + part * radix
           c.initialize(repeating: 0, count: radix)
-          for i in halves[part] { c[Int((keyA[i] >> shift) & 0xFFFF)] += 1 }
+          for i in halves[part] { c[Int((wordA[i] >> shift) & 0xFFFF)] += 1 }
         }
         let scatter: @Sendable (Int) -> Void = { part in
-          let (keyA, keyB, indexA, indexB, counts) = shared.value
+          let (wordA, wordB, counts) = shared.value
           let offsets = counts + part * radix
           for i in halves[part] {
-            let key = keyA[i]
-            let slot = Int((key >> shift) & 0xFFFF)
+            let word = wordA[i]
+            let slot = Int((word >> shift) & 0xFFFF)
             let position = offsets[slot]
             offsets[slot] = position + 1
-            keyB[position] = key
-            indexB[position] = indexA[i]
+            wordB[position] = word
           }
         }
         if threads == 2 {
@@ -331,15 +340,49 @@ struct RankSweep: @unchecked Sendable {
           scatter(0)
           scatter(1)
         }
-        swap(&keyA, &keyB)
-        swap(&indexA, &indexB)
+        swap(&wordA, &wordB)
       }
+      // Runs of equal single-precision keys in exact order (by value, then index): insertion
+      // sort for the short runs nearly all are, a library sort for long ones (values that
+      // round to the same single, e.g. all below 1e-45 in magnitude).
+      @inline(__always) func index(_ word: UInt64) -> Int { Int(word & 0xFFFF_FFFF) }
+      @inline(__always) func before(_ a: UInt64, _ b: UInt64) -> Bool {
+        let x = values[index(a)]
+        let y = values[index(b)]
+        return x < y || (x == y && a < b)
+      }
+      var a = 0
+      while a < count {
+        let key = wordA[a] >> 32
+        var b = a + 1
+        while b < count && wordA[b] >> 32 == key { b += 1 }
+        if b - a > 32 {
+          var run = UnsafeMutableBufferPointer(start: wordA + a, count: b - a)
+          run.sort(by: before)
+        } else if b - a > 1 {
+          for k in (a + 1)..<b {
+            let word = wordA[k]
+            var j = k
+            while j > a && before(word, wordA[j - 1]) {
+              wordA[j] = wordA[j - 1]
+              j -= 1
+            }
+            wordA[j] = word
+          }
+        }
+        a = b
+      }
+      // Dense ranks: a new rank where the key changes (different singles are different
+      // doubles), or within a run where the exact value does.
       var current: Int32 = 0
-      var previous = keyA[0]
-      for k in 0..<count {
-        if keyA[k] != previous { current += 1 }
-        previous = keyA[k]
-        rank[Int(indexA[k])] = current
+      rank[index(wordA[0])] = 0
+      for k in 1..<count {
+        let word = wordA[k]
+        let previous = wordA[k - 1]
+        if word >> 32 != previous >> 32 || values[index(word)] != values[index(previous)] {
+          current += 1
+        }
+        rank[index(word)] = current
       }
       return Int(current) + 1
     }

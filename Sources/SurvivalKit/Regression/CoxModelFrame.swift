@@ -27,7 +27,8 @@ public struct CoxModelFrame: Sendable {
   /// the formula, the weights or the cluster are dropped and counted.
   ///
   /// - Parameters:
-  ///   - table: The data.
+  ///   - table: The data, taken over: passed its last reference (`consume table`), the
+  ///     columns the model does not use are released before the frame makes its own arrays.
   ///   - formula: The model formula; at least one covariate on the right of `~`.
   ///   - weights: Name of a column of positive case weights.
   ///   - references: Non-default reference levels of factors (variable -> level).

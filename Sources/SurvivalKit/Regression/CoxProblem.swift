@@ -90,9 +90,10 @@ struct CoxProblem {
   /// scales the columns, and places each row's covariates contiguously in sorted order.
   ///
   /// `descendingOrder`, the stable descending order of `time` (as `SortOrder.order32`), or
-  /// else `ascendingOrder`, the stable ascending one, when the caller has it, saves the sort. The covariate block is filled by one pass over the rows in input order, each
-  /// written whole at its sorted position (two cache lines a row, rather than one random read
-  /// per covariate), split between two threads; unit case weights are shared, not copied.
+  /// else `ascendingOrder`, the stable ascending one, when the caller has it, saves the sort.
+  /// The covariate block is filled by one pass over the rows in input order, each written
+  /// whole at its sorted position (two cache lines a row, rather than one random read per
+  /// covariate), split between two threads; unit case weights are shared, not copied.
   /// - Complexity: O(n p) after an O(n) radix sort.
   ///
   /// The columns (and `ascendingOrder`) are taken over: passed their last reference, they are

@@ -194,8 +194,15 @@ extension CSVReader {
             // Size the columns once from the first block's bytes per row (an estimate: the
             // arrays still grow if it is short, and untouched capacity costs no memory).
             let perRow = Double(max(blocks[k].count, 1)) / Double(max(block.rowCount, 1))
-            let estimate = Int(Double(count) / max(perRow, 1) * 1.1) + 1024
-            for j in states.indices { states[j].reserve(estimate) }
+            let expected = Int(Double(count) / max(perRow, 1))
+            for j in states.indices {
+              states[j].reserve(expected + expected / 10 + 1024)
+              // The columns whose first block is numbers (dates).
+              switch block.columns[j] {
+              case .numeric, .date: states[j].prefault(rows: expected)
+              case .text: break
+              }
+            }
             reserved = true
           }
           for j in states.indices {
@@ -446,6 +453,30 @@ struct ColumnAccumulator {
   mutating func reserve(_ n: Int) {
     capacity = n
     if kind == .text { codes.reserveCapacity(n) } else { numbers.reserveCapacity(n) }
+  }
+
+  /// Asks the kernel, on a worker thread, to map the pages of the first `rows` values of the
+  /// reserved numeric storage (`MADV_POPULATE_WRITE`, Linux 5.14; the contents are not
+  /// touched), so that the appends on the reading thread do not stop at a page fault every
+  /// 4 KiB: memory touched for the first time costs about 0.4 ms per MB on a virtual machine,
+  /// and the appends are on the reading pipeline's critical path. Only the expected rows, not
+  /// the 10 % margin of the reservation, so nothing becomes resident that would not anyway. A
+  /// kernel without it, or storage that moves (the estimate was short), costs nothing more.
+  func prefault(rows: Int) {
+    #if os(Linux)
+      guard kind != .text, rows > 0,
+        let base = numbers.withUnsafeBufferPointer({ $0.baseAddress })
+      else { return }
+      let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+      let first = (Int(bitPattern: base) + page - 1) / page * page
+      let last = (Int(bitPattern: base) + min(rows, numbers.capacity) * 8) / page * page
+      guard last > first else { return }
+      let range = (first, last - first)
+      DispatchQueue.global().async {
+        let populateWrite: Int32 = 23  // MADV_POPULATE_WRITE, not in Glibc's module
+        _ = madvise(UnsafeMutableRawPointer(bitPattern: range.0), range.1, populateWrite)
+      }
+    #endif
   }
 
   /// Adds a block's typed cells.

@@ -307,6 +307,26 @@ final class StreamingIntakeTests: XCTestCase {
     XCTAssertEqual(joined, [2, 3, 4, 5, 8])
   }
 
+  /// Columns large enough for their storage to be mapped ahead on a worker thread
+  /// (`Prefault`, from 1 MB) hold exactly the values written, whatever the block size.
+  func testPrefaultedColumnsHoldTheirValues() throws {
+    let rows = 300_000
+    var text = "time,x\n"
+    text.reserveCapacity(rows * 14)
+    for i in 0..<rows { text += "\(i % 977),\(i)\n" }
+    let path = try TestSupport.temporaryFile(Array(text.utf8))
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    for blockSize in [1 << 16, 1 << 22] {
+      let table = try CSVReader.read(path: path, options: CSVOptions(), blockSize: blockSize)
+      guard case .numeric(let time) = try table.column(named: "time").values,
+        case .numeric(let x) = try table.column(named: "x").values
+      else { return XCTFail("numeric columns expected") }
+      XCTAssertEqual(time.count, rows)
+      XCTAssertTrue(time.indices.allSatisfy { time[$0] == Double($0 % 977) })
+      XCTAssertTrue(x.indices.allSatisfy { x[$0] == Double($0) })
+    }
+  }
+
   /// A sample with nothing dropped keeps its rows as a count (every row in order); one with
   /// missing values lists the rows kept. Both index like the array they stand for.
   func testSampleRowsAreEveryRowOrTheKeptOnes() throws {

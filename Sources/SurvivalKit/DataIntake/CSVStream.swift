@@ -455,28 +455,18 @@ struct ColumnAccumulator {
     if kind == .text { codes.reserveCapacity(n) } else { numbers.reserveCapacity(n) }
   }
 
-  /// Asks the kernel, on a worker thread, to map the pages of the first `rows` values of the
-  /// reserved numeric storage (`MADV_POPULATE_WRITE`, Linux 5.14; the contents are not
-  /// touched), so that the appends on the reading thread do not stop at a page fault every
-  /// 4 KiB: memory touched for the first time costs about 0.4 ms per MB on a virtual machine,
-  /// and the appends are on the reading pipeline's critical path. Only the expected rows, not
-  /// the 10 % margin of the reservation, so nothing becomes resident that would not anyway. A
-  /// kernel without it, or storage that moves (the estimate was short), costs nothing more.
+  /// Starts mapping the pages of the first `rows` values of the reserved numeric storage on a
+  /// worker thread (`Prefault`), so that the appends on the reading thread, which are on the
+  /// reading pipeline's critical path, do not stop at a page fault every 4 KiB. Only the
+  /// expected rows, not the 10 % margin of the reservation, so nothing becomes resident that
+  /// would not anyway; storage that moves later (the estimate was short) costs nothing more.
   func prefault(rows: Int) {
-    #if os(Linux)
-      guard kind != .text, rows > 0,
-        let base = numbers.withUnsafeBufferPointer({ $0.baseAddress })
-      else { return }
-      let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-      let first = (Int(bitPattern: base) + page - 1) / page * page
-      let last = (Int(bitPattern: base) + min(rows, numbers.capacity) * 8) / page * page
-      guard last > first else { return }
-      let range = (first, last - first)
-      DispatchQueue.global().async {
-        let populateWrite: Int32 = 23  // MADV_POPULATE_WRITE, not in Glibc's module
-        _ = madvise(UnsafeMutableRawPointer(bitPattern: range.0), range.1, populateWrite)
-      }
-    #endif
+    guard kind != .text, rows > 0 else { return }
+    numbers.withUnsafeBufferPointer { buffer in
+      Prefault.pages(
+        UnsafeMutableRawPointer(mutating: buffer.baseAddress),
+        bytes: min(rows, numbers.capacity) * MemoryLayout<Double>.stride)
+    }
   }
 
   /// Adds a block's typed cells.

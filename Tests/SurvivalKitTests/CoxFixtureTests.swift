@@ -13,35 +13,11 @@ final class CoxFixtureTests: XCTestCase {
 
   func d(_ any: Any?) -> Double? { (any as? NSNumber)?.doubleValue }
 
-  func fixtures() throws -> [(String, [String: Any])] {
-    let folder = TestSupport.fixtures.appendingPathComponent("cox")
-    return try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
-      .filter { $0.pathExtension == "json" && $0.lastPathComponent != "failures.json" }
-      .sorted { $0.lastPathComponent < $1.lastPathComponent }
-      .map {
-        (
-          $0.deletingPathExtension().lastPathComponent,
-          try JSONSerialization.jsonObject(with: Data(contentsOf: $0)) as! [String: Any]
-        )
-      }
-  }
-
-  func fit(_ json: [String: Any]) throws -> CoxFit {
-    let table = try CSVReader.read(path: TestSupport.dataset(json["dataset"] as! String))
-    var options = CoxOptions()
-    options.ties = CoxTies(rawValue: json["ties"] as! String)!
-    options.weights = json["weights"] as? String
-    options.robust = (json["robust"] as? Bool) ?? false
-    options.references = (json["reference"] as? [String: String]) ?? [:]
-    return try CoxModel.fit(
-      table: table, formula: Formula(json["formula"] as! String), options: options)
-  }
-
   func testEveryFixture() throws {
-    let all = try fixtures()
+    let all = try CoxFixtures.all()
     XCTAssertGreaterThanOrEqual(all.count, 25)
     for (name, json) in all {
-      let fit = try fit(json)
+      let fit = try CoxFixtures.fit(json)
       XCTAssertEqual(fit.n, (json["n"] as! NSNumber).intValue, "\(name) n")
       XCTAssertEqual(fit.events, (json["events"] as! NSNumber).intValue, "\(name) events")
       XCTAssertEqual(fit.dropped, (json["dropped"] as! NSNumber).intValue, "\(name) dropped")

@@ -13,37 +13,14 @@ import XCTest
 ///   against the definition counted pair by pair (derivation below) on data with tied times,
 ///   tied scores, strata, case weights and delayed entry.
 final class CoxScaleTests: XCTestCase {
-  func fixtures() throws -> [(String, [String: Any])] {
-    let folder = TestSupport.fixtures.appendingPathComponent("cox")
-    return try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
-      .filter { $0.pathExtension == "json" && $0.lastPathComponent != "failures.json" }
-      .sorted { $0.lastPathComponent < $1.lastPathComponent }
-      .map {
-        (
-          $0.deletingPathExtension().lastPathComponent,
-          try JSONSerialization.jsonObject(with: Data(contentsOf: $0)) as! [String: Any]
-        )
-      }
-  }
 
   func d(_ any: Any?) -> Double? { (any as? NSNumber)?.doubleValue }
 
-  func fit(_ json: [String: Any]) throws -> CoxFit {
-    let table = try CSVReader.read(path: TestSupport.dataset(json["dataset"] as! String))
-    var options = CoxOptions()
-    options.ties = CoxTies(rawValue: json["ties"] as! String)!
-    options.weights = json["weights"] as? String
-    options.robust = (json["robust"] as? Bool) ?? false
-    options.references = (json["reference"] as? [String: String]) ?? [:]
-    return try CoxModel.fit(
-      table: table, formula: Formula(json["formula"] as! String), options: options)
-  }
-
   func testSplitBackwardPassMatchesROnEveryFixture() throws {
     var checked = 0
-    for (name, json) in try fixtures() where json["ties"] as? String != "exact" {
-      let serial = try fit(json)
-      let split = try CoxProblem.$splitThreshold.withValue(2) { try fit(json) }
+    for (name, json) in try CoxFixtures.all() where json["ties"] as? String != "exact" {
+      let serial = try CoxFixtures.fit(json)
+      let split = try CoxProblem.$splitThreshold.withValue(2) { try CoxFixtures.fit(json) }
       // Counting-process data keep one pass; everything else went down the split.
       if (json["formula"] as! String).contains("Surv(start") { continue }
       checked += 1

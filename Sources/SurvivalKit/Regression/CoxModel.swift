@@ -197,11 +197,7 @@ public enum CoxModel {
     let columns = design.columns
     if design.psplines.isEmpty { design = design.withoutColumns() }
     // Aliasing screen on the information at beta = 0 (all columns).
-    let full = CoxProblem(
-      columns: consume columns, time: sample.time, entry: sample.entry, status: sample.status,
-      weights: weights, strata: sample.strata.codes,
-      ascendingOrder: sample.timeRanks == nil ? sample.ascendingTimeOrder : nil,
-      descendingOrder: sample.descendingTimeOrder32)
+    let full = CoxProblem(columns: consume columns, sample: sample, weights: weights)
     let ties = options.ties
     if ties == .exact {
       if sample.entry != nil {

@@ -108,10 +108,7 @@ extension CoxModel {
         name: "pspline", message: "pspline() takes efron or breslow ties, without --firth")
     }
     let problem = CoxProblem(
-      columns: kept.map { design.columns[$0] }, time: sample.time, entry: sample.entry,
-      status: sample.status, weights: weights, strata: sample.strata.codes, scale: false,
-      ascendingOrder: sample.timeRanks == nil ? sample.ascendingTimeOrder : nil,
-      descendingOrder: sample.descendingTimeOrder32)
+      columns: kept.map { design.columns[$0] }, sample: sample, weights: weights, scale: false)
     let p = problem.p
     let names = kept.map { design.names[$0] }
     let splineColumns = spline.names(

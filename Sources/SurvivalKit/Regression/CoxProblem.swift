@@ -274,6 +274,20 @@ struct CoxProblem {
     }
   }
 
+  /// The problem of a sample: its times, entries, status and strata, arranged in the time
+  /// order the sample already has (the descending order counted from its distinct-time ranks,
+  /// or its stored ascending order), so nothing is sorted again.
+  init(
+    columns: consuming [[Double]], sample: SurvivalSample, weights: [Double], scale: Bool = true
+  ) {
+    let descending = sample.descendingTimeOrder32
+    self.init(
+      columns: columns, time: sample.time, entry: sample.entry, status: sample.status,
+      weights: weights, strata: sample.strata.codes, scale: scale,
+      ascendingOrder: descending == nil ? sample.ascendingTimeOrder : nil,
+      descendingOrder: descending)
+  }
+
   /// The problem of some of `full`'s columns (those not aliased), without sorting again: the
   /// same rows, each column centred and scaled as in `full` (each column's mean and scale
   /// depend on that column only, so this equals arranging those columns afresh).

@@ -47,16 +47,7 @@ extension EventTable {
         }
       }
     }
-    var times: [Double] = []
-    var risk: [Int] = []
-    var events: [Int] = []
-    var censor: [Int] = []
-    var stratumStart = [0]
-    var cellStart = [0]
-    var cellGroup: [Int32] = []
-    var cellRisk: [Int] = []
-    var cellEvent: [Int] = []
-    var cellCensor: [Int] = []
+    var columns = Columns()
     // Pooled index of each (stratum, rank) present.
     var pooledIndex = [Int32](repeating: 0, count: strataCount * m)
     var atRisk = [Int](repeating: 0, count: k)
@@ -75,25 +66,19 @@ extension EventTable {
           ct += Int(counts[2 * (base + g)])
         }
         guard dt + ct > 0 else { continue }
-        pooledIndex[s * m + r] = Int32(times.count)
-        times.append(ranks.sorted[r])
-        risk.append(pooled)
-        events.append(dt)
-        censor.append(ct)
+        pooledIndex[s * m + r] = Int32(columns.time.count)
+        columns.addTime(ranks.sorted[r], risk: pooled, events: dt, censored: ct)
         for g in 0..<k {
           let d = Int(counts[2 * (base + g) + 1])
           let c = Int(counts[2 * (base + g)])
           guard d + c > 0 else { continue }
-          cellGroup.append(Int32(g))
-          cellRisk.append(atRisk[g])
-          cellEvent.append(d)
-          cellCensor.append(c)
+          columns.addCell(group: Int32(g), risk: atRisk[g], events: d, censored: c)
           atRisk[g] -= d + c
         }
-        cellStart.append(cellGroup.count)
+        columns.endTime()
         pooled -= dt + ct
       }
-      stratumStart.append(times.count)
+      columns.endStratum()
     }
     let timeIndex = [Int32](unsafeUninitializedCapacity: n) { out, count in
       ranks.ranks.withUnsafeBufferPointer { r in
@@ -110,9 +95,7 @@ extension EventTable {
       count = n
     }
     self.init(
-      strata: strata.labels, groups: groups.labels, stratumStart: stratumStart, time: times,
-      nRisk: risk, nEvent: events, nCensor: censor, cellStart: cellStart, cellGroup: cellGroup,
-      cellRisk: cellRisk, cellEvent: cellEvent, cellCensor: cellCensor, size: size,
+      strata: strata.labels, groups: groups.labels, columns: columns, size: size,
       timeIndex: timeIndex)
   }
 }

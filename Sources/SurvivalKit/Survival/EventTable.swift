@@ -212,16 +212,7 @@ public struct EventTable: Sendable {
     let sortedWeight = weights.map { w in rows.map { w[$0] } }
     var sortedTimeIndex = [Int32](repeating: 0, count: n)
 
-    var times: [Double] = []
-    var risk: [Int] = []
-    var events: [Int] = []
-    var censor: [Int] = []
-    var stratumStart = [0]
-    var cellStart = [0]
-    var cellGroup: [Int32] = []
-    var cellRisk: [Int] = []
-    var cellEvent: [Int] = []
-    var cellCensor: [Int] = []
+    var columns = Columns()
     var wRisk: [Double] = []
     var wEvent: [Double] = []
     var wCensor: [Double] = []
@@ -281,7 +272,7 @@ public struct EventTable: Sendable {
             entryPosition += 1
           }
         }
-        let j = Int32(times.count)
+        let j = Int32(columns.time.count)
         var dt = 0
         var ct = 0
         var wdt = 0.0
@@ -312,10 +303,7 @@ public struct EventTable: Sendable {
           sortedTimeIndex[position] = j
           position += 1
         }
-        times.append(t)
-        risk.append(pooledEntered - pooledLeft)
-        events.append(dt)
-        censor.append(ct)
+        columns.addTime(t, risk: pooledEntered - pooledLeft, events: dt, censored: ct)
         if weights != nil {
           wRisk.append(wPooledEntered - wPooledLeft)
           wEvent.append(wdt)
@@ -324,10 +312,7 @@ public struct EventTable: Sendable {
         if touched.count > 1 { touched.sort() }
         for g32 in touched {
           let g = Int(g32)
-          cellGroup.append(g32)
-          cellRisk.append(entered[g] - left[g])
-          cellEvent.append(d[g])
-          cellCensor.append(c[g])
+          columns.addCell(group: g32, risk: entered[g] - left[g], events: d[g], censored: c[g])
           left[g] += d[g] + c[g]
           if weights != nil {
             wCellRisk.append(wEntered[g] - wLeft[g])
@@ -341,18 +326,16 @@ public struct EventTable: Sendable {
           isTouched[g] = false
         }
         touched.removeAll(keepingCapacity: true)
-        cellStart.append(cellGroup.count)
+        columns.endTime()
         pooledLeft += dt + ct
         wPooledLeft += wdt + wct
       }
       entryPosition = entryEnd
-      stratumStart.append(times.count)
+      columns.endStratum()
     }
     for (p, r) in rows.enumerated() { timeIndex[r] = sortedTimeIndex[p] }
     self.init(
-      strata: strata.labels, groups: groups.labels, stratumStart: stratumStart, time: times,
-      nRisk: risk, nEvent: events, nCensor: censor, cellStart: cellStart, cellGroup: cellGroup,
-      cellRisk: cellRisk, cellEvent: cellEvent, cellCensor: cellCensor, size: size,
+      strata: strata.labels, groups: groups.labels, columns: columns, size: size,
       timeIndex: timeIndex,
       weighted: weights == nil
         ? nil
@@ -361,26 +344,60 @@ public struct EventTable: Sendable {
       delayedEntry: entry != nil)
   }
 
-  /// A table from its parts (the sorting build above, the counting build in
-  /// `EventTable+Counting.swift`).
+  /// The unweighted columns of a table, grown one time (with its cells) at a time by either
+  /// build (the sorting build above, the counting build in `EventTable+Counting.swift`).
+  struct Columns {
+    var time: [Double] = []
+    var nRisk: [Int] = []
+    var nEvent: [Int] = []
+    var nCensor: [Int] = []
+    var stratumStart = [0]
+    var cellStart = [0]
+    var cellGroup: [Int32] = []
+    var cellRisk: [Int] = []
+    var cellEvent: [Int] = []
+    var cellCensor: [Int] = []
+
+    /// A distinct time of the current stratum, pooled over the groups.
+    mutating func addTime(_ t: Double, risk: Int, events: Int, censored: Int) {
+      time.append(t)
+      nRisk.append(risk)
+      nEvent.append(events)
+      nCensor.append(censored)
+    }
+
+    /// One group's counts at the current time.
+    mutating func addCell(group: Int32, risk: Int, events: Int, censored: Int) {
+      cellGroup.append(group)
+      cellRisk.append(risk)
+      cellEvent.append(events)
+      cellCensor.append(censored)
+    }
+
+    /// Closes the current time's cells.
+    mutating func endTime() { cellStart.append(cellGroup.count) }
+
+    /// Closes the current stratum's times.
+    mutating func endStratum() { stratumStart.append(time.count) }
+  }
+
+  /// A table from its columns (either build).
   init(
-    strata: [String], groups: [String], stratumStart: [Int], time: [Double], nRisk: [Int],
-    nEvent: [Int], nCensor: [Int], cellStart: [Int], cellGroup: [Int32], cellRisk: [Int],
-    cellEvent: [Int], cellCensor: [Int], size: [Int], timeIndex: [Int32],
+    strata: [String], groups: [String], columns: Columns, size: [Int], timeIndex: [Int32],
     weighted: Weighted? = nil, delayedEntry: Bool = false
   ) {
     self.strata = strata
     self.groups = groups
-    self.stratumStart = stratumStart
-    self.time = time
-    self.nRisk = nRisk
-    self.nEvent = nEvent
-    self.nCensor = nCensor
-    self.cellStart = cellStart
-    self.cellGroup = cellGroup
-    self.cellRisk = cellRisk
-    self.cellEvent = cellEvent
-    self.cellCensor = cellCensor
+    self.stratumStart = columns.stratumStart
+    self.time = columns.time
+    self.nRisk = columns.nRisk
+    self.nEvent = columns.nEvent
+    self.nCensor = columns.nCensor
+    self.cellStart = columns.cellStart
+    self.cellGroup = columns.cellGroup
+    self.cellRisk = columns.cellRisk
+    self.cellEvent = columns.cellEvent
+    self.cellCensor = columns.cellCensor
     self.size = size
     self.timeIndex = timeIndex
     self.weighted = weighted

@@ -450,7 +450,7 @@ struct UnquotedRows {
       fieldStart = pos + 1
       return true
     }
-    if pos == skipNewlineAt {  // the LF of a CR LF pair
+    if pos == skipNewlineAt && c == CSVReader.newline {  // the LF of a CR LF pair
       fieldStart = pos + 1
       return true
     }

@@ -10,8 +10,10 @@ import XCTest
 ///   `coxph` (fixtures from `fixtures/R/cox_fixtures.R`) at the same 1e-6, and the one-pass
 ///   fit to 1e-10 (the two differ by summation order only);
 /// - the concordance's bucketed rank sweeps (`RankSweep`), with its buckets on two threads,
-///   against the definition counted pair by pair (derivation below) on data with tied times,
-///   tied scores, strata, case weights and delayed entry.
+///   and its sweep in score order over trees of times (`ScoreOrderSweep`, right-censored
+///   data), against the definition counted pair by pair (derivation below) on data with tied
+///   times, tied scores, strata, case weights and delayed entry; and the time-order sweeps
+///   against R on every fixture (the fixture tests check the score-order sweep).
 final class CoxScaleTests: XCTestCase {
 
   func d(_ any: Any?) -> Double? { (any as? NSNumber)?.doubleValue }
@@ -20,7 +22,11 @@ final class CoxScaleTests: XCTestCase {
     var checked = 0
     for (name, json) in try CoxFixtures.all() where json["ties"] as? String != "exact" {
       let serial = try CoxFixtures.fit(json)
-      let split = try CoxProblem.$splitThreshold.withValue(2) { try CoxFixtures.fit(json) }
+      // Also the concordance by sweeps in time order (`RankSweep`), which these small data
+      // would not otherwise take (the fixture tests check the sweep in score order).
+      let split = try CoxProblem.$splitThreshold.withValue(2) {
+        try Concordance.$timeTreeLimit.withValue(0) { try CoxFixtures.fit(json) }
+      }
       // Counting-process data keep one pass; everything else went down the split.
       if (json["formula"] as! String).contains("Surv(start") { continue }
       checked += 1
@@ -148,12 +154,16 @@ final class CoxScaleTests: XCTestCase {
     for entry in [false, true] {
       let (problem, eta, strata) = synthetic(n: 1500, entry: entry, seed: entry ? 7 : 3)
       let expected = bruteForce(problem, eta, strata: strata)
-      for threshold in [1 << 16, 0] {
+      // Sweeps in time order (one and two threads), and for right-censored data the sweep in
+      // score order (limit 1 << 15; with entry times it is not taken).
+      for (threshold, limit) in [(1 << 16, 0), (0, 0), (1 << 16, 1 << 15)] {
         let ours = try XCTUnwrap(
           RankSweep.$parallelOperations.withValue(threshold) {
-            Concordance.compute(problem: problem, eta: eta)
+            Concordance.$timeTreeLimit.withValue(limit) {
+              Concordance.compute(problem: problem, eta: eta)
+            }
           })
-        let w = "entry \(entry), threshold \(threshold)"
+        let w = "entry \(entry), threshold \(threshold), limit \(limit)"
         assertClose(ours.concordant, expected.c, tol: 1e-12, "\(w) concordant")
         assertClose(ours.discordant, expected.d, tol: 1e-12, "\(w) discordant")
         assertClose(ours.tiedRisk, expected.t, tol: 1e-12, "\(w) tied risk")
@@ -172,13 +182,18 @@ final class CoxScaleTests: XCTestCase {
     var g = Generator(state: 5)
     let eta = scores.map { $0 + g.next() }
     let expected = bruteForce(problem, eta, strata: strata)
-    let ours = try XCTUnwrap(
-      RankSweep.$parallelOperations.withValue(0) {
-        Concordance.compute(problem: problem, eta: eta)
-      })
-    assertClose(ours.concordant, expected.c, tol: 1e-12, "concordant")
-    assertClose(ours.discordant, expected.d, tol: 1e-12, "discordant")
-    assertClose(ours.standardError, expected.se, tol: 1e-10, "standard error")
+    for limit in [0, 1 << 15] {
+      let ours = try XCTUnwrap(
+        RankSweep.$parallelOperations.withValue(0) {
+          Concordance.$timeTreeLimit.withValue(limit) {
+            Concordance.compute(problem: problem, eta: eta)
+          }
+        })
+      assertClose(ours.concordant, expected.c, tol: 1e-12, "limit \(limit) concordant")
+      assertClose(ours.discordant, expected.d, tol: 1e-12, "limit \(limit) discordant")
+      assertClose(ours.tiedRisk, expected.t, tol: 1e-12, "limit \(limit) tied risk")
+      assertClose(ours.standardError, expected.se, tol: 1e-10, "limit \(limit) standard error")
+    }
   }
 
   func testSplitEvaluationMatchesOnePass() {

@@ -52,6 +52,28 @@ public struct Concordance: Sendable, Equatable {
     let buffer = problem.workspace.buffer(max(1, 2 * n))
     buffer.update(repeating: 0, count: max(1, 2 * n))
     defer { problem.workspace.release() }
+    let difference = buffer  // c_i - d_i
+    let atRisk = buffer + n  // c_i + d_i + t_i
+    let bounds = problem.strataBounds
+    // Right-censored data with few distinct times in every stratum: one sweep in score order
+    // (`ScoreOrderSweep`); then `difference` and `atRisk` are by position in score order.
+    var distinctTimes: [Int] = []
+    if problem.start == nil {
+      problem.stop.withUnsafeBufferPointer { stop in
+        for s in 0..<(bounds.count - 1) where bounds[s + 1] > bounds[s] {
+          var distinct = 1
+          for i in (bounds[s] + 1)..<bounds[s + 1] where stop[i] != stop[i - 1] { distinct += 1 }
+          distinctTimes.append(distinct)
+        }
+      }
+    }
+    let byScore =
+      problem.start == nil && (distinctTimes.max() ?? 0) <= Concordance.timeTreeLimit
+    if byScore {
+      return computeByScore(
+        problem: problem, eta: eta, cluster: cluster, difference: difference, atRisk: atRisk,
+        distinctTimes: distinctTimes)
+    }
     // Grouped operations of the sweeps, shared by them: for right-censored data one per row
     // and a second per event (an event is queried, then added; a censored row only added or
     // only queried); with entry times at most three per row (queried, added, removed). The
@@ -61,13 +83,10 @@ public struct Concordance: Sendable, Equatable {
     let operationCapacity = problem.start == nil ? n + events : 3 * n
     let scratch = RankSweep.Scratch(capacity: max(2 * n, operationCapacity))
     let operations = RankSweep.Operations(capacity: operationCapacity)
-    let difference = buffer  // c_i - d_i
-    let atRisk = buffer + n  // c_i + d_i + t_i
     let rank = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, n))
     rank.initialize(repeating: 0, count: max(1, n))
     defer { rank.deallocate() }
     // Dense ranks of the scores within each stratum (equal scores share a rank).
-    let bounds = problem.strataBounds
     let sizes = eta.withUnsafeBufferPointer { values in
       (0..<(bounds.count - 1)).map { s in
         scratch.denseRanks(
@@ -170,21 +189,108 @@ public struct Concordance: Sendable, Equatable {
         }
       }
     }
+    return result(
+      concordant: concordant, discordant: discordant, tiedRisk: tiedRisk, tiedTime: tiedTime,
+      problem: problem, difference: difference, atRisk: atRisk, cluster: cluster, rowAt: nil,
+      weightAt: nil)
+  }
+
+  /// Rows in which the concordance is taken by one sweep in score order (`ScoreOrderSweep`):
+  /// right-censored data whose strata have at most this many distinct times each (its trees
+  /// over the times then stay in the cache); others go by `RankSweep`. A task may change it
+  /// (tests run both paths on the same data).
+  @TaskLocal static var timeTreeLimit = 1 << 15
+
+  /// `compute` for right-censored data by one sweep in score order per stratum.
+  static func computeByScore(
+    problem: CoxProblem, eta: consuming [Double], cluster: [Int32]?,
+    difference: UnsafeMutablePointer<Double>, atRisk: UnsafeMutablePointer<Double>,
+    distinctTimes: [Int]
+  ) -> Concordance? {
+    let n = problem.n
+    let bounds = problem.strataBounds
+    let scratch = RankSweep.Scratch(capacity: max(1, 2 * n))
+    let order = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, n))
+    defer { order.deallocate() }
+    let slot = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, n))
+    defer { slot.deallocate() }
+    eta.withUnsafeBufferPointer { values in
+      for s in 0..<(bounds.count - 1) where bounds[s + 1] > bounds[s] {
+        scratch.scoreOrder(
+          values.baseAddress! + bounds[s], count: bounds[s + 1] - bounds[s], into: order + bounds[s]
+        )
+      }
+    }
+    eta = []
+    var sums = ScoreOrderSweep.Sums()
+    var tiedTime = 0.0
+    // The sweep reads each row's time slot and weight in score order: gathered first, in a
+    // loop whose reads do not wait on one another (in the sweep each would be a cache miss
+    // waited for). The sort's room is free again.
+    let sortedSlot = scratch.code
+    let sortedWeight = scratch.value
+    problem.stop.withUnsafeBufferPointer { stop in
+      problem.status.withUnsafeBufferPointer { status in
+        problem.weight.withUnsafeBufferPointer { weight in
+          var stratum = 0
+          for s in 0..<(bounds.count - 1) where bounds[s + 1] > bounds[s] {
+            let lo = bounds[s]
+            let hi = bounds[s + 1]
+            let distinct = distinctTimes[stratum]
+            stratum += 1
+            tiedTime += ScoreOrderSweep.timeSlots(
+              stop: stop.baseAddress!, status: status.baseAddress!, weight: weight.baseAddress!,
+              rows: lo..<hi, distinct: distinct, into: slot + lo)
+            for k in lo..<hi {
+              let row = lo + Int(order[k] & ~ScoreOrderSweep.topBit)
+              sortedSlot[k] = slot[row]
+              sortedWeight[k] = weight[row]
+            }
+            let sweep = ScoreOrderSweep(
+              order: order + lo, slot: sortedSlot + lo, weight: sortedWeight + lo,
+              timeCount: distinct)
+            let part = sweep.run(count: hi - lo, difference: difference + lo, compared: atRisk + lo)
+            sums.concordant += part.concordant
+            sums.discordant += part.discordant
+            sums.tied += part.tied
+            // Positions to rows.
+            for k in lo..<hi { order[k] = UInt32(lo) + (order[k] & ~ScoreOrderSweep.topBit) }
+          }
+        }
+      }
+    }
+    return result(
+      concordant: sums.concordant, discordant: sums.discordant, tiedRisk: sums.tied,
+      tiedTime: tiedTime, problem: problem, difference: difference, atRisk: atRisk,
+      cluster: cluster, rowAt: order, weightAt: sortedWeight)
+  }
+
+  /// The estimate and its standard error from the weighted totals and, per position k, c - d
+  /// (`difference[k]`) and c + d + t (`atRisk[k]`) of the row at that position: the row
+  /// `rowAt[k]` (sorted order) of weight `weightAt[k]`, or row k when `rowAt` is nil.
+  static func result(
+    concordant: Double, discordant: Double, tiedRisk: Double, tiedTime: Double,
+    problem: CoxProblem, difference: UnsafeMutablePointer<Double>,
+    atRisk: UnsafeMutablePointer<Double>, cluster: [Int32]?, rowAt: UnsafePointer<UInt32>?,
+    weightAt: UnsafePointer<Double>?
+  ) -> Concordance? {
+    let n = problem.n
     let pairs = concordant + discordant + tiedRisk
     guard pairs > 0 else { return nil }
     let somers = (concordant - discordant) / pairs
-    func dfbeta(_ i: Int, _ weight: UnsafeBufferPointer<Double>) -> Double {
-      weight[i] * (difference[i] / pairs - somers / pairs * atRisk[i])
-    }
     var variance = 0.0
     problem.weight.withUnsafeBufferPointer { weight in
+      @inline(__always) func row(_ k: Int) -> Int { rowAt.map { Int($0[k]) } ?? k }
+      @inline(__always) func dfbeta(_ k: Int) -> Double {
+        (weightAt?[k] ?? weight[k]) * (difference[k] / pairs - somers / pairs * atRisk[k])
+      }
       if let cluster {
         var sums = [Double](repeating: 0, count: Int(cluster.max() ?? 0) + 1)
-        for i in 0..<n { sums[Int(cluster[Int(problem.order[i])])] += dfbeta(i, weight) }
+        for k in 0..<n { sums[Int(cluster[Int(problem.order[row(k)])])] += dfbeta(k) }
         for v in sums { variance += v * v }
       } else {
-        for i in 0..<n {
-          let v = dfbeta(i, weight)
+        for k in 0..<n {
+          let v = dfbeta(k)
           variance += v * v
         }
       }
@@ -267,6 +373,48 @@ struct RankSweep: @unchecked Sendable {
       _ values: UnsafePointer<Double>, count: Int, into rank: UnsafeMutablePointer<Int32>
     ) -> Int {
       if count == 0 { return 0 }
+      let words = sortedWords(values, count: count)
+      @inline(__always) func index(_ word: UInt64) -> Int { Int(word & 0xFFFF_FFFF) }
+      // Dense ranks: a new rank where the key changes (different singles are different
+      // doubles), or within a run where the exact value does.
+      var current: Int32 = 0
+      rank[index(words[0])] = 0
+      for k in 1..<count {
+        let word = words[k]
+        let previous = words[k - 1]
+        if word >> 32 != previous >> 32 || values[index(word)] != values[index(previous)] {
+          current += 1
+        }
+        rank[index(word)] = current
+      }
+      return Int(current) + 1
+    }
+
+    /// The row indices of `values[0..<count]` in increasing order of value into
+    /// `order[0..<count]` (equal values in index order, -0 equal to +0), with the top bit set
+    /// on the first of each run of equal values (count < 2³¹). Needs 2 × count of capacity;
+    /// sorts as `denseRanks` does.
+    func scoreOrder(
+      _ values: UnsafePointer<Double>, count: Int, into order: UnsafeMutablePointer<UInt32>
+    ) {
+      if count == 0 { return }
+      let words = sortedWords(values, count: count)
+      @inline(__always) func index(_ word: UInt64) -> Int { Int(word & 0xFFFF_FFFF) }
+      order[0] = UInt32(index(words[0])) | 1 << 31
+      for k in 1..<count {
+        let word = words[k]
+        let previous = words[k - 1]
+        let first =
+          word >> 32 != previous >> 32 || values[index(word)] != values[index(previous)]
+        order[k] = UInt32(index(word)) | (first ? 1 << 31 : 0)
+      }
+    }
+
+    /// The sort of `denseRanks`: the words (single-precision key, row index) of the values in
+    /// exact value order (index order among equal values), in this room.
+    private func sortedWords(_ values: UnsafePointer<Double>, count: Int)
+      -> UnsafeMutablePointer<UInt64>
+    {
       var wordA = keys
       var wordB = keys + count
       let radix = 1 << 16
@@ -372,19 +520,7 @@ struct RankSweep: @unchecked Sendable {
         }
         a = b
       }
-      // Dense ranks: a new rank where the key changes (different singles are different
-      // doubles), or within a run where the exact value does.
-      var current: Int32 = 0
-      rank[index(wordA[0])] = 0
-      for k in 1..<count {
-        let word = wordA[k]
-        let previous = wordA[k - 1]
-        if word >> 32 != previous >> 32 || values[index(word)] != values[index(previous)] {
-          current += 1
-        }
-        rank[index(word)] = current
-      }
-      return Int(current) + 1
+      return wordA
     }
   }
 

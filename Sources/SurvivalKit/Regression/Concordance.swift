@@ -241,10 +241,23 @@ public struct Concordance: Sendable, Equatable {
             tiedTime += ScoreOrderSweep.timeSlots(
               stop: stop.baseAddress!, status: status.baseAddress!, weight: weight.baseAddress!,
               rows: lo..<hi, distinct: distinct, into: slot + lo)
-            for k in lo..<hi {
-              let row = lo + Int(order[k] & ~ScoreOrderSweep.topBit)
-              sortedSlot[k] = slot[row]
-              sortedWeight[k] = weight[row]
+            let gather = UncheckedSendable(
+              (order, slot, weight.baseAddress!, sortedSlot, sortedWeight))
+            let gatherPart: @Sendable (Range<Int>) -> Void = { positions in
+              let (order, slot, weight, sortedSlot, sortedWeight) = gather.value
+              for k in positions {
+                let row = lo + Int(order[k] & ~ScoreOrderSweep.topBit)
+                sortedSlot[k] = slot[row]
+                sortedWeight[k] = weight[row]
+              }
+            }
+            if hi - lo >= RankSweep.parallelOperations {
+              let middle = lo + (hi - lo) / 2
+              DispatchQueue.concurrentPerform(iterations: 2) { part in
+                gatherPart(part == 0 ? lo..<middle : middle..<hi)
+              }
+            } else {
+              gatherPart(lo..<hi)
             }
             let sweep = ScoreOrderSweep(
               order: order + lo, slot: sortedSlot + lo, weight: sortedWeight + lo,

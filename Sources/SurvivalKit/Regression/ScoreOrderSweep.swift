@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The concordance's pair counts for right-censored data in one sweep over the rows in
 /// risk-score order, with Fenwick trees (Fenwick 1994) over the stratum's distinct times.
 ///
@@ -82,48 +84,100 @@ struct ScoreOrderSweep {
   /// Runs the sweep over the `count` rows. Writes, per position k in score order, the row's
   /// c - d into `difference[k]` and its c + d + e (the weight it is compared with) into
   /// `compared[k]`; returns the events' weighted sums.
+  ///
+  /// From `RankSweep.parallelOperations` rows the positions are split in two at a group
+  /// boundary near the middle and swept on two threads, the second starting from the trees
+  /// the first half leaves (built from its counts by time); the sums are added first half
+  /// first, so the result depends on the data only.
   func run(
     count: Int, difference: UnsafeMutablePointer<Double>,
     compared: UnsafeMutablePointer<Double>
   ) -> Sums {
     let d = timeCount
-    // Per time: all rows', censored rows' and events' weight; then the weight later than each
-    // time (for events) and of the events earlier (for every row).
-    let room = UnsafeMutablePointer<Double>.allocate(capacity: 8 * (d + 1))
-    defer { room.deallocate() }
-    room.initialize(repeating: 0, count: 8 * (d + 1))
-    let allAt = room
-    let censoredAt = allAt + (d + 1)
+    // Per time: the censored rows' and events' weight, the weight later than it (for events)
+    // and of the events before it (for every row).
+    let totals = UnsafeMutablePointer<Double>.allocate(capacity: 4 * (d + 1))
+    defer { totals.deallocate() }
+    totals.initialize(repeating: 0, count: 4 * (d + 1))
+    let censoredAt = totals
     let eventsAt = censoredAt + (d + 1)
     let later = eventsAt + (d + 1)
     let earlierEvents = later + (d + 1)
-    let eventsJoined = earlierEvents + (d + 1)
     for k in 0..<count {
       let s = slot[k]
       let t = Int(s & ~Self.topBit)
-      let w = weight[k]
-      allAt[t] += w
-      if s & Self.topBit != 0 { censoredAt[t] += w } else { eventsAt[t] += w }
+      if s & Self.topBit != 0 { censoredAt[t] += weight[k] } else { eventsAt[t] += weight[k] }
     }
     var running = 0.0
     for t in stride(from: d - 1, through: 0, by: -1) {
       later[t] = running + censoredAt[t]
-      running += allAt[t]
+      running += censoredAt[t] + eventsAt[t]
     }
     running = 0
     for t in 0..<d {
       earlierEvents[t] = running
       running += eventsAt[t]
     }
+    var mid = count / 2
+    while mid < count && order[mid] & Self.topBit == 0 { mid += 1 }
+    guard count >= RankSweep.parallelOperations && mid > 0 && mid < count else {
+      return sweep(
+        0..<count, eventsAt: eventsAt, later: later, earlierEvents: earlierEvents,
+        difference: difference, compared: compared)
+    }
+    let parts = UnsafeMutablePointer<Sums>.allocate(capacity: 2)
+    defer { parts.deallocate() }
+    parts.initialize(repeating: Sums(), count: 2)
+    let ranges = [0..<mid, mid..<count]
+    let shared = UncheckedSendable(
+      (self, eventsAt, later, earlierEvents, difference, compared, parts))
+    DispatchQueue.concurrentPerform(iterations: 2) { part in
+      let (sweeper, eventsAt, later, earlierEvents, difference, compared, parts) = shared.value
+      parts[part] = sweeper.sweep(
+        ranges[part], eventsAt: eventsAt, later: later,
+        earlierEvents: earlierEvents, difference: difference, compared: compared)
+    }
+    return Sums(
+      concordant: parts[0].concordant + parts[1].concordant,
+      discordant: parts[0].discordant + parts[1].discordant,
+      tied: parts[0].tied + parts[1].tied)
+  }
+
+  /// The sweep over the positions `range` (whole groups), starting from the trees the
+  /// positions before it leave.
+  private func sweep(
+    _ range: Range<Int>, eventsAt: UnsafePointer<Double>, later: UnsafePointer<Double>,
+    earlierEvents: UnsafePointer<Double>, difference: UnsafeMutablePointer<Double>,
+    compared: UnsafeMutablePointer<Double>
+  ) -> Sums {
+    let d = timeCount
     // The trees, 1-based: `rowTree` over reversed time (position d - τ) so that a prefix is
-    // "later than"; `eventTree` over time (position τ + 1). The censored rows' weight joined
-    // at each time reuses the per-time array, cleared.
-    let rowTree = eventsJoined + (d + 1)
-    let eventTree = allAt
-    let censoredJoined = censoredAt
-    for t in 0...d {
-      censoredJoined[t] = 0
-      eventTree[t] = 0
+    // "later than"; `eventTree` over time (position τ + 1); and the weight of the censored
+    // rows and of the events joined at each time.
+    let room = UnsafeMutablePointer<Double>.allocate(capacity: 4 * (d + 1))
+    defer { room.deallocate() }
+    room.initialize(repeating: 0, count: 4 * (d + 1))
+    let rowTree = room
+    let eventTree = rowTree + (d + 1)
+    let censoredJoined = eventTree + (d + 1)
+    let eventsJoined = censoredJoined + (d + 1)
+    if range.lowerBound > 0 {
+      // The positions before: their weight by time, then each tree built in O(D) (a node
+      // adds itself to its parent).
+      for k in 0..<range.lowerBound {
+        let s = slot[k]
+        let t = Int(s & ~Self.topBit)
+        rowTree[d - t] += weight[k]
+        if s & Self.topBit != 0 {
+          censoredJoined[t] += weight[k]
+        } else {
+          eventsJoined[t] += weight[k]
+          eventTree[t + 1] += weight[k]
+        }
+      }
+      for tree in [rowTree, eventTree] {
+        for f in 1...max(1, d) where f + (f & -f) <= d { tree[f + (f & -f)] += tree[f] }
+      }
     }
     @inline(__always) func lowerLater(_ t: Int) -> Double {
       // Σ_{τ > t} rowTree: positions 1 ... d - 1 - t.
@@ -163,7 +217,8 @@ struct ScoreOrderSweep {
       }
     }
     var sums = Sums()
-    var k = 0
+    var k = range.lowerBound
+    let count = range.upperBound
     while k < count {
       var end = k + 1
       while end < count && order[end] & Self.topBit == 0 { end += 1 }

@@ -50,6 +50,10 @@ final class CoxWorkspace: @unchecked Sendable {
     capacity = 0
   }
 
+  /// Σ w_i x_i over the events (the problem's scaled covariates), once computed: the score's
+  /// and the log-likelihood's event terms (Σ w_i x_i and βᵀ Σ w_i x_i) do not depend on β.
+  var eventSums: [Double]? = nil
+
   /// A block of at least `count` doubles (contents undefined), valid until the next call.
   func buffer(_ count: Int) -> UnsafeMutablePointer<Double> {
     if count > capacity {
@@ -354,7 +358,10 @@ struct CoxProblem {
   /// The second-moment part Σ_t w (a S2 - b E2) is Σ_i κ_i x_i x_iᵀ with
   /// κ_i = r_i (Σ_{t: i at risk} w_t a_t - δ_i w_{t_i} b_{t_i}), so it is one weighted cross
   /// product XᵀKX after the pass (a contiguous, vectorisable loop), not an outer product per
-  /// row per event time. No per-row allocation; raw pointers in the hot loops.
+  /// row per event time. The events' own terms, Σ δ_i w_i η_i in the log-likelihood and
+  /// Σ δ_i w_i x_i in the score, are βᵀ s and s with s = Σ δ_i w_i x_i, which does not depend
+  /// on β: computed once per problem (`eventCovariateSums`). No per-row allocation; raw
+  /// pointers in the hot loops.
   ///
   /// Two threads: the risk scores r_i and the cross product are split by rows. For
   /// right-censored data with at least `splitThreshold` rows the backward pass is split too,
@@ -437,12 +444,15 @@ struct CoxProblem {
         }
       }
     }
-    // Combine the halves: first, then second.
+    // Combine: the event terms, the first half, then the second.
+    let events = eventCovariateSums()
     let first = blocks
     let second = blocks + layout.size
-    var loglik = first[layout.loglik]
-    var u = [Double](repeating: 0, count: p)
-    for j in 0..<p { u[j] = first[layout.score + j] }
+    var loglik = 0.0
+    for j in 0..<p { loglik += beta[j] * events[j] }
+    loglik += first[layout.loglik]
+    var u = events
+    for j in 0..<p { u[j] += first[layout.score + j] }
     var imat = [Double](repeating: 0, count: pp)
     for k in 0..<pp { imat[k] = first[layout.information + k] }
     if split {
@@ -467,6 +477,43 @@ struct CoxProblem {
       }
     }
     return Evaluation(loglik: loglik, score: u, information: information)
+  }
+
+  /// Σ w_i x_i over the events, computed once per problem (two threads over halves of the
+  /// rows for large data, added first half first).
+  func eventCovariateSums() -> [Double] {
+    if let sums = workspace.eventSums { return sums }
+    let n = self.n
+    let p = self.p
+    guard n > 0 && p > 0 else { return [Double](repeating: 0, count: p) }
+    var halves = [Double](repeating: 0, count: 2 * p)
+    x.withUnsafeBufferPointer { x in
+      status.withUnsafeBufferPointer { status in
+        weight.withUnsafeBufferPointer { weight in
+          halves.withUnsafeMutableBufferPointer { halves in
+            let shared = UncheckedSendable(
+              (x.baseAddress!, status.baseAddress!, weight.baseAddress!, halves.baseAddress!))
+            let work: @Sendable (Int) -> Void = { part in
+              let (x, status, weight, halves) = shared.value
+              let sums = halves + part * p
+              for i in part == 0 ? 0..<(n / 2) : (n / 2)..<n where status[i] == 1 {
+                let row = x + i * p
+                for j in 0..<p { sums[j] += weight[i] * row[j] }
+              }
+            }
+            if n * p >= 1 << 16 {
+              DispatchQueue.concurrentPerform(iterations: 2) { work($0) }
+            } else {
+              work(0)
+              work(1)
+            }
+          }
+        }
+      }
+    }
+    let sums = (0..<p).map { halves[$0] + halves[p + $0] }
+    workspace.eventSums = sums
+    return sums
   }
 
   /// Where `evaluate` splits the backward pass: the first row of the second half (n when the
@@ -603,11 +650,10 @@ struct EvaluationInput: @unchecked Sendable {
     let stop = data.stop
     let status = data.status
     let weight = data.weight
-    let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 3 * p)
+    let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 2 * p)
     defer { scratch.deallocate() }
     let s1 = scratch
     let e1 = s1 + p
-    let xsum = e1 + p
     var loglik = 0.0
     var firstSegment = true
     beta.withUnsafeBufferPointer { beta in
@@ -632,11 +678,7 @@ struct EvaluationInput: @unchecked Sendable {
           var e0 = 0.0
           var deaths = 0
           var deathWeight = 0.0
-          var etaSum = 0.0
-          for j in 0..<p {
-            e1[j] = 0
-            xsum[j] = 0
-          }
+          for j in 0..<p { e1[j] = 0 }
           while i < hi && stop[i] == t {
             let r = risk[i]
             let row = xb + i * p
@@ -645,18 +687,10 @@ struct EvaluationInput: @unchecked Sendable {
             // Entering the risk set: start its share at the current running sum.
             kappa[i] = -hazardSum
             if status[i] == 1 {
-              var eta = 0.0
-              if !zero {
-                for j in 0..<p { eta += beta[j] * row[j] }
-              }
               deaths += 1
               deathWeight += weight[i]
-              etaSum += weight[i] * eta
               e0 += r
-              for j in 0..<p {
-                e1[j] += r * row[j]
-                xsum[j] += weight[i] * row[j]
-              }
+              for j in 0..<p { e1[j] += r * row[j] }
             }
             i += 1
           }
@@ -677,8 +711,6 @@ struct EvaluationInput: @unchecked Sendable {
             }
           }
           if deaths == 0 { continue }
-          loglik += etaSum
-          for j in 0..<p { u[j] += xsum[j] }
           let parts = efron ? deaths : 1
           let partWeight = deathWeight / Double(parts)
           var a = 0.0

@@ -185,6 +185,74 @@ final class StreamingIntakeTests: XCTestCase {
   /// A file larger than the reader's block (several blocks, read from disk) equals the same
   /// bytes read whole; a bad UTF-8 byte far into it is named by line; a Windows-1251 file is
   /// still recognised.
+  /// Blocks of plain numbers read in one pass (`CSVReader.plainNumbers`) give the table the
+  /// general path (tokenize, then type each column) gives, and anything that pass does not
+  /// take falls back to it: signs, exponents, long significands and extreme exponents (the
+  /// strtod path), decimal commas, skipped text columns, a last row without a line end, and
+  /// blocks with blank lines, CR LF, spaces, missing or text cells, wrong field counts; in
+  /// blocks of several sizes and with a column selection.
+  func testPlainNumberBlocksEqualTheGeneralPath() throws {
+    var generator = SeededGenerator(seed: 29)
+    func number() -> String {
+      switch Int.random(in: 0..<8, using: &generator) {
+      case 0: return String(Int.random(in: -1000...1000, using: &generator))
+      case 1:
+        return
+          "+\(Int.random(in: 0...99, using: &generator)).\(Int.random(in: 0...9, using: &generator))"
+      case 2: return "\(Double.random(in: -1...1, using: &generator))"
+      case 3:
+        return
+          "1.\(Int.random(in: 0...9, using: &generator))e\(Int.random(in: -30...30, using: &generator))"
+      case 4: return "12345678901234567890123.\(Int.random(in: 0...99, using: &generator))"
+      case 5: return "4.9e-32\(Int.random(in: 0...4, using: &generator))"
+      case 6:
+        return
+          ".\(Int.random(in: 0...999, using: &generator))E+\(Int.random(in: 0...300, using: &generator))"
+      default: return "0\(Int.random(in: 0...99, using: &generator)).50"
+      }
+    }
+    var plain = "t,s,g,x,y\n"
+    for _ in 0..<2000 {
+      plain += "\(number()),\(Int.random(in: 0...1, using: &generator)),"
+      plain +=
+        "\(["A", "B", ""][Int.random(in: 0..<3, using: &generator)]),\(number()),\(number())\n"
+    }
+    var texts = [plain, String(plain.dropLast())]
+    // Blocks the one pass leaves to the general path, among plain ones.
+    for odd in [
+      "\n", "1,0,A,2,3\r\n", " 1,0,A,2,3\n", "1,0,A,NA,3\n", "1,0,A,,3\n", "1,0,A,x,3\n",
+      "1,0,A,1e,3\n", "1,0,A,-,3\n",
+    ] {
+      var lines = plain.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+      lines.insert(odd.hasSuffix("\n") ? String(odd.dropLast()) : odd, at: 1000)
+      texts.append(lines.joined(separator: "\n"))
+    }
+    let semicolons = plain.replacingOccurrences(of: ",", with: ";").replacingOccurrences(
+      of: ".", with: ",")
+    for (k, text) in (texts + [semicolons]).enumerated() {
+      var options = CSVOptions()
+      if k == texts.count { options.decimalComma = true }
+      for columns in [nil, Set(["x", "t"])] {
+        options.columns = columns
+        for size in [100, 1 << 30] {
+          let general = try CSVReader.$plainNumbersPath.withValue(false) {
+            try read(text, blockSize: size, options: options)
+          }
+          let onePass = try read(text, blockSize: size, options: options)
+          assertSameTable(
+            onePass, general, "text \(k), columns \(columns ?? []), blocks of \(size)")
+        }
+      }
+    }
+    // A wrong field count is reported by the general path, with its line.
+    let wrong = plain.replacingOccurrences(
+      of: "\n", with: ",9\n", options: [],
+      range: plain.index(
+        plain.startIndex, offsetBy: 5000)..<plain.index(plain.startIndex, offsetBy: 5100))
+    let line = wrong.prefix(5000).filter { $0 == "\n" }.count + 1
+    assertThrows(try read(wrong, blockSize: 1000), containing: ["line \(line)"])
+  }
+
   func testFilesLargerThanABlock() throws {
     var text = "time,status,group,x\n"
     var k: UInt64 = 12345

@@ -347,9 +347,15 @@ extension CSVReader {
       return .rows(BlockRows(columns: [], allMissing: [], lines: [], newlines: 0))
     }
     if context.checkUTF8 && !TextDecoding.isValidUTF8(block) { return .notUTF8 }
+    let unquoted = memchr(base, Int32(quote), block.count) == nil
+    if unquoted && !context.textOnly && CSVReader.plainNumbersPath,
+      let rows = plainNumbers(base, count: block.count, context)
+    {
+      return .rows(rows)
+    }
     let chunk: BodyChunk
     do {
-      if memchr(base, Int32(quote), block.count) == nil {
+      if unquoted {
         chunk = try tokenizeUnquoted(
           base: base, end: block.count, delimiter: context.delimiter,
           columnCount: context.columnCount, slots: context.slots,
@@ -369,11 +375,21 @@ extension CSVReader {
     var allMissing: [Bool] = []
     chunk.cells.withUnsafeBufferPointer { cells in
       let segments = [CellSegment(cells: cells.baseAddress, rows: chunk.lines.count)]
+      let numbers =
+        context.textOnly
+        ? []
+        : typeNumbers(
+          base: base, cells: cells.baseAddress, rows: chunk.lines.count,
+          stride: context.storedCount, missing: context.missing,
+          decimalComma: context.decimalComma)
       for j in 0..<context.storedCount {
-        let values = typeColumn(
-          base: base, segments: segments, stride: context.storedCount, column: j,
-          missing: context.missing, decimalComma: context.decimalComma,
-          textOnly: context.textOnly)
+        let values =
+          j < numbers.count && numbers[j] != nil
+          ? .numeric(numbers[j]!)
+          : typeColumn(
+            base: base, segments: segments, stride: context.storedCount, column: j,
+            missing: context.missing, decimalComma: context.decimalComma,
+            textOnly: context.textOnly)
         columns.append(values)
         if case .numeric(let v) = values {
           allMissing.append(!v.contains { !$0.isNaN })
@@ -386,6 +402,172 @@ extension CSVReader {
       BlockRows(
         columns: columns, allMissing: allMissing, lines: LineNumbers(chunk.lines),
         newlines: chunk.newlines))
+  }
+}
+
+extension CSVReader {
+  /// Whether blocks of plain numbers take `plainNumbers` (tests turn it off to compare with
+  /// the general path).
+  @TaskLocal static var plainNumbersPath = true
+
+  /// A block whose kept cells are all plain numbers, the common case of a large numeric
+  /// export, read in one pass: each kept cell is parsed where it starts
+  /// (`NumberParsing.scanDouble`), its end being where the number ends, and skipped cells are
+  /// passed over; no cell positions are stored. Nil at the first thing this pass does not
+  /// take, for the general path to read the block: a kept cell that is not a number as it
+  /// stands (empty, missing, text, spaces around it), a carriage return, a blank line, a
+  /// wrong number of fields, a very long cell, or missing spellings that read as numbers.
+  /// Otherwise the same values, rows and line numbers as the general path.
+  static func plainNumbers(
+    _ base: UnsafePointer<UInt8>, count: Int, _ context: BlockContext
+  ) -> BlockRows? {
+    let stored = context.storedCount
+    let columnCount = context.columnCount
+    let delimiter = context.delimiter
+    guard stored > 0, count > 0, stored <= columnCount else { return nil }
+    let numericMissing = context.missing.tokens.contains { token in
+      token.withUnsafeBufferPointer { b in
+        b.baseAddress.map {
+          NumberParsing.parseDouble($0, 0, b.count, decimalComma: context.decimalComma) != nil
+        } ?? false
+      }
+    }
+    if numericMissing { return nil }
+    // A comma that separates cells is not a decimal separator.
+    let decimalComma = context.decimalComma && delimiter != UInt8(ascii: ",")
+    // Sized from the first row's length; each chunk of rows is parsed into a small buffer per
+    // column (first-level cache) and appended.
+    let firstRow =
+      memchr(base, Int32(newline), count).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) }
+      ?? count
+    let expected = count / max(1, firstRow + 1) + count / max(1, firstRow + 1) / 8 + 16
+    var columns: [[Double]] = (0..<stored).map { _ in
+      var column: [Double] = []
+      column.reserveCapacity(expected)
+      return column
+    }
+    let chunkRows = numberChunkRows
+    let buffer = UnsafeMutablePointer<Double>.allocate(capacity: chunkRows * stored)
+    defer { buffer.deallocate() }
+    let slots = context.slots
+    var rows = 0
+    var k = 0
+    var p = 0
+    let carriageReturn = CSVReader.carriageReturn
+    return slots.withUnsafeBufferPointer { slots -> BlockRows? in
+      while p < count {
+        for field in 0..<columnCount {
+          let slot = Int(slots[field])
+          let fieldStart = p
+          if slot >= 0 {
+            let (value, stop) = NumberParsing.scanDouble(
+              base, p, count, decimalComma: decimalComma)
+            guard let value else { return nil }
+            buffer[slot * chunkRows + k] = value
+            p = stop
+          } else {
+            while p < count {
+              let c = base[p]
+              if c == delimiter || c == newline || c == carriageReturn { break }
+              p += 1
+            }
+          }
+          if p - fieldStart > maxCellLength { return nil }
+          if field + 1 < columnCount {
+            guard p < count && base[p] == delimiter else { return nil }
+          } else {
+            guard p == count || base[p] == newline else { return nil }
+          }
+          p += 1
+        }
+        k += 1
+        rows += 1
+        if k == chunkRows {
+          for j in 0..<stored {
+            columns[j].append(
+              contentsOf: UnsafeBufferPointer(start: buffer + j * chunkRows, count: k))
+          }
+          k = 0
+        }
+      }
+      for j in 0..<stored {
+        columns[j].append(contentsOf: UnsafeBufferPointer(start: buffer + j * chunkRows, count: k))
+      }
+      var lines = LineNumbers()
+      for line in 1...max(1, rows) where rows > 0 { lines.append(line) }
+      return BlockRows(
+        columns: columns.map { .numeric($0) }, allMissing: [Bool](repeating: false, count: stored),
+        lines: lines, newlines: base[count - 1] == newline ? rows : rows - 1)
+    }
+  }
+
+  /// Rows typed together by `typeNumbers`: their bytes and cells stay in the second-level
+  /// cache while every column is read.
+  static let numberChunkRows = 1024
+
+  /// The numeric attempt of `typeColumn` for every column of a block at once, in chunks of
+  /// `numberChunkRows` rows (column by column within a chunk). Typing one column at a time
+  /// over a whole block reads the block's bytes and cells once per column, from beyond the
+  /// cache; in chunks they are read from memory once. A column's entry is its numbers (NaN
+  /// for a missing cell), or nil from its first cell that is not a number or a missing
+  /// spelling (`typeColumn` then types it, as dates or text): the same rule and values as
+  /// `typeColumn`'s numeric attempt.
+  static func typeNumbers(
+    base: UnsafePointer<UInt8>, cells: UnsafePointer<UInt64>?, rows: Int, stride: Int,
+    missing: MissingSpellings, decimalComma: Bool
+  ) -> [[Double]?] {
+    guard let cells, rows > 0 else { return [] }
+    let numericMissing = missing.tokens.contains { token in
+      token.withUnsafeBufferPointer { b in
+        b.baseAddress.map {
+          NumberParsing.parseDouble($0, 0, b.count, decimalComma: decimalComma) != nil
+        } ?? false
+      }
+    }
+    // Each chunk's values of a column are parsed into a small buffer (first-level cache) and
+    // appended to the column's array, reserved whole.
+    let buffer = UnsafeMutablePointer<Double>.allocate(capacity: numberChunkRows)
+    defer { buffer.deallocate() }
+    var numeric = [Bool](repeating: true, count: stride)
+    var columns: [[Double]] = (0..<stride).map { _ in
+      var column: [Double] = []
+      column.reserveCapacity(rows)
+      return column
+    }
+    var first = 0
+    while first < rows {
+      let last = min(rows, first + numberChunkRows)
+      for j in 0..<stride where numeric[j] {
+        var k = 0
+        for r in first..<last {
+          let (start, end, escaped) = unpack(cells[r * stride + j], base)
+          if escaped {
+            numeric[j] = false
+            break
+          }
+          if numericMissing && isMissing(base, start, end, missing) {
+            buffer[k] = .nan
+          } else if let v = NumberParsing.parseDouble(
+            base, start, end, decimalComma: decimalComma)
+          {
+            buffer[k] = v
+          } else if isMissing(base, start, end, missing) {
+            buffer[k] = .nan
+          } else {
+            numeric[j] = false
+            break
+          }
+          k += 1
+        }
+        if numeric[j] {
+          columns[j].append(contentsOf: UnsafeBufferPointer(start: buffer, count: k))
+        } else {
+          columns[j] = []
+        }
+      }
+      first = last
+    }
+    return (0..<stride).map { j in numeric[j] ? columns[j] : nil }
   }
 }
 

@@ -30,14 +30,27 @@ enum NumberParsing {
   static func parseDouble(
     _ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, decimalComma: Bool
   ) -> Double? {
+    let (value, stop) = scanDouble(base, start, end, decimalComma: decimalComma)
+    return stop == end ? value : nil
+  }
+
+  /// Reads the number that starts at `start` and ends at the first byte (before `limit`) that
+  /// cannot continue it: returns that position and the value, or nil for the value when the
+  /// bytes read are not a number (no digit, or an exponent without digits). `parseDouble` is
+  /// this with the stop required at the cell's end, so a reader that finds the cell's end
+  /// this way gets the same values.
+  @inline(__always)
+  static func scanDouble(
+    _ base: UnsafePointer<UInt8>, _ start: Int, _ limit: Int, decimalComma: Bool
+  ) -> (Double?, Int) {
     var i = start
-    guard i < end else { return nil }
+    guard i < limit else { return (nil, i) }
     let first = base[i]
     let negative = first == UInt8(ascii: "-")
     if negative || first == UInt8(ascii: "+") { i += 1 }
     var mantissa: UInt64 = 0
     let integerStart = i
-    while i < end {
+    while i < limit {
       let d = base[i] &- 48
       if d > 9 { break }
       mantissa = mantissa &* 10 &+ UInt64(d)
@@ -45,12 +58,12 @@ enum NumberParsing {
     }
     var digits = i - integerStart
     var exponent = 0
-    if i < end {
+    if i < limit {
       let c = base[i]
       if c == UInt8(ascii: ".") || (decimalComma && c == UInt8(ascii: ",")) {
         i += 1
         let fractionStart = i
-        while i < end {
+        while i < limit {
           let d = base[i] &- 48
           if d > 9 { break }
           mantissa = mantissa &* 10 &+ UInt64(d)
@@ -60,25 +73,23 @@ enum NumberParsing {
         exponent = fractionStart - i
       }
     }
-    guard digits > 0 else { return nil }
-    if i < end {
-      let c = base[i]
-      guard c == UInt8(ascii: "e") || c == UInt8(ascii: "E") else { return nil }
+    guard digits > 0 else { return (nil, i) }
+    if i < limit && (base[i] == UInt8(ascii: "e") || base[i] == UInt8(ascii: "E")) {
       i += 1
       var expNegative = false
-      if i < end && (base[i] == UInt8(ascii: "-") || base[i] == UInt8(ascii: "+")) {
+      if i < limit && (base[i] == UInt8(ascii: "-") || base[i] == UInt8(ascii: "+")) {
         expNegative = base[i] == UInt8(ascii: "-")
         i += 1
       }
       var explicitExponent = 0
       let expStart = i
-      while i < end {
+      while i < limit {
         let d = base[i] &- 48
         if d > 9 { break }
         if explicitExponent < 100_000 { explicitExponent = explicitExponent * 10 + Int(d) }
         i += 1
       }
-      guard i > expStart, i == end else { return nil }
+      guard i > expStart else { return (nil, i) }
       exponent += expNegative ? -explicitExponent : explicitExponent
     }
     if digits <= 19 && mantissa <= (1 << 53) && exponent >= -22 && exponent <= 22 {
@@ -88,9 +99,9 @@ enum NumberParsing {
       } else if exponent > 0 {
         value *= powersOfTen[exponent]
       }
-      return negative ? -value : value
+      return (negative ? -value : value, i)
     }
-    return slowParse(base, start, end)
+    return (slowParse(base, start, i), i)
   }
 
   /// Correctly rounded fallback through `strtod` on a NUL-terminated copy ('.' as separator).

@@ -921,9 +921,3 @@ final class BlockCounter {
     return (fromBlocks + ((s0 + s1) + (s2 + s3)), leaf[rank])
   }
 }
-
-/// Hands closures that touch disjoint state to `concurrentPerform`.
-struct UncheckedSendable<T>: @unchecked Sendable {
-  let value: T
-  init(_ value: T) { self.value = value }
-}

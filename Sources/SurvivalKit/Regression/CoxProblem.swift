@@ -183,7 +183,13 @@ struct CoxProblem {
     // Sorted position of each input row.
     let position = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, n))
     defer { position.deallocate() }
-    for k in 0..<n { position[Int(order[k])] = Int32(truncatingIfNeeded: k) }
+    order.withUnsafeBufferPointer { order in
+      let shared = UncheckedSendable((order.baseAddress, position))
+      CoxProblem.halves(n) { rows in
+        let (order, position) = shared.value
+        for k in rows { position[Int(order![k])] = Int32(truncatingIfNeeded: k) }
+      }
+    }
     var x = [Double](unsafeUninitializedCapacity: n * p) { out, count in
       let shared = ScatterInput(
         out: out.baseAddress!, columns: copy columns, position: position, means: means,
@@ -228,7 +234,7 @@ struct CoxProblem {
     }
     columns = []
     // Sorted times, gathered once the columns are released; then the runs of equal times.
-    let stop = order.map { time[Int($0)] }
+    let stop = CoxProblem.gather(time, order) { $0 }
     if fromAscending {
       x.withUnsafeMutableBufferPointer { rows in
         for s in 0..<(bounds.count - 1) {
@@ -255,12 +261,12 @@ struct CoxProblem {
     self.p = p
     self.x = x
     self.stop = stop
-    self.start = entry.map { e in order.map { e[Int($0)] } }
-    self.status = order.map { Double(status[Int($0)]) }
+    self.start = entry.map { e in CoxProblem.gather(e, order) { $0 } }
+    self.status = CoxProblem.gather(status, order) { Double($0) }
     // Equal weights (all 1 without case weights) are the same in any order: share them.
     let first = weights.first ?? 1
     self.weight =
-      weights.allSatisfy { $0 == first } ? weights : order.map { weights[Int($0)] }
+      weights.allSatisfy { $0 == first } ? weights : CoxProblem.gather(weights, order) { $0 }
     self.strataBounds = bounds
     self.order = order
     self.means = means
@@ -477,6 +483,37 @@ struct CoxProblem {
       }
     }
     return Evaluation(loglik: loglik, score: u, information: information)
+  }
+
+  /// `value(source[order[k]])` for each k: a gather by a sort order, on two threads for
+  /// large data (each element is written once, so the split does not change the result).
+  static func gather<T: BitwiseCopyable>(
+    _ source: [T], _ order: [Int32], _ value: @escaping @Sendable (T) -> Double
+  ) -> [Double] {
+    let n = order.count
+    return [Double](unsafeUninitializedCapacity: n) { out, count in
+      source.withUnsafeBufferPointer { source in
+        order.withUnsafeBufferPointer { order in
+          let shared = UncheckedSendable((source.baseAddress, order.baseAddress, out.baseAddress))
+          halves(n) { rows in
+            let (source, order, out) = shared.value
+            for k in rows { out![k] = value(source![Int(order![k])]) }
+          }
+        }
+      }
+      count = n
+    }
+  }
+
+  /// Runs `body` over the two halves of 0..<n, on two threads from 1 << 16 rows.
+  static func halves(_ n: Int, _ body: @escaping @Sendable (Range<Int>) -> Void) {
+    if n >= 1 << 16 {
+      DispatchQueue.concurrentPerform(iterations: 2) { part in
+        body(part == 0 ? 0..<(n / 2) : (n / 2)..<n)
+      }
+    } else {
+      body(0..<n)
+    }
   }
 
   /// Σ w_i x_i over the events, computed once per problem (two threads over halves of the

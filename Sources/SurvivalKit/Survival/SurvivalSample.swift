@@ -1,3 +1,4 @@
+import Dispatch
 import SurvivalSupport
 
 /// The survival outcome of the usable rows of a data set, with their grouping.
@@ -211,38 +212,64 @@ public struct SurvivalSample: Sendable {
     }
     let status = try StatusCoding.decode(response.status, column: statusColumn, table: table)
 
-    // One pass per column marks the rows with a missing value.
+    // One pass per column marks the rows with a missing value (two threads over halves of the
+    // rows for large data; each row is marked by its own half only).
     let rowCount = table.rowCount
     var complete = [Bool](repeating: true, count: rowCount)
-    var anyMissing = false
-    stop.withUnsafeBufferPointer { t in
-      status.withUnsafeBufferPointer { st in
-        for i in 0..<rowCount where t[i].isNaN || st[i] == StatusCoding.missing {
-          complete[i] = false
-          anyMissing = true
-        }
-      }
-    }
-    if let start {
-      for i in 0..<rowCount where start[i].isNaN {
-        complete[i] = false
-        anyMissing = true
-      }
-    }
+    var numericColumns: [[Double]] = [stop]
+    if let start { numericColumns.append(start) }
+    var codeColumns: [[Int32]] = []
     for c in requiredColumns {
       switch c.values {
-      case .numeric(let v), .date(let v):
-        for i in 0..<v.count where v[i].isNaN {
-          complete[i] = false
-          anyMissing = true
+      case .numeric(let v), .date(let v): numericColumns.append(v)
+      case .text(_, let codes): codeColumns.append(codes)
+      }
+    }
+    var missingInHalf = [false, false]
+    complete.withUnsafeMutableBufferPointer { complete in
+      missingInHalf.withUnsafeMutableBufferPointer { missingInHalf in
+        let shared = UncheckedSendable(
+          (complete.baseAddress, missingInHalf.baseAddress!, numericColumns, codeColumns, status))
+        let mark: @Sendable (Int) -> Void = { part in
+          let (complete, missingInHalf, numericColumns, codeColumns, status) = shared.value
+          guard let complete else { return }
+          let rows = part == 0 ? 0..<(rowCount / 2) : (rowCount / 2)..<rowCount
+          var any = false
+          status.withUnsafeBufferPointer { st in
+            for i in rows where st[i] == StatusCoding.missing {
+              complete[i] = false
+              any = true
+            }
+          }
+          for column in numericColumns {
+            column.withUnsafeBufferPointer { v in
+              for i in rows where v[i].isNaN {
+                complete[i] = false
+                any = true
+              }
+            }
+          }
+          for column in codeColumns {
+            column.withUnsafeBufferPointer { codes in
+              for i in rows where codes[i] < 0 {
+                complete[i] = false
+                any = true
+              }
+            }
+          }
+          missingInHalf[part] = any
         }
-      case .text(_, let codes):
-        for i in 0..<codes.count where codes[i] < 0 {
-          complete[i] = false
-          anyMissing = true
+        if rowCount >= 1 << 16 {
+          DispatchQueue.concurrentPerform(iterations: 2) { mark($0) }
+        } else {
+          mark(0)
+          mark(1)
         }
       }
     }
+    numericColumns = []
+    codeColumns = []
+    let anyMissing = missingInHalf[0] || missingInHalf[1]
     let used: SampleRows
     var time: [Double]
     var event: [UInt8]

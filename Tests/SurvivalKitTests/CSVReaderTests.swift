@@ -3,6 +3,57 @@ import XCTest
 @testable import SurvivalKit
 
 final class CSVReaderTests: XCTestCase {
+  /// The cell parser against Swift's own correctly rounded `Double(_:)` (the oracle): digit
+  /// runs of every length from 0 to 25 on both sides of the point (the exact fast path up to
+  /// 19 digits and 10^±22, the strtod fallback beyond), signs, exponents, cells that end where
+  /// the buffer ends or before other bytes, read as a cell (`parseDouble`) and from its start
+  /// to wherever the number ends (`scanDouble`); and text that is not a number (nil), as
+  /// Swift's parser says.
+  func testNumberParsingMatchesSwiftsParser() {
+    var generator = SeededGenerator(seed: 41)
+    func digits(_ n: Int) -> String {
+      String((0..<n).map { _ in Character(String(Int.random(in: 0...9, using: &generator))) })
+    }
+    var cells: [String] = [
+      "0", "-0", "+1", ".5", "5.", "1e5", "1E-5", "9007199254740993",
+      "12345678", "123456789", "1234567.1234567", "0.000000001", "1e400", "1e-400",
+    ]
+    for _ in 0..<4000 {
+      var cell = ["", "-", "+"][Int.random(in: 0..<3, using: &generator)]
+      let whole = Int.random(in: 0...25, using: &generator)
+      let fraction = Int.random(in: 0...25, using: &generator)
+      cell += digits(whole)
+      if fraction > 0 || Bool.random(using: &generator) { cell += "." + digits(fraction) }
+      if Int.random(in: 0..<4, using: &generator) == 0 {
+        cell += ["e", "E"][Int.random(in: 0..<2, using: &generator)]
+        cell += ["", "-", "+"][Int.random(in: 0..<3, using: &generator)]
+        cell += String(Int.random(in: 0...330, using: &generator))
+      }
+      cells.append(cell)
+    }
+    cells += ["", "-", ".", "e5", "1e", "1e+", "1.2.3", "12a", "a12", "1 ", "--1", "1e5x"]
+    for cell in cells {
+      let expected = Double(cell)
+      for trailer in ["", ",7", "\n", "xxxxxxxxxx"] {
+        let bytes = Array((cell + trailer).utf8)
+        let cellEnd = cell.utf8.count
+        let parsed = bytes.withUnsafeBufferPointer { b -> Double? in
+          guard let base = b.baseAddress else { return nil }
+          return NumberParsing.parseDouble(base, 0, cellEnd, decimalComma: false)
+        }
+        XCTAssertEqual(parsed?.bitPattern, expected?.bitPattern, "'\(cell)' before '\(trailer)'")
+        // Scanning from the cell's start stops at its end when a separator follows.
+        if trailer == ",7" || trailer == "\n", let expected {
+          let (value, stop) = bytes.withUnsafeBufferPointer { b in
+            NumberParsing.scanDouble(b.baseAddress!, 0, b.count, decimalComma: false)
+          }
+          XCTAssertEqual(value?.bitPattern, expected.bitPattern, "scan '\(cell)\(trailer)'")
+          XCTAssertEqual(stop, cellEnd, "scan '\(cell)\(trailer)'")
+        }
+      }
+    }
+  }
+
   func numbers(_ t: DataTable, _ name: String) throws -> [Double] {
     guard case .numeric(let v) = try t.column(named: name).values else {
       XCTFail("\(name) is not numeric")

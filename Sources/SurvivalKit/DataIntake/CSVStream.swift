@@ -346,16 +346,18 @@ extension CSVReader {
     guard let base = block.baseAddress, block.count > 0 else {
       return .rows(BlockRows(columns: [], allMissing: [], lines: [], newlines: 0))
     }
-    if context.checkUTF8 && !TextDecoding.isValidUTF8(block) { return .notUTF8 }
-    let unquoted = memchr(base, Int32(quote), block.count) == nil
-    if unquoted && !context.textOnly && CSVReader.plainNumbersPath,
-      let rows = plainNumbers(base, count: block.count, context)
+    // A block of plain numbers is read in one pass that also sees any quote (it then gives
+    // way) and any byte outside ASCII (then the whole block is checked as UTF-8 first).
+    if !context.textOnly && CSVReader.plainNumbersPath,
+      let (rows, ascii) = plainNumbers(base, count: block.count, context)
     {
-      return .rows(rows)
+      if ascii || !context.checkUTF8 || TextDecoding.isValidUTF8(block) { return .rows(rows) }
+      return .notUTF8
     }
+    if context.checkUTF8 && !TextDecoding.isValidUTF8(block) { return .notUTF8 }
     let chunk: BodyChunk
     do {
-      if unquoted {
+      if memchr(base, Int32(quote), block.count) == nil {
         chunk = try tokenizeUnquoted(
           base: base, end: block.count, delimiter: context.delimiter,
           columnCount: context.columnCount, slots: context.slots,
@@ -416,11 +418,13 @@ extension CSVReader {
   /// passed over; no cell positions are stored. Nil at the first thing this pass does not
   /// take, for the general path to read the block: a kept cell that is not a number as it
   /// stands (empty, missing, text, spaces around it), a carriage return, a blank line, a
-  /// wrong number of fields, a very long cell, or missing spellings that read as numbers.
-  /// Otherwise the same values, rows and line numbers as the general path.
+  /// wrong number of fields, a very long cell, a quote, or missing spellings that read as
+  /// numbers. Otherwise the same values, rows and line numbers as the general path, and
+  /// whether every byte was ASCII (kept cells are; skipped cells are looked at as they are
+  /// passed over).
   static func plainNumbers(
     _ base: UnsafePointer<UInt8>, count: Int, _ context: BlockContext
-  ) -> BlockRows? {
+  ) -> (BlockRows, ascii: Bool)? {
     let stored = context.storedCount
     let columnCount = context.columnCount
     let delimiter = context.delimiter
@@ -454,7 +458,9 @@ extension CSVReader {
     var k = 0
     var p = 0
     let carriageReturn = CSVReader.carriageReturn
-    return slots.withUnsafeBufferPointer { slots -> BlockRows? in
+    let quote = CSVReader.quote
+    var high: UInt8 = 0
+    return slots.withUnsafeBufferPointer { slots -> (BlockRows, ascii: Bool)? in
       while p < count {
         for field in 0..<columnCount {
           let slot = Int(slots[field])
@@ -468,7 +474,8 @@ extension CSVReader {
           } else {
             while p < count {
               let c = base[p]
-              if c == delimiter || c == newline || c == carriageReturn { break }
+              if c == delimiter || c == newline || c == carriageReturn || c == quote { break }
+              high |= c
               p += 1
             }
           }
@@ -495,9 +502,10 @@ extension CSVReader {
       }
       var lines = LineNumbers()
       for line in 1...max(1, rows) where rows > 0 { lines.append(line) }
-      return BlockRows(
+      let block = BlockRows(
         columns: columns.map { .numeric($0) }, allMissing: [Bool](repeating: false, count: stored),
         lines: lines, newlines: base[count - 1] == newline ? rows : rows - 1)
+      return (block, high < 0x80)
     }
   }
 

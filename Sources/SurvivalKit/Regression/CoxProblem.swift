@@ -755,10 +755,30 @@ struct EvaluationInput: @unchecked Sendable {
           var c = 0.0
           var g = 0.0
           var h = 0.0
+          // Σ log d0_k as the logs of products of up to eight terms (one logarithm instead of
+          // eight) when every term is within 2^±100, so no product leaves the normal range;
+          // term by term otherwise.
+          var logSum = 0.0
+          var product = 1.0
+          var tame = true
+          var chunkStart = 0
           for k in 0..<parts {
             let f = efron ? Double(k) / Double(deaths) : 0
             let d0 = s0 - f * e0
-            loglik -= partWeight * Double.log(d0)
+            product *= d0
+            tame = tame && d0 >= 0x1p-100 && d0 <= 0x1p100
+            if k - chunkStart == 7 || k == parts - 1 {
+              if tame {
+                logSum += Double.log(product)
+              } else {
+                for m in chunkStart...k {
+                  logSum += Double.log(s0 - (efron ? Double(m) / Double(deaths) : 0) * e0)
+                }
+              }
+              product = 1
+              tame = true
+              chunkStart = k + 1
+            }
             let inverse = 1 / d0
             a += inverse
             b += f * inverse
@@ -766,6 +786,7 @@ struct EvaluationInput: @unchecked Sendable {
             g += f * inverse * inverse
             h += f * f * inverse * inverse
           }
+          loglik -= partWeight * logSum
           for j in 0..<p { u[j] -= partWeight * (a * s1[j] - b * e1[j]) }
           if derivatives {
             hazardSum += partWeight * a

@@ -189,8 +189,9 @@ final class StreamingIntakeTests: XCTestCase {
   /// general path (tokenize, then type each column) gives, and anything that pass does not
   /// take falls back to it: signs, exponents, long significands and extreme exponents (the
   /// strtod path), decimal commas, skipped text columns, a last row without a line end, and
-  /// blocks with blank lines, CR LF, spaces, missing or text cells, wrong field counts; in
-  /// blocks of several sizes and with a column selection.
+  /// blocks with blank lines, CR LF, spaces, missing or text cells, wrong field counts, and a
+  /// UTF-8 letter or a byte that is not UTF-8 in a skipped column; in blocks of several sizes
+  /// and with a column selection.
   func testPlainNumberBlocksEqualTheGeneralPath() throws {
     var generator = SeededGenerator(seed: 29)
     func number() -> String {
@@ -241,6 +242,31 @@ final class StreamingIntakeTests: XCTestCase {
           let onePass = try read(text, blockSize: size, options: options)
           assertSameTable(
             onePass, general, "text \(k), columns \(columns ?? []), blocks of \(size)")
+        }
+      }
+    }
+    // Bytes outside ASCII in a skipped column: UTF-8 is read as it is; one byte that is not
+    // UTF-8 in a UTF-8 file is the same error, naming its line and byte, in both paths.
+    var options = CSVOptions()
+    options.columns = ["t", "x"]
+    for extra in [Array("é".utf8), [0xE9]] {
+      var bytes = Array(plain.utf8)
+      let at = bytes.indices.filter { bytes[$0] == UInt8(ascii: "A") }[300]
+      bytes.insert(contentsOf: extra, at: at)
+      for size in [100, 1 << 30] {
+        func outcome() -> Result<DataTable, Error> {
+          Result { try CSVReader.read(bytes: bytes, options: options, blockSize: size) }
+        }
+        let general = CSVReader.$plainNumbersPath.withValue(false) { outcome() }
+        switch (outcome(), general) {
+        case (.success(let a), .success(let b)):
+          assertSameTable(a, b, "byte \(extra), blocks of \(size)")
+          XCTAssertEqual(extra.count, 2, "UTF-8 read as UTF-8")
+        case (.failure(let a), .failure(let b)):
+          XCTAssertEqual("\(a)", "\(b)")
+          XCTAssertEqual(extra.count, 1, "\(a)")
+        default:
+          XCTFail("byte \(extra), blocks of \(size): the two paths differ")
         }
       }
     }

@@ -1,6 +1,6 @@
-// libFuzzer target: the CSV reader on arbitrary bytes, with and without options; and a
-// differential check: the same bytes read in small blocks give the same table or the same error
-// as read in one block.
+// libFuzzer target: the CSV reader on arbitrary bytes, with and without options; and
+// differential checks: the same bytes read in small blocks give the same table or the same
+// error as read in one block, and as read without the one-pass reading of plain-number blocks.
 // Built by scripts/fuzz.sh with -sanitize=fuzzer,address -parse-as-library (libFuzzer then
 // supplies main); in an ordinary build this file is an empty program.
 import FuzzSupport
@@ -14,6 +14,18 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   let blockSize = 1 + Int(bytes.last ?? 0) % 23
   let blocks = Result {
     try CSVReader.read(bytes: bytes, options: CSVOptions(), blockSize: blockSize)
+  }
+  // Without the one-pass reading of plain-number blocks: the same table or the same error.
+  let general = CSVReader.$plainNumbersPath.withValue(false) {
+    Result { try CSVReader.read(bytes: bytes, options: CSVOptions(), blockSize: blockSize) }
+  }
+  switch (general, blocks) {
+  case (.success(let a), .success(let b)):
+    if !sameTable(a, b) { fatalError("plain-number pass, blocks of \(blockSize): another table") }
+  case (.failure(let a), .failure(let b)):
+    if "\(a)" != "\(b)" { fatalError("plain-number pass: '\(b)' instead of '\(a)'") }
+  default:
+    fatalError("plain-number pass, blocks of \(blockSize): one read failed, the other did not")
   }
   switch (whole, blocks) {
   case (.success(let a), .success(let b)):

@@ -16,7 +16,8 @@ import Dispatch
 /// Reference: Harrell et al. (1996), Stat Med 15:361–387; Therneau & Atkinson, "Concordance",
 /// vignette of the R survival package.
 ///
-/// - Complexity: O(n log n) per stratum (`RankSweep`).
+/// - Complexity: O(n log D) per stratum with D distinct times, by one sweep in score order
+///   (`ScoreOrderSweep`, right-censored data with D ≤ 32,768), else O(n log n) (`RankSweep`).
 public struct Concordance: Sendable, Equatable {
   /// Concordance (C + T/2) / (C + D + T).
   public let estimate: Double
@@ -37,10 +38,12 @@ public struct Concordance: Sendable, Equatable {
   /// clusters before squaring, as R does for a model with `cluster()`.
   ///
   /// Each subject's dfbeta needs only c_i - d_i and c_i + d_i + t_i (the weight at risk when it
-  /// is compared), so two arrays of n are kept. The pairs are counted by sweeps over the rows in
-  /// time order (`RankSweep`): one with each event against those still at risk (descending
-  /// time), one with each subject against the events before it (ascending), and for
-  /// counting-process data one removing the events before each subject's entry.
+  /// is compared), so two arrays of n are kept. For right-censored data whose strata have at
+  /// most `timeTreeLimit` distinct times each, the pairs are counted in one sweep in score
+  /// order (`ScoreOrderSweep`). Otherwise by sweeps over the rows in time order (`RankSweep`):
+  /// one with each event against those still at risk (descending time), one with each subject
+  /// against the events before it (ascending), and for counting-process data one removing the
+  /// events before each subject's entry.
   ///
   /// `eta` is taken over and released once ranked.
   static func compute(problem: CoxProblem, eta: consuming [Double], cluster: [Int32]? = nil)

@@ -81,6 +81,14 @@ struct ScoreOrderSweep {
     return tiedTime
   }
 
+  /// `count` zeroed arrays of d + 1 doubles, one per time and one spare (1-based trees), in one
+  /// block that the first array's pointer frees.
+  private static func perTime(_ count: Int, _ d: Int) -> [UnsafeMutablePointer<Double>] {
+    let block = UnsafeMutablePointer<Double>.allocate(capacity: count * (d + 1))
+    block.initialize(repeating: 0, count: count * (d + 1))
+    return (0..<count).map { block + $0 * (d + 1) }
+  }
+
   /// Runs the sweep over the `count` rows. Writes, per position k in score order, the row's
   /// c - d into `difference[k]` and its c + d + e (the weight it is compared with) into
   /// `compared[k]`; returns the events' weighted sums.
@@ -96,13 +104,9 @@ struct ScoreOrderSweep {
     let d = timeCount
     // Per time: the censored rows' and events' weight, the weight later than it (for events)
     // and of the events before it (for every row).
-    let totals = UnsafeMutablePointer<Double>.allocate(capacity: 4 * (d + 1))
-    defer { totals.deallocate() }
-    totals.initialize(repeating: 0, count: 4 * (d + 1))
-    let censoredAt = totals
-    let eventsAt = censoredAt + (d + 1)
-    let later = eventsAt + (d + 1)
-    let earlierEvents = later + (d + 1)
+    let totals = Self.perTime(4, d)
+    defer { totals[0].deallocate() }
+    let (censoredAt, eventsAt, later, earlierEvents) = (totals[0], totals[1], totals[2], totals[3])
     for k in 0..<count {
       let s = slot[k]
       let t = Int(s & ~Self.topBit)
@@ -154,13 +158,9 @@ struct ScoreOrderSweep {
     // The trees, 1-based: `rowTree` over reversed time (position d - τ) so that a prefix is
     // "later than"; `eventTree` over time (position τ + 1); and the weight of the censored
     // rows and of the events joined at each time.
-    let room = UnsafeMutablePointer<Double>.allocate(capacity: 4 * (d + 1))
-    defer { room.deallocate() }
-    room.initialize(repeating: 0, count: 4 * (d + 1))
-    let rowTree = room
-    let eventTree = rowTree + (d + 1)
-    let censoredJoined = eventTree + (d + 1)
-    let eventsJoined = censoredJoined + (d + 1)
+    let room = Self.perTime(4, d)
+    defer { room[0].deallocate() }
+    let (rowTree, eventTree, censoredJoined, eventsJoined) = (room[0], room[1], room[2], room[3])
     if range.lowerBound > 0 {
       // The positions before: their weight by time, then each tree built in O(D) (a node
       // adds itself to its parent).

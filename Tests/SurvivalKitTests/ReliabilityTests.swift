@@ -132,6 +132,20 @@ final class ReliabilityTests: XCTestCase {
     let fit = try CoxModel.fit(table: table, formula: formula)
     XCTAssertEqual(fit.dropped, 1)
     XCTAssertEqual(fit.n, 227)
+    // In a small file (8 rows, fewer than 10 distinct numbers) one typo is named too, as a
+    // covariate and as a grouping, instead of making a factor whose fit is singular.
+    var small = "time,status,age\n"
+    for (i, age) in ["61", "58", "4O", "70", "66", "52", "49", "63"].enumerated() {
+      small += "\(i + 3),\(i % 2),\(age)\n"
+    }
+    assertThrows(
+      try CoxModel.fit(
+        table: TestSupport.table(small), formula: Formula("Surv(time, status) ~ age")),
+      containing: ["column 'age'", "numeric except for 1 cell", "line 4 '4O'"])
+    assertThrows(
+      try SurvivalSample(
+        table: TestSupport.table(small), formula: Formula("Surv(time, status) ~ age")),
+      containing: ["line 4"])
     // A genuine factor with numeric codes and an 'unknown' level is still a factor.
     var text = "time,status,grade\n"
     for i in 0..<40 { text += "\(i + 1),\(i % 2),\(["1", "2", "3", "unknown"][i % 4])\n" }

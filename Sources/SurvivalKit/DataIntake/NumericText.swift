@@ -17,7 +17,9 @@ extension DataTable {
   /// per distinct number.
   ///
   /// A text column counts as numeric with bad cells when at least 10 of its distinct values
-  /// are numbers and at most 10 % of its non-missing cells are not. The error names every bad
+  /// are numbers and at most 10 % of its non-missing cells are not, or, in a small file, when
+  /// at least 5 of its distinct values are numbers and exactly one cell is not (a typo; a
+  /// factor coded 1, 2, 3 with an "unknown" level stays a factor). The error names every bad
   /// cell (up to 10) by line, and says how to declare such values missing.
   ///
   /// - Parameter column: a column the model or grouping uses.
@@ -27,14 +29,14 @@ extension DataTable {
     guard case .text(let levels, let codes) = column.values else { return }
     let numericLevel = levels.map(readsAsNumber)
     let numericLevels = numericLevel.reduce(0) { $0 + ($1 ? 1 : 0) }
-    guard numericLevels >= 10 && numericLevels < levels.count else { return }
+    guard numericLevels >= 5 && numericLevels < levels.count else { return }
     var bad: [Int] = []
     var present = 0
     for (row, code) in codes.enumerated() where code >= 0 {
       present += 1
       if !numericLevel[Int(code)] { bad.append(row) }
     }
-    guard bad.count * 10 <= present else { return }
+    guard (numericLevels >= 10 && bad.count * 10 <= present) || bad.count == 1 else { return }
     let shown = bad.prefix(10).map { row in
       "line \(lineNumbers[row]) '\(VisibleText.quoted(levels[Int(codes[row])]))'"
     }

@@ -748,59 +748,12 @@ struct EvaluationInput: @unchecked Sendable {
             }
           }
           if deaths == 0 { continue }
-          let parts = efron ? deaths : 1
-          let partWeight = deathWeight / Double(parts)
-          var a = 0.0
-          var b = 0.0
-          var c = 0.0
-          var g = 0.0
-          var h = 0.0
-          // Σ log d0_k as the logs of products of up to eight terms (one logarithm instead of
-          // eight) when every term is within 2^±100, so no product leaves the normal range;
-          // term by term otherwise.
-          var logSum = 0.0
-          var product = 1.0
-          var tame = true
-          var chunkStart = 0
-          for k in 0..<parts {
-            let f = efron ? Double(k) / Double(deaths) : 0
-            let d0 = s0 - f * e0
-            product *= d0
-            tame = tame && d0 >= 0x1p-100 && d0 <= 0x1p100
-            if k - chunkStart == 7 || k == parts - 1 {
-              if tame {
-                logSum += Double.log(product)
-              } else {
-                for m in chunkStart...k {
-                  logSum += Double.log(s0 - (efron ? Double(m) / Double(deaths) : 0) * e0)
-                }
-              }
-              product = 1
-              tame = true
-              chunkStart = k + 1
-            }
-            let inverse = 1 / d0
-            a += inverse
-            b += f * inverse
-            c += inverse * inverse
-            g += f * inverse * inverse
-            h += f * f * inverse * inverse
-          }
-          loglik -= partWeight * logSum
-          for j in 0..<p { u[j] -= partWeight * (a * s1[j] - b * e1[j]) }
+          let (partWeight, a, b) = EvaluationInput.eventTimeTerms(
+            s0: s0, s1: s1, e0: e0, e1: e1, deaths: deaths, deathWeight: deathWeight, p: p,
+            efron: efron, derivatives: derivatives, loglik: &loglik, score: u, information: imat)
           if derivatives {
             hazardSum += partWeight * a
             for k in groupStart..<i where status[k] == 1 { kappa[k] -= partWeight * b }
-            for j in 0..<p {
-              let row = j * p
-              let s1j = s1[j]
-              let e1j = e1[j]
-              for l in 0...j {
-                imat[row + l] -=
-                  partWeight
-                  * (c * s1j * s1[l] - g * (s1j * e1[l] + e1j * s1[l]) + h * e1j * e1[l])
-              }
-            }
           }
         }
         if derivatives {
@@ -826,6 +779,72 @@ struct EvaluationInput: @unchecked Sendable {
       }
     }
     block[layout.loglik] = loglik
+  }
+
+  /// One event time's terms, from the risk set's S0, S1 and its events' E0, E1 (`deaths`
+  /// events of total weight `deathWeight`): subtracts w Σ_k log(S0 - f_k E0) from `loglik`,
+  /// w (a S1 - b E1) from the score and, with `derivatives`, the information's
+  /// w (c S1S1ᵀ - g (S1E1ᵀ + E1S1ᵀ) + h E1E1ᵀ) (lower triangle); returns w, a and b (see
+  /// `CoxProblem.evaluate`).
+  ///
+  /// Σ_k log d0_k is taken as the logarithms of products of up to eight terms (one logarithm
+  /// instead of eight) when every term is within 2^±100, so no product leaves the normal
+  /// range; term by term otherwise.
+  @inline(__always)
+  static func eventTimeTerms(
+    s0: Double, s1: UnsafePointer<Double>, e0: Double, e1: UnsafePointer<Double>, deaths: Int,
+    deathWeight: Double, p: Int, efron: Bool, derivatives: Bool, loglik: inout Double,
+    score u: UnsafeMutablePointer<Double>, information imat: UnsafeMutablePointer<Double>
+  ) -> (partWeight: Double, a: Double, b: Double) {
+    let parts = efron ? deaths : 1
+    let partWeight = deathWeight / Double(parts)
+    var a = 0.0
+    var b = 0.0
+    var c = 0.0
+    var g = 0.0
+    var h = 0.0
+    var logSum = 0.0
+    var product = 1.0
+    var tame = true
+    var chunkStart = 0
+    for k in 0..<parts {
+      let f = efron ? Double(k) / Double(deaths) : 0
+      let d0 = s0 - f * e0
+      product *= d0
+      tame = tame && d0 >= 0x1p-100 && d0 <= 0x1p100
+      if k - chunkStart == 7 || k == parts - 1 {
+        if tame {
+          logSum += Double.log(product)
+        } else {
+          for m in chunkStart...k {
+            logSum += Double.log(s0 - (efron ? Double(m) / Double(deaths) : 0) * e0)
+          }
+        }
+        product = 1
+        tame = true
+        chunkStart = k + 1
+      }
+      let inverse = 1 / d0
+      a += inverse
+      b += f * inverse
+      c += inverse * inverse
+      g += f * inverse * inverse
+      h += f * f * inverse * inverse
+    }
+    loglik -= partWeight * logSum
+    for j in 0..<p { u[j] -= partWeight * (a * s1[j] - b * e1[j]) }
+    if derivatives {
+      for j in 0..<p {
+        let row = j * p
+        let s1j = s1[j]
+        let e1j = e1[j]
+        for l in 0...j {
+          imat[row + l] -=
+            partWeight * (c * s1j * s1[l] - g * (s1j * e1[l] + e1j * s1[l]) + h * e1j * e1[l])
+        }
+      }
+    }
+    return (partWeight, a, b)
   }
 
   /// Σ κ_i r_i x_i x_iᵀ over `rows` into block `part` (lower triangle, contiguous rows).

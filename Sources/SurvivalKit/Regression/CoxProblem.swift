@@ -54,6 +54,9 @@ final class CoxWorkspace: @unchecked Sendable {
   /// and the log-likelihood's event terms (Σ w_i x_i and βᵀ Σ w_i x_i) do not depend on β.
   var eventSums: [Double]? = nil
 
+  /// The problem's runs of equal times, once found (`CoxProblem.timeGroups`).
+  var timeGroups: [Int32]? = nil
+
   /// A block of at least `count` doubles (contents undefined), valid until the next call.
   func buffer(_ count: Int) -> UnsafeMutablePointer<Double> {
     if count > capacity {
@@ -378,9 +381,15 @@ struct CoxProblem {
   /// row's share is a difference of two values of it). The two halves' log-likelihood, score
   /// and information terms are added at the end, so they differ from one pass's by summation
   /// order only. The split depends only on the data, so results are reproducible.
+  ///
+  /// Right-censored data with few distinct times take the grouped pass instead
+  /// (`evaluateGrouped`: sums per time first, then a backward pass over the times).
   /// - Complexity: O(n p + T p² + n p²/2) for n rows and T distinct event times.
   func evaluate(beta: [Double], ties: CoxTies, derivatives: Bool = true) -> Evaluation {
     let efron = ties == .efron
+    if usesGroupedPass() {
+      return evaluateGrouped(beta: beta, efron: efron, derivatives: derivatives)
+    }
     let n = self.n
     let p = self.p
     let pp = p * p

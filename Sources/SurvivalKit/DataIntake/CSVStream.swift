@@ -500,8 +500,7 @@ extension CSVReader {
       for j in 0..<stored {
         columns[j].append(contentsOf: UnsafeBufferPointer(start: buffer + j * chunkRows, count: k))
       }
-      var lines = LineNumbers()
-      for line in 1...max(1, rows) where rows > 0 { lines.append(line) }
+      let lines = LineNumbers(consecutive: rows, from: 1)
       let block = BlockRows(
         columns: columns.map { .numeric($0) }, allMissing: [Bool](repeating: false, count: stored),
         lines: lines, newlines: base[count - 1] == newline ? rows : rows - 1)

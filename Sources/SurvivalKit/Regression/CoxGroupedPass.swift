@@ -42,9 +42,8 @@ extension CoxProblem {
 
   /// Whether the grouped pass serves this problem (see `groupedPass`).
   func usesGroupedPass() -> Bool {
-    guard start == nil else { return false }
+    guard start == nil, let groups = timeGroups() else { return false }
     if let forced = CoxProblem.groupedPass { return forced }
-    guard let groups = timeGroups() else { return false }
     return (groups.count - 1) * (2 * p + 6) <= n
   }
 

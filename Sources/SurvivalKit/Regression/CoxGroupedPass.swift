@@ -51,19 +51,18 @@ extension CoxProblem {
   func evaluateGrouped(beta: [Double], efron: Bool, derivatives: Bool) -> Evaluation {
     let n = self.n
     let p = self.p
-    let pp = p * p
     let groups = timeGroups()!
     let groupCount = groups.count - 1
     let layout = EvaluationInput.Layout(p: p)
     let perGroup = 2 * p + 6
-    let scratch = workspace.buffer(2 * n + 2 * layout.size + groupCount * perGroup + pp)
+    let scratch = workspace.buffer(2 * n + 2 * layout.size + groupCount * perGroup)
     let risk = scratch
     let kappa = risk + n
-    let blocks = kappa + n  // the cross product's two halves
+    // Partial results as `evaluate` lays them out: the pass's terms in the first block, the
+    // cross product's halves in both.
+    let blocks = kappa + n
     let groupSums = blocks + 2 * layout.size
-    let walkInformation = groupSums + groupCount * perGroup
     for k in 0..<(2 * layout.size) { blocks[k] = 0 }
-    for k in 0..<pp { walkInformation[k] = 0 }
     // Per group: G0, G1[p], E0, E1[p], deaths, death weight, H before, w b.
     @inline(__always) func sums(_ g: Int) -> UnsafeMutablePointer<Double> {
       groupSums + g * perGroup
@@ -134,11 +133,10 @@ extension CoxProblem {
     }
     // The backward pass over the times of each stratum.
     var loglik = 0.0
-    var u = [Double](repeating: 0, count: p)
     var hazardAtEnd = [Double](repeating: 0, count: strataBounds.count - 1)
     let s1 = UnsafeMutablePointer<Double>.allocate(capacity: max(1, p))
     defer { s1.deallocate() }
-    u.withUnsafeMutableBufferPointer { u in
+    do {
       var g = 0
       for stratum in 0..<(strataBounds.count - 1) {
         var s0 = 0.0
@@ -155,7 +153,8 @@ extension CoxProblem {
             let (partWeight, a, b) = EvaluationInput.eventTimeTerms(
               s0: s0, s1: s1, e0: out[1 + p], e1: out + 2 + p, deaths: deaths,
               deathWeight: out[3 + 2 * p], p: p, efron: efron, derivatives: derivatives,
-              loglik: &loglik, score: u.baseAddress!, information: walkInformation)
+              loglik: &loglik, score: blocks + layout.score,
+              information: blocks + layout.information)
             hazard += partWeight * a
             out[5 + 2 * p] = partWeight * b
           }
@@ -216,25 +215,7 @@ extension CoxProblem {
         }
       }
     }
-    // Combine: the event terms, the pass's terms, then the cross product's halves.
-    let events = eventCovariateSums()
-    var total = 0.0
-    for j in 0..<p { total += beta[j] * events[j] }
-    total += loglik
-    var score = events
-    for j in 0..<p { score[j] += u[j] }
-    var information = [Double](repeating: 0, count: pp)
-    for j in 0..<p {
-      for l in 0...j {
-        let k = j * p + l
-        var value = walkInformation[k]
-        if derivatives {
-          value += blocks[layout.cross + k] + blocks[layout.size + layout.cross + k]
-        }
-        information[k] = value
-        information[l * p + j] = value
-      }
-    }
-    return Evaluation(loglik: total, score: score, information: information)
+    blocks[layout.loglik] = loglik
+    return combine(blocks, layout: layout, beta: beta, split: false, derivatives: derivatives)
   }
 }

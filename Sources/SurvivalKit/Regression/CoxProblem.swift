@@ -392,7 +392,6 @@ struct CoxProblem {
     }
     let n = self.n
     let p = self.p
-    let pp = p * p
     let (mid, carryLow) = splitPoint()
     let split = mid < n
     let layout = EvaluationInput.Layout(p: p)
@@ -459,7 +458,18 @@ struct CoxProblem {
         }
       }
     }
-    // Combine: the event terms, the first half, then the second.
+    return combine(blocks, layout: layout, beta: beta, split: split, derivatives: derivatives)
+  }
+
+  /// An evaluation's result from its blocks of partial results (`EvaluationInput.Layout`):
+  /// the event terms βᵀs and s, the first block's log-likelihood, score and information
+  /// terms, the second block's when the pass was split, then both blocks' cross products
+  /// (lower triangle), mirrored into the full information matrix.
+  func combine(
+    _ blocks: UnsafeMutablePointer<Double>, layout: EvaluationInput.Layout, beta: [Double],
+    split: Bool, derivatives: Bool
+  ) -> Evaluation {
+    let pp = p * p
     let events = eventCovariateSums()
     let first = blocks
     let second = blocks + layout.size

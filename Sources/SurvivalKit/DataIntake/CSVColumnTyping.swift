@@ -61,13 +61,7 @@ extension CSVReader {
     }
     // Numeric attempt. Missing spellings are checked first only when one of them reads as a
     // number (a user's "-999"); the default spellings never do, so the hot loop skips them.
-    let numericMissing = missing.tokens.contains { token in
-      token.withUnsafeBufferPointer { b in
-        b.baseAddress.map {
-          NumberParsing.parseDouble($0, 0, b.count, decimalComma: decimalComma) != nil
-        } ?? false
-      }
-    }
+    let numericMissing = missing.anyReadsAsNumber(decimalComma: decimalComma)
     var numeric = !textOnly
     var numbers = [Double](unsafeUninitializedCapacity: textOnly ? 0 : rows) { out, count in
       guard numeric else { return }
@@ -155,6 +149,18 @@ struct MissingSpellings: Sendable {
     var key = UInt64(bytes.count) << 56
     for (k, b) in bytes.enumerated() { key |= UInt64(b) << (8 * UInt64(k)) }
     return key
+  }
+
+  /// Whether a spelling reads as a number (a user's "-999"): cells must then be checked
+  /// against the spellings before they are parsed (the default spellings never do).
+  func anyReadsAsNumber(decimalComma: Bool) -> Bool {
+    tokens.contains { token in
+      token.withUnsafeBufferPointer { b in
+        b.baseAddress.map {
+          NumberParsing.parseDouble($0, 0, b.count, decimalComma: decimalComma) != nil
+        } ?? false
+      }
+    }
   }
 
   /// Whether `base[start..<end]` is one of the spellings.

@@ -377,21 +377,11 @@ extension CSVReader {
     var allMissing: [Bool] = []
     chunk.cells.withUnsafeBufferPointer { cells in
       let segments = [CellSegment(cells: cells.baseAddress, rows: chunk.lines.count)]
-      let numbers =
-        context.textOnly
-        ? []
-        : typeNumbers(
-          base: base, cells: cells.baseAddress, rows: chunk.lines.count,
-          stride: context.storedCount, missing: context.missing,
-          decimalComma: context.decimalComma)
       for j in 0..<context.storedCount {
-        let values =
-          j < numbers.count && numbers[j] != nil
-          ? .numeric(numbers[j]!)
-          : typeColumn(
-            base: base, segments: segments, stride: context.storedCount, column: j,
-            missing: context.missing, decimalComma: context.decimalComma,
-            textOnly: context.textOnly)
+        let values = typeColumn(
+          base: base, segments: segments, stride: context.storedCount, column: j,
+          missing: context.missing, decimalComma: context.decimalComma,
+          textOnly: context.textOnly)
         columns.append(values)
         if case .numeric(let v) = values {
           allMissing.append(!v.contains { !$0.isNaN })
@@ -429,14 +419,7 @@ extension CSVReader {
     let columnCount = context.columnCount
     let delimiter = context.delimiter
     guard stored > 0, count > 0, stored <= columnCount else { return nil }
-    let numericMissing = context.missing.tokens.contains { token in
-      token.withUnsafeBufferPointer { b in
-        b.baseAddress.map {
-          NumberParsing.parseDouble($0, 0, b.count, decimalComma: context.decimalComma) != nil
-        } ?? false
-      }
-    }
-    if numericMissing { return nil }
+    if context.missing.anyReadsAsNumber(decimalComma: context.decimalComma) { return nil }
     // A comma that separates cells is not a decimal separator.
     let decimalComma = context.decimalComma && delimiter != UInt8(ascii: ",")
     // Sized from the first row's length; each chunk of rows is parsed into a small buffer per
@@ -450,7 +433,7 @@ extension CSVReader {
       column.reserveCapacity(expected)
       return column
     }
-    let chunkRows = numberChunkRows
+    let chunkRows = 1024
     let buffer = UnsafeMutablePointer<Double>.allocate(capacity: chunkRows * stored)
     defer { buffer.deallocate() }
     let slots = context.slots
@@ -506,75 +489,6 @@ extension CSVReader {
         lines: lines, newlines: base[count - 1] == newline ? rows : rows - 1)
       return (block, high < 0x80)
     }
-  }
-
-  /// Rows typed together by `typeNumbers`: their bytes and cells stay in the second-level
-  /// cache while every column is read.
-  static let numberChunkRows = 1024
-
-  /// The numeric attempt of `typeColumn` for every column of a block at once, in chunks of
-  /// `numberChunkRows` rows (column by column within a chunk). Typing one column at a time
-  /// over a whole block reads the block's bytes and cells once per column, from beyond the
-  /// cache; in chunks they are read from memory once. A column's entry is its numbers (NaN
-  /// for a missing cell), or nil from its first cell that is not a number or a missing
-  /// spelling (`typeColumn` then types it, as dates or text): the same rule and values as
-  /// `typeColumn`'s numeric attempt.
-  static func typeNumbers(
-    base: UnsafePointer<UInt8>, cells: UnsafePointer<UInt64>?, rows: Int, stride: Int,
-    missing: MissingSpellings, decimalComma: Bool
-  ) -> [[Double]?] {
-    guard let cells, rows > 0 else { return [] }
-    let numericMissing = missing.tokens.contains { token in
-      token.withUnsafeBufferPointer { b in
-        b.baseAddress.map {
-          NumberParsing.parseDouble($0, 0, b.count, decimalComma: decimalComma) != nil
-        } ?? false
-      }
-    }
-    // Each chunk's values of a column are parsed into a small buffer (first-level cache) and
-    // appended to the column's array, reserved whole.
-    let buffer = UnsafeMutablePointer<Double>.allocate(capacity: numberChunkRows)
-    defer { buffer.deallocate() }
-    var numeric = [Bool](repeating: true, count: stride)
-    var columns: [[Double]] = (0..<stride).map { _ in
-      var column: [Double] = []
-      column.reserveCapacity(rows)
-      return column
-    }
-    var first = 0
-    while first < rows {
-      let last = min(rows, first + numberChunkRows)
-      for j in 0..<stride where numeric[j] {
-        var k = 0
-        for r in first..<last {
-          let (start, end, escaped) = unpack(cells[r * stride + j], base)
-          if escaped {
-            numeric[j] = false
-            break
-          }
-          if numericMissing && isMissing(base, start, end, missing) {
-            buffer[k] = .nan
-          } else if let v = NumberParsing.parseDouble(
-            base, start, end, decimalComma: decimalComma)
-          {
-            buffer[k] = v
-          } else if isMissing(base, start, end, missing) {
-            buffer[k] = .nan
-          } else {
-            numeric[j] = false
-            break
-          }
-          k += 1
-        }
-        if numeric[j] {
-          columns[j].append(contentsOf: UnsafeBufferPointer(start: buffer, count: k))
-        } else {
-          columns[j] = []
-        }
-      }
-      first = last
-    }
-    return (0..<stride).map { j in numeric[j] ? columns[j] : nil }
   }
 }
 
